@@ -1,0 +1,1 @@
+"""Collect: GitHub activity for every repository in the window."""

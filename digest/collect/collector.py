@@ -1,0 +1,285 @@
+"""Collect every repository's activity in the window with as few GitHub requests as possible.
+
+One GraphQL query covers a batch of repositories (commits with their PRs and files, opened
+PRs, opened and closed issues, releases). Busy repositories page on with one query per
+round; REST is used only for the files of direct pushes, which GraphQL does not expose.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from github import GithubException
+
+from digest import __version__
+from digest.collect import parse
+from digest.collect.github_api import GitHubAPI
+from digest.collect.queries import document, repositories_query
+from digest.errors import GitHubAccessError
+from digest.models import (
+    Activity,
+    Commit,
+    FailureKind,
+    PullRequest,
+    RepoActivity,
+    Window,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 8  # repositories per GraphQL query: small enough to stay far from GitHub's timeout
+FIRST_PAGE = 30  # first page of each list; quiet repositories fit, busy ones page on by 100
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Connection alias -> the timestamp that orders it newest first, when paging can stop early.
+_STOP_FIELD = {
+    "commits": None,
+    "openedPulls": "createdAt",
+    "openedIssues": "createdAt",
+    "closedIssues": None,
+    "releases": "createdAt",
+}
+_CURSOR_VARIABLE = {
+    "commits": "commitsAfter",
+    "openedPulls": "pullsAfter",
+    "openedIssues": "openedIssuesAfter",
+    "closedIssues": "closedIssuesAfter",
+    "releases": "releasesAfter",
+}
+
+
+@dataclass
+class _Raw:
+    """One repository's GraphQL nodes, accumulated over pages."""
+
+    repo: str
+    url: str = ""
+    description: str | None = None
+    default_branch: str | None = None
+    nodes: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in _STOP_FIELD})
+    cursors: dict[str, str] = field(default_factory=dict)  # lists that need another page
+    failure: FailureKind | None = None
+
+
+class Collector:
+    def __init__(self, api: GitHubAPI, window: Window, *, max_concurrency: int = 4):
+        self.api = api
+        self.window = window
+        self.max_concurrency = max_concurrency
+        self._time_vars = {
+            "since": _iso(window.since),
+            "until": _iso(window.until),
+            "sinceTime": _iso(window.since),
+        }
+
+    def collect(self, repos: Sequence[str]) -> Activity:
+        batches = [repos[i : i + BATCH_SIZE] for i in range(0, len(repos), BATCH_SIZE)]
+        raws = [raw for batch in self._map(self._first_pages, batches) for raw in batch]
+        results = self._map(self._finish, raws)
+        return Activity(
+            tool_version=__version__,
+            window=self.window,
+            repos=results,
+            github_requests=self.api.requests,
+        )
+
+    def _map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        with ThreadPoolExecutor(max_workers=self.max_concurrency) as pool:
+            return list(pool.map(fn, items))
+
+    # -- first round: one query for a batch of repositories ------------------------------
+
+    def _first_pages(self, batch: Sequence[str]) -> list[_Raw]:
+        variables: dict[str, Any] = {**self._time_vars, "pageSize": FIRST_PAGE}
+        for i, repo in enumerate(batch):
+            variables[f"owner{i}"], variables[f"name{i}"] = repo.split("/")
+        raws = [_Raw(repo=repo) for repo in batch]
+        try:
+            data, errors = self.api.graphql(repositories_query(len(batch)), variables)
+        except GitHubAccessError:
+            raise
+        except Exception as exc:  # one failed batch must not lose the other batches
+            log.warning("GitHub query for %s failed: %s", ", ".join(batch), exc)
+            for raw in raws:
+                raw.failure = _failure_of_exception(exc)
+            return raws
+        for i, raw in enumerate(raws):
+            node = data.get(f"repo{i}")
+            if node is None:
+                raw.failure = _failure_of_errors(errors, f"repo{i}", raw.repo)
+                continue
+            raw.url = node["url"]
+            raw.description = node.get("description")
+            branch = node.get("defaultBranchRef")
+            raw.default_branch = branch["name"] if branch else None
+            self._absorb(raw, _connections(node))
+        return raws
+
+    def _absorb(self, raw: _Raw, connections: dict[str, dict | None]) -> None:
+        for name, connection in connections.items():
+            if connection is None:
+                continue
+            nodes = connection["nodes"]
+            raw.nodes[name].extend(nodes)
+            page = connection["pageInfo"]
+            stop_field = _STOP_FIELD[name]
+            past_window = (
+                stop_field is not None
+                and nodes
+                and parse.timestamp(nodes[-1][stop_field]) < self.window.since
+            )
+            if page["hasNextPage"] and not past_window:
+                raw.cursors[name] = page["endCursor"]
+            else:
+                raw.cursors.pop(name, None)
+
+    # -- later rounds: pages, PR files, direct-push files ---------------------------------
+
+    def _finish(self, raw: _Raw) -> RepoActivity:
+        if raw.failure:
+            return RepoActivity(repo=raw.repo, url=raw.url or "", failure=raw.failure)
+        try:
+            while raw.cursors:
+                self._next_pages(raw)
+            return self._build(raw)
+        except GitHubAccessError:
+            raise
+        except Exception as exc:
+            log.warning("collecting %s failed: %s", raw.repo, exc)
+            return RepoActivity(repo=raw.repo, url=raw.url, failure=_failure_of_exception(exc))
+
+    def _next_pages(self, raw: _Raw) -> None:
+        owner, name = raw.repo.split("/")
+        variables: dict[str, Any] = {**self._time_vars, "owner": owner, "name": name}
+        for connection, cursor_var in _CURSOR_VARIABLE.items():
+            flag = "with" + cursor_var[0].upper() + cursor_var[1:].removesuffix("After")
+            variables[flag] = connection in raw.cursors
+            variables[cursor_var] = raw.cursors.get(connection)
+        data, errors = self.api.graphql(document("next_pages"), variables)
+        if errors or not data.get("repository"):
+            raise RuntimeError(f"paging failed: {errors}")
+        self._absorb(raw, _connections(data["repository"], only=set(raw.cursors)))
+
+    def _build(self, raw: _Raw) -> RepoActivity:
+        window = self.window
+        pulls: dict[int, PullRequest] = {}
+        commits: list[Commit] = []
+        for node in raw.nodes["commits"]:
+            pr_nodes = (node.get("associatedPullRequests") or {}).get("nodes") or []
+            pr = self._pull(raw.repo, pr_nodes[0]) if pr_nodes else None
+            if pr and window.contains(pr.merged_at):
+                pulls.setdefault(pr.number, pr)
+            commit = parse.commit(node, pr)
+            if window.contains(commit.committed_at):
+                commits.append(commit)
+        for node in raw.nodes["openedPulls"]:
+            if window.contains(parse.timestamp(node["createdAt"])):
+                pulls.setdefault(node["number"], self._pull(raw.repo, node))
+        commits = self._with_direct_push_files(raw.repo, commits)
+        issues = {
+            issue.number: issue
+            for issue in map(parse.issue, raw.nodes["openedIssues"] + raw.nodes["closedIssues"])
+            if window.contains(issue.created_at) or window.contains(issue.closed_at)
+        }
+        releases = [
+            parse.release(node)
+            for node in raw.nodes["releases"]
+            if not node.get("isDraft") and window.contains(parse.timestamp(node["publishedAt"]))
+        ]
+        return RepoActivity(
+            repo=raw.repo,
+            url=raw.url,
+            default_branch=raw.default_branch,
+            description=raw.description,
+            commits=sorted(commits, key=lambda c: c.committed_at),
+            pulls=sorted(pulls.values(), key=lambda p: p.number),
+            issues=sorted(issues.values(), key=lambda i: i.number),
+            releases=sorted(releases, key=lambda r: r.published_at),
+        )
+
+    def _pull(self, repo: str, node: dict) -> PullRequest:
+        if not parse.pull_files_complete(node):
+            node = {**node, "files": {"nodes": self._all_pull_files(repo, node)}}
+        return parse.pull_request(node)
+
+    def _all_pull_files(self, repo: str, node: dict) -> list[dict]:
+        owner, name = repo.split("/")
+        files = list(node["files"]["nodes"])
+        page = node["files"]["pageInfo"]
+        while page["hasNextPage"]:
+            variables = {
+                "owner": owner,
+                "name": name,
+                "number": node["number"],
+                "after": page["endCursor"],
+            }
+            data, _ = self.api.graphql(document("pull_files"), variables)
+            connection = data["repository"]["pullRequest"]["files"]
+            files.extend(connection["nodes"])
+            page = connection["pageInfo"]
+        return files
+
+    def _with_direct_push_files(self, repo: str, commits: list[Commit]) -> list[Commit]:
+        direct = [c for c in commits if c.files is None and c.pr_number is None]
+        if not direct:
+            return commits
+        files = self._map(lambda c: self.api.commit_files(repo, c.sha), direct)
+        found = {c.sha: f for c, f in zip(direct, files, strict=True)}
+        return [
+            c.model_copy(update={"files": found[c.sha]}) if c.sha in found else c for c in commits
+        ]
+
+
+def _connections(repository: dict, only: set[str] | None = None) -> dict[str, dict | None]:
+    branch = repository.get("defaultBranchRef") or {}
+    history = (branch.get("target") or {}).get("history")
+    found = {
+        "commits": history,
+        "openedPulls": repository.get("openedPulls"),
+        "openedIssues": repository.get("openedIssues"),
+        "closedIssues": repository.get("closedIssues"),
+        "releases": repository.get("releases"),
+    }
+    return {k: v for k, v in found.items() if only is None or k in only}
+
+
+def _iso(moment: Any) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _failure_of_errors(errors: list[dict], alias: str, repo: str) -> FailureKind:
+    for error in errors:
+        if (error.get("path") or [None])[0] == alias:
+            log.warning("%s: %s", repo, error.get("message"))
+            kind = error.get("type", "")
+            if kind == "NOT_FOUND":
+                return "not_found"
+            if kind in {"FORBIDDEN", "INSUFFICIENT_SCOPES"}:
+                return "forbidden"
+            if kind == "RATE_LIMITED":
+                return "rate_limited"
+    log.warning("%s: GitHub returned no data", repo)
+    return "error"
+
+
+def _failure_of_exception(exc: Exception) -> FailureKind:
+    if isinstance(exc, GithubException):
+        if exc.status == 404:
+            return "not_found"
+        if exc.status == 403:
+            return "forbidden"
+        if exc.status == 429:
+            return "rate_limited"
+    return "error"
+
+
+def collect_activity(
+    repos: Sequence[str], window: Window, api: GitHubAPI, *, max_concurrency: int = 4
+) -> Activity:
+    return Collector(api, window, max_concurrency=max_concurrency).collect(repos)

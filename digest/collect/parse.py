@@ -1,0 +1,119 @@
+"""GraphQL nodes, exactly as GitHub returns them, to digest's models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from digest.models import Commit, FileChange, Issue, PullRequest, Release
+
+# Bodies are context for a summary, not content to republish: keep the opening.
+BODY_EXCERPT_CHARS = 2000
+
+# GraphQL's PatchStatus, in the REST vocabulary the rest of digest (and users) know.
+_CHANGE_TYPES = {
+    "ADDED": "added",
+    "DELETED": "removed",
+    "MODIFIED": "modified",
+    "RENAMED": "renamed",
+    "COPIED": "copied",
+    "CHANGED": "changed",
+}
+
+
+def timestamp(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def excerpt(text: str | None, limit: int = BODY_EXCERPT_CHARS) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+def _login(actor: dict | None) -> str | None:
+    return actor.get("login") if actor else None
+
+
+def _labels(node: dict) -> list[str]:
+    return [label["name"] for label in (node.get("labels") or {}).get("nodes") or []]
+
+
+def file_change(node: dict) -> FileChange:
+    return FileChange(
+        path=node["path"],
+        status=_CHANGE_TYPES.get(node["changeType"], node["changeType"].lower()),
+        additions=node["additions"],
+        deletions=node["deletions"],
+    )
+
+
+def pull_request(node: dict[str, Any]) -> PullRequest:
+    state = "merged" if node.get("mergedAt") else node["state"].lower()
+    return PullRequest(
+        number=node["number"],
+        title=node["title"],
+        url=node["url"],
+        author=_login(node.get("author")),
+        labels=_labels(node),
+        body=excerpt(node.get("body")),
+        state=state,
+        draft=node.get("isDraft", False),
+        created_at=node["createdAt"],
+        merged_at=node.get("mergedAt"),
+        merge_commit_sha=(node.get("mergeCommit") or {}).get("oid"),
+        additions=node["additions"],
+        deletions=node["deletions"],
+        changed_files=node["changedFiles"],
+        files=[file_change(f) for f in node["files"]["nodes"]] if node.get("files") else [],
+    )
+
+
+def pull_files_complete(node: dict[str, Any]) -> bool:
+    files = node.get("files") or {}
+    return len(files.get("nodes") or []) >= files.get("totalCount", 0)
+
+
+def commit(node: dict[str, Any], pr: PullRequest | None) -> Commit:
+    author = node.get("author") or {}
+    # A PR's merge commit carries exactly the PR's diff, so its files are the PR's files.
+    files = pr.files if pr and pr.merge_commit_sha == node["oid"] and pr.files else None
+    return Commit(
+        sha=node["oid"],
+        message=node["message"],
+        url=node["url"],
+        author_login=_login(author.get("user")),
+        author_name=author.get("name") or "",
+        committed_at=node["committedDate"],
+        additions=node["additions"],
+        deletions=node["deletions"],
+        changed_files=node.get("changedFilesIfAvailable"),
+        files=files,
+        pr_number=pr.number if pr else None,
+    )
+
+
+def issue(node: dict[str, Any]) -> Issue:
+    return Issue(
+        number=node["number"],
+        title=node["title"],
+        url=node["url"],
+        author=_login(node.get("author")),
+        labels=_labels(node),
+        body=excerpt(node.get("body")),
+        state=node["state"].lower(),
+        created_at=node["createdAt"],
+        closed_at=node.get("closedAt"),
+        comments=(node.get("comments") or {}).get("totalCount", 0),
+    )
+
+
+def release(node: dict[str, Any]) -> Release:
+    return Release(
+        tag=node["tagName"],
+        name=node.get("name") or node["tagName"],
+        url=node["url"],
+        author=_login(node.get("author")),
+        published_at=node["publishedAt"],
+        prerelease=node.get("isPrerelease", False),
+        body=excerpt(node.get("description")),
+    )

@@ -1,0 +1,233 @@
+"""Settings: every input of the action contract, from `INPUT_*` variables and CLI flags.
+
+Precedence: CLI flags > action inputs (`INPUT_<NAME>`, hyphens kept, as the runner sets
+them) > the runner's own variables (`GITHUB_REPOSITORY`, `GITHUB_TOKEN`, ...) > defaults.
+Everything is validated here, before any network call, so bad input costs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from digest.errors import InputError
+from digest.models import Language, PublishMode
+
+_OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+_NAME = r"[A-Za-z0-9._-]{1,100}"
+REPO_RE = re.compile(rf"^{_OWNER}/{_NAME}$")
+
+# Runner variables used when the matching input is not given.
+RUNNER_FALLBACKS: dict[str, str] = {
+    "github_token": "GITHUB_TOKEN",
+    "target_repo": "GITHUB_REPOSITORY",
+    "output_dir": "GITHUB_WORKSPACE",
+    "github_api_url": "GITHUB_API_URL",
+    "github_server_url": "GITHUB_SERVER_URL",
+}
+
+
+def input_name(field: str) -> str:
+    """`reports_dir` -> `reports-dir`: the name users write in `with:` and as `--flag`."""
+    return field.replace("_", "-")
+
+
+def split_list(value: Any) -> Any:
+    """Accept newline- or comma-separated strings, as YAML block scalars produce them."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+    return value
+
+
+class _ActionInputs(PydanticBaseSettingsSource):
+    """`INPUT_REPORTS-DIR` -> `reports_dir`. Empty strings mean "not set", as on the runner."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]):
+        super().__init__(settings_cls)
+        self._environ = environ
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        key = "INPUT_" + input_name(field_name).upper()
+        return self._environ.get(key, "").strip() or None, key, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, _, _ = self.get_field_value(field, name)
+            if value is not None:
+                values[name] = value
+        return values
+
+
+class _RunnerFallbacks(_ActionInputs):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        key = RUNNER_FALLBACKS.get(field_name, "")
+        return (self._environ.get(key, "").strip() or None) if key else None, key, False
+
+
+class Settings(BaseSettings):
+    """The action's inputs. Field descriptions are the `--help` text and the README table."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    repos: list[str] = Field(
+        default_factory=list, description="owner/name list, newline- or comma-separated"
+    )
+    github_token: SecretStr | None = Field(None, description="token for reading and publishing")
+    model: str = Field("", description="litellm model id; empty = built-in summarizer")
+    fallback_models: list[str] = Field(
+        default_factory=list, description="models tried in order when `model` fails"
+    )
+    api_base: str = Field("", description="base URL of an OpenAI-compatible endpoint")
+    api_key: SecretStr | None = Field(None, description="LLM key; else the provider's env var")
+    language: Language = Field("en", description="report language: en or zh")
+    date: dt.date | None = Field(
+        None, description="last day of the window, YYYY-MM-DD; default yesterday in `timezone`"
+    )
+    days: int = Field(1, description="window length in days")
+    timezone: str = Field("UTC", description="IANA time zone name, e.g. Asia/Shanghai")
+    reports_dir: str = Field("reports", description="where dated reports go")
+    index_file: str = Field("README.md", description="index updated between marker comments")
+    publish: PublishMode | None = Field(
+        None, description="commit, pull-request or none; default commit on a runner, else none"
+    )
+    target_repo: str | None = Field(None, description="repository that receives the report")
+    target_branch: str | None = Field(None, description="branch committed to, or PR base")
+    title: str | None = Field(None, description='report title; default localized "Daily digest"')
+    max_input_tokens: int | None = Field(None, description="per-repository prompt budget")
+    max_concurrency: int = Field(4, description="repositories collected / summarized at once")
+    fail_on_error: bool = Field(False, description="exit non-zero when any repository failed")
+    output_dir: str = Field(".", description="local directory the files are written under")
+    github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")
+    github_server_url: str = Field("https://github.com", description="GitHub web base URL")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            _ActionInputs(settings_cls, os.environ),
+            _RunnerFallbacks(settings_cls, os.environ),
+        )
+
+    @field_validator("repos", "fallback_models", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return split_list(value)
+
+    @field_validator("repos")
+    @classmethod
+    def _check_repos(cls, repos: list[str]) -> list[str]:
+        for repo in repos:
+            _check_repo(repo)
+        return list(dict.fromkeys(repos))  # keep the user's order, drop repeats
+
+    @field_validator("target_repo")
+    @classmethod
+    def _check_target(cls, repo: str | None) -> str | None:
+        return _check_repo(repo) if repo else None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _check_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"expected a calendar day as YYYY-MM-DD (got {value!r})") from None
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _check_days(cls, days: int) -> int:
+        if not 1 <= days <= 366:
+            raise ValueError(f"expected a whole number of days from 1 to 366 (got {days})")
+        return days
+
+    @field_validator("max_concurrency")
+    @classmethod
+    def _check_concurrency(cls, value: int) -> int:
+        if not 1 <= value <= 64:
+            raise ValueError(f"expected a whole number from 1 to 64 (got {value})")
+        return value
+
+    @field_validator("max_input_tokens")
+    @classmethod
+    def _check_budget(cls, value: int | None) -> int | None:
+        if value is not None and value < 1000:
+            raise ValueError(f"expected a whole number of at least 1000 (got {value})")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"expected an IANA time zone name such as UTC or Asia/Shanghai (got {name!r})"
+            ) from None
+        return name
+
+    @field_validator("reports_dir", "index_file")
+    @classmethod
+    def _check_inside_repo(cls, path: str) -> str:
+        return repo_relative_path(path)
+
+
+def _check_repo(repo: str) -> str:
+    if not REPO_RE.match(repo) or repo.split("/")[1] in {".", ".."}:
+        raise ValueError(f"expected owner/name, such as vllm-project/vllm (got {repo!r})")
+    return repo
+
+
+def repo_relative_path(path: str) -> str:
+    """Normalize a path that must stay inside the repository; reject anything else."""
+    cleaned = path.strip().replace("\\", "/")
+    normal = posixpath.normpath(cleaned) if cleaned else ""
+    if not cleaned or cleaned.startswith("/") or normal == ".." or normal.startswith("../"):
+        raise ValueError(f"expected a relative path inside the repository (got {path!r})")
+    if normal.startswith(".git/") or normal == ".git":
+        raise ValueError(f"expected a path outside .git (got {path!r})")
+    return normal
+
+
+def load_settings(**cli_values: Any) -> Settings:
+    """Build Settings or raise InputError with one line naming the input."""
+    given = {k: v for k, v in cli_values.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        raise InputError(field, _explain(error)) from None
+
+
+def _explain(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    kind = error["type"]
+    got = error.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind == "literal_error":
+        return f"expected {message.removeprefix('Input should be ')} (got {got!r})"
+    if kind.startswith("int_"):
+        return f"expected a whole number (got {got!r})"
+    if kind.startswith("bool_"):
+        return f"expected true or false (got {got!r})"
+    return message

@@ -1,0 +1,38 @@
+"""Report language strings, one TOML file per language."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from digest.models import Language
+
+
+class Locale:
+    def __init__(self, language: Language, strings: dict[str, Any]):
+        self.language = language
+        self._strings = strings
+
+    def __getitem__(self, key: str) -> str:
+        return self._strings[key]
+
+    def format(self, key: str, **values: Any) -> str:
+        return self._strings[key].format(**values)
+
+    def count(self, key: str, n: int) -> str:
+        singular, plural = self._strings[key]
+        return (singular if n == 1 else plural).format(n=n)
+
+    def theme(self, key: str, **values: Any) -> str:
+        return self._strings["themes"][key].format(**values)
+
+    def join(self, parts: list[str]) -> str:
+        return self._strings["list_sep"].join(parts)
+
+
+@cache
+def locale(language: Language) -> Locale:
+    text = files(__package__).joinpath(f"{language}.toml").read_text(encoding="utf-8")
+    return Locale(language, tomllib.loads(text))

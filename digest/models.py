@@ -1,0 +1,227 @@
+"""The data that crosses pipeline stages.
+
+Every model round-trips through JSON so a stage can run in another process or job
+(`digest collect` writes an Activity, `digest report --activity FILE` reads it back).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+# Bump when a field is removed or changes meaning; readers refuse other versions.
+SCHEMA_VERSION = 1
+
+Language = Literal["en", "zh"]
+PublishMode = Literal["commit", "pull-request", "none"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Window(Frozen):
+    """Half-open interval [since, until) in UTC covering `days` calendar days in `timezone`."""
+
+    date: dt.date
+    days: int
+    timezone: str
+    since: AwareDatetime
+    until: AwareDatetime
+
+    def contains(self, moment: dt.datetime | None) -> bool:
+        return moment is not None and self.since <= moment < self.until
+
+
+class RunPlan(Frozen):
+    """What a run will do, decided (and validated) before any network call."""
+
+    repos: list[str]
+    window: Window
+    language: Language
+    title: str | None
+    reports_dir: str
+    index_file: str
+    publish: PublishMode
+    output_dir: str
+    target_repo: str | None = None
+    target_branch: str | None = None
+    max_concurrency: int = 4
+    fail_on_error: bool = False
+
+
+class FileChange(Frozen):
+    path: str
+    status: str  # GitHub REST vocabulary: added, modified, removed, renamed, copied, changed
+    additions: int = 0
+    deletions: int = 0
+    previous_path: str | None = None
+
+
+class Commit(Frozen):
+    sha: str
+    message: str
+    url: str
+    author_login: str | None = None
+    author_name: str = ""
+    committed_at: AwareDatetime
+    additions: int = 0
+    deletions: int = 0
+    changed_files: int | None = None
+    # None when GitHub was not asked: commits that came in through a PR share the PR's files.
+    files: list[FileChange] | None = None
+    pr_number: int | None = None
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha[:7]
+
+    @property
+    def title(self) -> str:
+        return self.message.split("\n", 1)[0].strip()
+
+
+class PullRequest(Frozen):
+    number: int
+    title: str
+    url: str
+    author: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    body: str = ""
+    state: Literal["open", "closed", "merged"]
+    draft: bool = False
+    created_at: AwareDatetime
+    merged_at: AwareDatetime | None = None
+    merge_commit_sha: str | None = None
+    additions: int = 0
+    deletions: int = 0
+    changed_files: int = 0
+    files: list[FileChange] = Field(default_factory=list)
+
+
+class Issue(Frozen):
+    number: int
+    title: str
+    url: str
+    author: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    body: str = ""
+    state: Literal["open", "closed"]
+    created_at: AwareDatetime
+    closed_at: AwareDatetime | None = None
+    comments: int = 0
+
+
+class Release(Frozen):
+    tag: str
+    name: str
+    url: str
+    author: str | None = None
+    published_at: AwareDatetime
+    prerelease: bool = False
+    body: str = ""
+
+
+FailureKind = Literal["not_found", "forbidden", "rate_limited", "error"]
+
+
+class RepoActivity(Frozen):
+    """One repository's activity in the window, or why it could not be read."""
+
+    repo: str
+    url: str
+    default_branch: str | None = None
+    description: str | None = None
+    # Set when collection failed; a category only: the details go to the log, never to files.
+    failure: FailureKind | None = None
+    commits: list[Commit] = Field(default_factory=list)
+    pulls: list[PullRequest] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    releases: list[Release] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def item_count(self) -> int:
+        return len(self.commits) + len(self.pulls) + len(self.issues) + len(self.releases)
+
+
+class Activity(Frozen):
+    schema_version: int = SCHEMA_VERSION
+    tool_version: str
+    window: Window
+    repos: list[RepoActivity]
+    github_requests: int = 0
+
+
+class Item(Frozen):
+    """One line of a summary: text plus the collected objects it cites.
+
+    `refs` are ids such as `pr:34049`, `commit:78a0091`, `issue:2496`, `release:v4.4.0`;
+    the renderer turns them into links, so summaries never carry URLs of their own.
+    """
+
+    text: str
+    refs: list[str] = Field(default_factory=list)
+
+
+class Section(Frozen):
+    title: str
+    items: list[Item]
+
+
+class RepoSummary(Frozen):
+    repo: str
+    status: Literal["ok", "empty", "failed"]
+    method: str  # "extractive" or the litellm model id that wrote it
+    overview: str = ""
+    sections: list[Section] = Field(default_factory=list)
+
+
+class OverallSummary(Frozen):
+    method: str
+    overview: str
+    highlights: list[Item] = Field(default_factory=list)
+    conclusion: str = ""
+
+
+class Usage(Frozen):
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+
+
+class Digest(Frozen):
+    schema_version: int = SCHEMA_VERSION
+    tool_version: str
+    language: Language
+    title: str
+    activity: Activity
+    repos: list[RepoSummary]
+    overall: OverallSummary
+    usage: Usage = Usage()
+
+
+class RenderedFile(Frozen):
+    path: str  # relative to the repository root, POSIX separators
+    content: str
+
+
+class Files(Frozen):
+    report_path: str
+    files: list[RenderedFile]
+
+
+class PublishResult(Frozen):
+    mode: PublishMode
+    report_path: str
+    written: list[str] = Field(default_factory=list)
+    report_url: str | None = None
+    commit_sha: str | None = None
+    pull_request_url: str | None = None
+    pull_request_number: int | None = None

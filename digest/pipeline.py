@@ -1,0 +1,144 @@
+"""plan -> collect -> summarize -> render -> publish.
+
+Each stage takes and returns models (see models.py), so `digest collect` and
+`digest report --activity FILE` can run the halves in different jobs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from digest import actions
+from digest.collect.collector import collect_activity
+from digest.collect.github_api import GitHubAPI
+from digest.collect.window import compute_window
+from digest.config import Settings
+from digest.errors import InputError
+from digest.models import SCHEMA_VERSION, Activity, Digest, PublishResult, RunPlan
+from digest.publish.local import read_existing, write_files
+from digest.render.files import render_files
+from digest.summarize.run import summarize
+
+log = logging.getLogger(__name__)
+
+_NOT_YET = (
+    "cannot be '{mode}' in this version of digest: only 'none' (write the files into the "
+    "workspace) is available; publish them with a later step, or set publish: none"
+)
+
+
+def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool = True) -> RunPlan:
+    if need_repos and not settings.repos:
+        raise InputError("repos", "is required: one or more owner/name, comma- or newline-separated")
+    publish = settings.publish or ("commit" if actions.on_runner() else "none")
+    if publish != "none":
+        raise InputError("publish", _NOT_YET.format(mode=publish))
+    return RunPlan(
+        repos=settings.repos,
+        window=compute_window(settings.date, settings.days, settings.timezone, now),
+        language=settings.language,
+        title=settings.title,
+        reports_dir=settings.reports_dir,
+        index_file=settings.index_file,
+        publish=publish,
+        output_dir=settings.output_dir,
+        target_repo=settings.target_repo,
+        target_branch=settings.target_branch,
+        max_concurrency=settings.max_concurrency,
+        fail_on_error=settings.fail_on_error,
+    )
+
+
+def github_api(settings: Settings) -> GitHubAPI:
+    token = settings.github_token.get_secret_value() if settings.github_token else None
+    actions.mask(token)
+    return GitHubAPI(token, settings.github_api_url)
+
+
+def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
+    activity = collect_activity(
+        run_plan.repos, run_plan.window, api, max_concurrency=run_plan.max_concurrency
+    )
+    for repo in activity.repos:
+        if not repo.ok:
+            actions.warning(f"{repo.repo}: could not be collected ({repo.failure}); see the log")
+    log.info("collected %d repositories with %d GitHub requests",
+             len(activity.repos), activity.github_requests)  # fmt: skip
+    return activity
+
+
+def load_activity(path: Path) -> Activity:
+    try:
+        activity = Activity.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError("activity", f"cannot be read: {exc.strerror} ({path})") from None
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"]
+        raise InputError(
+            "activity", f"must be a file written by `digest collect` ({path}: {reason})"
+        ) from None
+    if activity.schema_version != SCHEMA_VERSION:
+        raise InputError(
+            "activity",
+            f"has schema version {activity.schema_version}; this digest reads {SCHEMA_VERSION}",
+        )
+    return activity
+
+
+def report(activity: Activity, run_plan: RunPlan) -> tuple[Digest, PublishResult]:
+    """Summarize, render and publish collected activity."""
+    digest = summarize(activity, language=run_plan.language, title=run_plan.title)
+    root = Path(run_plan.output_dir)
+    existing_index, dates = read_existing(root, run_plan.reports_dir, run_plan.index_file)
+    files = render_files(
+        digest,
+        reports_dir=run_plan.reports_dir,
+        index_file=run_plan.index_file,
+        existing_index=existing_index,
+        existing_dates=dates,
+    )
+    result = write_files(root, files)
+    _announce(digest, result)
+    return digest, result
+
+
+def _announce(digest: Digest, result: PublishResult) -> None:
+    active = [r.repo for r in digest.activity.repos if r.ok and r.item_count]
+    actions.write_outputs(
+        {
+            "report-path": result.report_path,
+            "active-repos": len(active),
+            "prompt-tokens": digest.usage.prompt_tokens,
+            "completion-tokens": digest.usage.completion_tokens,
+            "cost-usd": digest.usage.cost_usd,
+        }
+    )
+    actions.write_summary(run_table(digest, result))
+
+
+def run_table(digest: Digest, result: PublishResult) -> str:
+    """A short per-repository table for the job summary (never published)."""
+    window = digest.activity.window
+    lines = [
+        f"### digest: {window.date} ({window.timezone})",
+        "",
+        f"Report: `{result.report_path}` · GitHub requests: {digest.activity.github_requests}",
+        "",
+        "| repository | status | commits | PRs | issues | releases | summary |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for activity, summary in zip(digest.activity.repos, digest.repos, strict=True):
+        status = activity.failure or summary.status
+        lines.append(
+            f"| {activity.repo} | {status} | {len(activity.commits)} | {len(activity.pulls)} "
+            f"| {len(activity.issues)} | {len(activity.releases)} | {summary.method} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def failed_repos(digest: Digest) -> list[str]:
+    return [r.repo for r in digest.activity.repos if not r.ok]

@@ -1,0 +1,1 @@
+"""Publish: put the rendered files where the user wants them."""

@@ -1,0 +1,1 @@
+"""Render: the Digest to Markdown report, JSON sidecar and index."""

@@ -1,0 +1,41 @@
+"""Citations to links. Summaries cite collected objects by id; only this table makes URLs,
+so a link in a report always points at something that was really collected."""
+
+from __future__ import annotations
+
+import re
+
+from digest.models import Activity
+
+_REF = re.compile(r"^(?:(?P<repo>[\w.-]+/[\w.-]+)#)?(?P<kind>pr|commit|issue|release):(?P<key>.+)$")
+
+
+class LinkTable:
+    def __init__(self, activity: Activity):
+        self._links: dict[tuple[str, str, str], tuple[str, str]] = {}
+        for repo in activity.repos:
+            for pr in repo.pulls:
+                self._add(repo.repo, "pr", str(pr.number), f"#{pr.number}", pr.url)
+            for issue in repo.issues:
+                self._add(repo.repo, "issue", str(issue.number), f"#{issue.number}", issue.url)
+            for commit in repo.commits:
+                self._add(repo.repo, "commit", commit.sha[:7], commit.short_sha, commit.url)
+            for release in repo.releases:
+                self._add(repo.repo, "release", release.tag, release.tag, release.url)
+
+    def _add(self, repo: str, kind: str, key: str, label: str, url: str) -> None:
+        self._links[(repo, kind, key)] = (label, url)
+
+    def resolve(self, ref: str, repo: str | None = None) -> tuple[str, str, str] | None:
+        """`pr:12` (in `repo`) or `owner/name#pr:12` -> (kind, label, url); None if unknown."""
+        match = _REF.match(ref.strip())
+        if not match:
+            return None
+        owner_repo = match["repo"] or repo
+        kind, key = match["kind"], match["key"].strip()
+        if kind == "commit":
+            key = key[:7].lower()
+        elif kind in {"pr", "issue"}:
+            key = key.lstrip("#")
+        found = self._links.get((owner_repo or "", kind, key))
+        return (kind, *found) if found else None

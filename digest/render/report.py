@@ -1,0 +1,111 @@
+"""The dated Markdown report, from a Digest and localized templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+
+from digest import __version__
+from digest.locales import Locale, locale
+from digest.models import Digest, Item, RepoSummary
+from digest.render import markdown as md
+from digest.render.links import LinkTable
+
+
+@dataclass(frozen=True)
+class _SectionView:
+    title: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class _RepoView:
+    heading: str
+    description: str
+    overview: str
+    sections: list[_SectionView]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("digest.render", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown, not HTML: every value is escaped by render.markdown
+    )
+
+
+def render_report(digest: Digest, *, base_level: int = 1) -> str:
+    """The report; `base_level` 2 demotes every heading, for embedding in the index."""
+    loc = locale(digest.language)
+    links = LinkTable(digest.activity)
+    by_repo = {s.repo: s for s in digest.repos}
+    repos = [
+        _repo_view(activity.repo, activity.url, activity.description, by_repo[activity.repo],
+                   links, loc)
+        for activity in digest.activity.repos
+    ]  # fmt: skip
+    text = _environment().get_template("report.md.j2").render(
+        h=_heading_marks(base_level),
+        loc=loc,
+        title=md.inline(digest.title),
+        date=digest.activity.window.date.isoformat(),
+        window=md.inline(window_text(digest, loc)),
+        overview=md.inline(digest.overall.overview),
+        highlights=[_item_line(item, None, links) for item in digest.overall.highlights],
+        repos=repos,
+        conclusion=md.inline(digest.overall.conclusion),
+        footer=md.inline(_footer(digest, loc)),
+    )
+    return text.rstrip() + "\n"
+
+
+def _heading_marks(base_level: int) -> Callable[[int], str]:
+    return lambda level: "#" * min(base_level + level - 1, 6)
+
+
+def window_text(digest: Digest, loc: Locale) -> str:
+    window = digest.activity.window
+    if window.days == 1:
+        return loc.format("window_one_day", date=window.date, timezone=window.timezone)
+    first = window.date.fromordinal(window.date.toordinal() - window.days + 1)
+    return loc.format("window_days", first=first, last=window.date, timezone=window.timezone)
+
+
+def _footer(digest: Digest, loc: Locale) -> str:
+    methods = sorted({s.method for s in digest.repos} | {digest.overall.method})
+    named = [loc["extractive_method"] if m == "extractive" else m for m in methods]
+    return loc.format("generated_by", version=__version__, method=loc.join(named))
+
+
+def _repo_view(
+    repo: str, url: str, description: str | None, summary: RepoSummary, links: LinkTable,
+    loc: Locale,
+) -> _RepoView:  # fmt: skip
+    heading = md.link(md.inline(repo), url) if url else md.inline(repo)
+    if summary.status == "failed":
+        return _RepoView(heading, "", md.inline(loc["failed_repo"]), [])
+    if summary.status == "empty":
+        return _RepoView(heading, "", md.inline(loc["empty_repo"]), [])
+    sections = [
+        _SectionView(md.inline(s.title), [_item_line(i, repo, links) for i in s.items])
+        for s in summary.sections
+        if s.items
+    ]
+    return _RepoView(heading, md.inline(description or ""), md.inline(summary.overview), sections)
+
+
+def _item_line(item: Item, repo: str | None, links: LinkTable) -> str:
+    cited = [found for ref in item.refs if (found := links.resolve(ref, repo))]
+    rendered = [
+        md.code_link(label, url) if kind == "commit" else md.link(md.inline(label), url)
+        for kind, label, url in cited
+    ]
+    text = md.inline(item.text)
+    return f"{text} ({', '.join(rendered)})" if rendered else text

@@ -1,0 +1,1 @@
+"""Summarize: activity to per-repository summaries and an overall summary."""

@@ -1,0 +1,200 @@
+"""The built-in summarizer: deterministic, no LLM, every item cites what it came from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from digest.locales import Locale
+from digest.models import (
+    Activity,
+    Commit,
+    FileChange,
+    Item,
+    OverallSummary,
+    PullRequest,
+    RepoActivity,
+    RepoSummary,
+    Section,
+)
+from digest.summarize.themes import main_folder, split_title
+
+METHOD = "extractive"
+MAX_THEMES = 6  # more than this and themes stop helping; the rest go to "Other changes"
+MAX_HIGHLIGHTS = 5
+
+
+def pr_ref(number: int) -> str:
+    return f"pr:{number}"
+
+
+def commit_ref(sha: str) -> str:
+    return f"commit:{sha[:7]}"
+
+
+def merged_pulls(activity: RepoActivity, window_contains) -> list[PullRequest]:
+    return [p for p in activity.pulls if window_contains(p.merged_at)]
+
+
+def summarize_repo(activity: RepoActivity, contains, loc: Locale) -> RepoSummary:
+    if not activity.ok:
+        return RepoSummary(repo=activity.repo, status="failed", method=METHOD)
+    if activity.item_count == 0:
+        return RepoSummary(repo=activity.repo, status="empty", method=METHOD)
+    merged = merged_pulls(activity, contains)
+    merged_numbers = {p.number for p in merged}
+    direct = [c for c in activity.commits if c.pr_number not in merged_numbers]
+    themes = _themes(merged, direct, loc)
+    sections = [Section(title=title, items=items) for title, items in themes]
+    sections += _other_sections(activity, contains, merged_numbers, loc)
+    overview = loc.format("repo_overview", counts=loc.join(_counts(activity, contains, loc)))
+    if len(themes) > 1:
+        named = [f"{title} ({len(items)})" for title, items in themes[:3]]
+        overview += " " + loc.format("busiest_themes", themes=loc.join(named))
+    return RepoSummary(
+        repo=activity.repo, status="ok", method=METHOD, overview=overview, sections=sections
+    )
+
+
+def _themes(
+    merged: list[PullRequest], direct: list[Commit], loc: Locale
+) -> list[tuple[str, list[Item]]]:
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    for pr in merged:
+        theme, text = _classify(pr.title, pr.files, loc)
+        grouped[theme].append(Item(text=text, refs=[pr_ref(pr.number)]))
+    for commit in direct:
+        theme, text = _classify(commit.title, commit.files, loc)
+        grouped[theme].append(Item(text=text, refs=[commit_ref(commit.sha)]))
+    ranked = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    other = loc.theme("other")
+    kept = [(t, items) for t, items in ranked if t != other][:MAX_THEMES]
+    rest = [item for t, items in ranked if (t, items) not in kept for item in items]
+    return kept + ([(other, rest)] if rest else [])
+
+
+def _classify(title: str, files: list[FileChange] | None, loc: Locale) -> tuple[str, str]:
+    kind, text = split_title(title)
+    if kind is None:
+        folder = main_folder(files)
+        return (loc.theme("folder", folder=folder) if folder else loc.theme("other")), text
+    try:
+        return loc.theme(kind), text
+    except KeyError:
+        return kind, text  # a project's own tag, such as [Kernel]
+
+
+def _other_sections(
+    activity: RepoActivity, contains, merged: set[int], loc: Locale
+) -> list[Section]:
+    sections = []
+    opened = [p for p in activity.pulls if p.number not in merged and contains(p.created_at)]
+    if opened:
+        items = [Item(text=p.title, refs=[pr_ref(p.number)]) for p in opened]
+        sections.append(Section(title=loc["section_opened_pulls"], items=items))
+    new_issues = [i for i in activity.issues if contains(i.created_at)]
+    if new_issues:
+        items = [Item(text=_issue_text(i.title, i.labels), refs=[f"issue:{i.number}"])
+                 for i in new_issues]  # fmt: skip
+        sections.append(Section(title=loc["section_opened_issues"], items=items))
+    closed = [i for i in activity.issues if contains(i.closed_at)]
+    if closed:
+        items = [Item(text=i.title, refs=[f"issue:{i.number}"]) for i in closed]
+        sections.append(Section(title=loc["section_closed_issues"], items=items))
+    if activity.releases:
+        items = [
+            Item(text=_release_text(r.name, r.tag, r.prerelease, loc), refs=[f"release:{r.tag}"])
+            for r in activity.releases
+        ]
+        sections.append(Section(title=loc["section_releases"], items=items))
+    return sections
+
+
+def _issue_text(title: str, labels: list[str]) -> str:
+    return f"{title} ({', '.join(labels)})" if labels else title
+
+
+def _release_text(name: str, tag: str, prerelease: bool, loc: Locale) -> str:
+    text = name if tag in name else f"{name} ({tag})"
+    return f"{text} — {loc['prerelease']}" if prerelease else text
+
+
+def _counts(activity: RepoActivity, contains, loc: Locale) -> list[str]:
+    figures = [
+        ("commits", len(activity.commits)),
+        ("merged_pulls", sum(1 for p in activity.pulls if contains(p.merged_at))),
+        ("opened_pulls", sum(1 for p in activity.pulls if contains(p.created_at))),
+        ("opened_issues", sum(1 for i in activity.issues if contains(i.created_at))),
+        ("closed_issues", sum(1 for i in activity.issues if contains(i.closed_at))),
+        ("releases", len(activity.releases)),
+    ]
+    return [loc.count(key, n) for key, n in figures if n]
+
+
+def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
+    contains = activity.window.contains
+    total = loc.count("repositories", len(activity.repos))
+    active = [r for r in activity.repos if r.ok and r.item_count]
+    failed = [r.repo for r in activity.repos if not r.ok]
+    if not active:
+        overview = loc.format("overall_quiet", total=total)
+        if failed:
+            overview += " " + loc.format("overall_failed", repos=loc.join(failed))
+        return OverallSummary(method=METHOD, overview=overview, conclusion=loc["conclusion_quiet"])
+    merged_all = RepoActivity(
+        repo="*", url="",
+        commits=[c for r in active for c in r.commits],
+        pulls=[p for r in active for p in r.pulls],
+        issues=[i for r in active for i in r.issues],
+        releases=[x for r in active for x in r.releases],
+    )  # fmt: skip
+    parts = [
+        loc.format(
+            "overall_active", active=len(active), total=total,
+            counts=loc.join(_counts(merged_all, contains, loc)),
+        )
+    ]  # fmt: skip
+    ranked = sorted(active, key=lambda r: (-_weight(r, contains), activity.repos.index(r)))
+    busiest = [f"{r.repo} ({loc.join(_counts(r, contains, loc)[:2])})" for r in ranked[:3]]
+    parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
+    releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases]
+    if releases:
+        parts.append(loc.format("overall_releases", releases=loc.join(releases)))
+    if failed:
+        parts.append(loc.format("overall_failed", repos=loc.join(failed)))
+    return OverallSummary(
+        method=METHOD,
+        overview=" ".join(parts),
+        highlights=_highlights(active, contains, loc),
+        conclusion=loc.format("conclusion_busy", repo=ranked[0].repo),
+    )
+
+
+def _weight(repo: RepoActivity, contains) -> int:
+    merged = sum(1 for p in repo.pulls if contains(p.merged_at))
+    direct = sum(1 for c in repo.commits if c.pr_number is None)
+    return 3 * merged + direct + len(repo.issues) + 5 * len(repo.releases)
+
+
+def _highlights(active: list[RepoActivity], contains, loc: Locale) -> list[Item]:
+    """Releases, then the biggest merged changes, then the most discussed new issues."""
+    items = [
+        Item(text=f"{r.repo}: {_release_text(x.name, x.tag, x.prerelease, loc)}",
+             refs=[f"{r.repo}#release:{x.tag}"])
+        for r in active for x in r.releases
+    ]  # fmt: skip
+    changes = [
+        (p.additions + p.deletions, r.repo, p) for r in active for p in r.pulls
+        if contains(p.merged_at)
+    ]  # fmt: skip
+    for lines, repo, pr in sorted(changes, key=lambda t: (-t[0], t[1], t[2].number))[:3]:
+        changed = loc.format("lines_changed", additions=pr.additions, deletions=pr.deletions)
+        items.append(Item(text=f"{repo}: {split_title(pr.title)[1]} ({changed})",
+                          refs=[f"{repo}#{pr_ref(pr.number)}"]))  # fmt: skip
+    issues = [
+        (i.comments, r.repo, i) for r in active for i in r.issues
+        if contains(i.created_at) and i.comments
+    ]  # fmt: skip
+    for _, repo, issue in sorted(issues, key=lambda t: (-t[0], t[1], t[2].number))[:2]:
+        items.append(Item(text=f"{repo}: {issue.title} ({loc.count('comments', issue.comments)})",
+                          refs=[f"{repo}#issue:{issue.number}"]))  # fmt: skip
+    return items[:MAX_HIGHLIGHTS]

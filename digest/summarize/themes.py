@@ -1,0 +1,57 @@
+"""Group changes into themes a reader recognizes: `[Tag]` prefixes, conventional-commit
+types, or else the top-level folder that took most of the change."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from digest.models import FileChange
+
+_TAG = re.compile(r"^\s*\[([^\]]{1,40})\]\s*[:\-]?\s*")
+_CONVENTIONAL = re.compile(
+    r"^\s*(feat|fix|perf|docs|refactor|test|tests|ci|build|chore|revert|style)"
+    r"(\([^)]{0,60}\))?!?:\s*",
+    re.I,
+)
+# Tags and types that mean the same thing share one theme.
+_SYNONYMS = {
+    "feat": "feat", "feature": "feat", "features": "feat", "new": "feat",
+    "fix": "fix", "bugfix": "fix", "bug": "fix", "hotfix": "fix", "bugfixes": "fix",
+    "perf": "perf", "performance": "perf", "optim": "perf", "optimization": "perf",
+    "docs": "docs", "doc": "docs", "documentation": "docs",
+    "refactor": "refactor", "refactoring": "refactor", "cleanup": "refactor",
+    "test": "test", "tests": "test", "testing": "test", "ci": "ci", "build": "ci",
+    "ci/build": "ci", "chore": "chore", "misc": "chore", "style": "chore", "revert": "revert",
+}  # fmt: skip
+
+
+def split_title(title: str) -> tuple[str | None, str]:
+    """`[Bugfix] Fix x` -> ("fix", "Fix x"); `perf(attn): faster` -> ("perf", "faster").
+
+    Unknown tags are themes of their own: `[Kernel] ...` -> ("Kernel", "...").
+    """
+    tag = _TAG.match(title)
+    if tag:
+        name = tag.group(1).strip()
+        return _SYNONYMS.get(name.lower(), name), title[tag.end() :].strip() or title
+    conventional = _CONVENTIONAL.match(title)
+    if conventional:
+        return _SYNONYMS[conventional.group(1).lower()], title[conventional.end() :] or title
+    return None, title.strip()
+
+
+# Lockfiles and generated files say little about what a change was for.
+_NOISE = re.compile(r"(\.lock|lock\.json|\.sum|/generated/|\.min\.js|\.snap)$|(^|/)generated/")
+
+
+def main_folder(files: Iterable[FileChange] | None) -> str | None:
+    """The top-level folder (or root file) with the most changed lines, noise excluded."""
+    weight: Counter[str] = Counter()
+    for f in files or ():
+        if _NOISE.search(f.path):
+            continue
+        top = f.path.split("/", 1)[0] + ("/" if "/" in f.path else "")
+        weight[top] += f.additions + f.deletions or 1
+    return weight.most_common(1)[0][0] if weight else None
