@@ -31,6 +31,12 @@ class Locale:
     def join(self, parts: list[str]) -> str:
         return self._strings["list_sep"].join(parts)
 
+    def sentences(self, parts: list[str]) -> str:
+        return self._strings["sentence_sep"].join(parts)
+
+    def paren(self, text: str, inner: str) -> str:
+        return self._strings["paren"].format(text=text, inner=inner)
+
 
 @cache
 def locale(language: Language) -> Locale:

@@ -19,11 +19,15 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9][A-Za-z0-9-]*)")
 
 
-def inline(text: str) -> str:
-    """Plain text as one safe line of Markdown: no markup, no HTML, no mentions."""
+def inline(text: str, *, line_start: bool = True) -> str:
+    """Plain text as one safe line of Markdown: no markup, no HTML, no mentions.
+
+    `line_start=False` for text that never begins a line (link labels), where `#1` is fine.
+    """
     one_line = " ".join(text.split())
     escaped = _INLINE.sub(r"\\\1", escape(one_line, quote=False))
-    escaped = _LINE_START.sub(r"\1\\\2", escaped)
+    if line_start:
+        escaped = _LINE_START.sub(r"\1\\\2", escaped)
     return _MENTION.sub("@&#8203;", escaped)
 
 

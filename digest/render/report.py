@@ -58,7 +58,7 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
         date=digest.activity.window.date.isoformat(),
         window=md.inline(window_text(digest, loc)),
         overview=md.inline(digest.overall.overview),
-        highlights=[_item_line(item, None, links) for item in digest.overall.highlights],
+        highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
         repos=repos,
         conclusion=md.inline(digest.overall.conclusion),
         footer=md.inline(_footer(digest, loc)),
@@ -94,18 +94,18 @@ def _repo_view(
     if summary.status == "empty":
         return _RepoView(heading, "", md.inline(loc["empty_repo"]), [])
     sections = [
-        _SectionView(md.inline(s.title), [_item_line(i, repo, links) for i in s.items])
+        _SectionView(md.inline(s.title), [_item_line(i, repo, links, loc) for i in s.items])
         for s in summary.sections
         if s.items
     ]
     return _RepoView(heading, md.inline(description or ""), md.inline(summary.overview), sections)
 
 
-def _item_line(item: Item, repo: str | None, links: LinkTable) -> str:
+def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str:
     cited = [found for ref in item.refs if (found := links.resolve(ref, repo))]
     rendered = [
-        md.code_link(label, url) if kind == "commit" else md.link(md.inline(label), url)
+        md.code_link(label, url) if kind == "commit" else md.link(md.inline(label, line_start=False), url)
         for kind, label, url in cited
     ]
     text = md.inline(item.text)
-    return f"{text} ({', '.join(rendered)})" if rendered else text
+    return loc.paren(text, loc.join(rendered)) if rendered else text

@@ -48,8 +48,8 @@ def summarize_repo(activity: RepoActivity, contains, loc: Locale) -> RepoSummary
     sections += _other_sections(activity, contains, merged_numbers, loc)
     overview = loc.format("repo_overview", counts=loc.join(_counts(activity, contains, loc)))
     if len(themes) > 1:
-        named = [f"{title} ({len(items)})" for title, items in themes[:3]]
-        overview += " " + loc.format("busiest_themes", themes=loc.join(named))
+        named = [loc.paren(title, str(len(items))) for title, items in themes[:3]]
+        overview = loc.sentences([overview, loc.format("busiest_themes", themes=loc.join(named))])
     return RepoSummary(
         repo=activity.repo, status="ok", method=METHOD, overview=overview, sections=sections
     )
@@ -93,7 +93,7 @@ def _other_sections(
         sections.append(Section(title=loc["section_opened_pulls"], items=items))
     new_issues = [i for i in activity.issues if contains(i.created_at)]
     if new_issues:
-        items = [Item(text=_issue_text(i.title, i.labels), refs=[f"issue:{i.number}"])
+        items = [Item(text=_issue_text(i.title, i.labels, loc), refs=[f"issue:{i.number}"])
                  for i in new_issues]  # fmt: skip
         sections.append(Section(title=loc["section_opened_issues"], items=items))
     closed = [i for i in activity.issues if contains(i.closed_at)]
@@ -109,12 +109,12 @@ def _other_sections(
     return sections
 
 
-def _issue_text(title: str, labels: list[str]) -> str:
-    return f"{title} ({', '.join(labels)})" if labels else title
+def _issue_text(title: str, labels: list[str], loc: Locale) -> str:
+    return loc.paren(title, ", ".join(labels)) if labels else title
 
 
 def _release_text(name: str, tag: str, prerelease: bool, loc: Locale) -> str:
-    text = name if tag in name else f"{name} ({tag})"
+    text = name if tag in name else loc.paren(name, tag)
     return f"{text} — {loc['prerelease']}" if prerelease else text
 
 
@@ -138,7 +138,7 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
     if not active:
         overview = loc.format("overall_quiet", total=total)
         if failed:
-            overview += " " + loc.format("overall_failed", repos=loc.join(failed))
+            overview = loc.sentences([overview, loc.format("overall_failed", repos=loc.join(failed))])
         return OverallSummary(method=METHOD, overview=overview, conclusion=loc["conclusion_quiet"])
     merged_all = RepoActivity(
         repo="*", url="",
@@ -154,7 +154,7 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
         )
     ]  # fmt: skip
     ranked = sorted(active, key=lambda r: (-_weight(r, contains), activity.repos.index(r)))
-    busiest = [f"{r.repo} ({loc.join(_counts(r, contains, loc)[:2])})" for r in ranked[:3]]
+    busiest = [loc.paren(r.repo, loc.join(_counts(r, contains, loc)[:2])) for r in ranked[:3]]
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases]
     if releases:
@@ -163,7 +163,7 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
         parts.append(loc.format("overall_failed", repos=loc.join(failed)))
     return OverallSummary(
         method=METHOD,
-        overview=" ".join(parts),
+        overview=loc.sentences(parts),
         highlights=_highlights(active, contains, loc),
         conclusion=loc.format("conclusion_busy", repo=ranked[0].repo),
     )
@@ -188,13 +188,13 @@ def _highlights(active: list[RepoActivity], contains, loc: Locale) -> list[Item]
     ]  # fmt: skip
     for lines, repo, pr in sorted(changes, key=lambda t: (-t[0], t[1], t[2].number))[:3]:
         changed = loc.format("lines_changed", additions=pr.additions, deletions=pr.deletions)
-        items.append(Item(text=f"{repo}: {split_title(pr.title)[1]} ({changed})",
+        items.append(Item(text=f"{repo}: {loc.paren(split_title(pr.title)[1], changed)}",
                           refs=[f"{repo}#{pr_ref(pr.number)}"]))  # fmt: skip
     issues = [
         (i.comments, r.repo, i) for r in active for i in r.issues
         if contains(i.created_at) and i.comments
     ]  # fmt: skip
     for _, repo, issue in sorted(issues, key=lambda t: (-t[0], t[1], t[2].number))[:2]:
-        items.append(Item(text=f"{repo}: {issue.title} ({loc.count('comments', issue.comments)})",
+        items.append(Item(text=f"{repo}: {loc.paren(issue.title, loc.count('comments', issue.comments))}",
                           refs=[f"{repo}#issue:{issue.number}"]))  # fmt: skip
     return items[:MAX_HIGHLIGHTS]

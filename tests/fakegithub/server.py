@@ -1,0 +1,493 @@
+"""A local GitHub API for tests and benchmarks: GraphQL and the REST routes digest uses.
+
+GraphQL is executed by graphql-core against `schema.graphql`, cut from GitHub's official
+schema, so responses have exactly GitHub's shapes for whatever digest asks; REST bodies
+follow the OpenAPI description (`@octokit/openapi`). Every request is logged so tests can
+pin how many digest makes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from graphql import GraphQLError, build_schema, graphql_sync
+
+SCHEMA = build_schema((Path(__file__).parent / "schema.graphql").read_text(encoding="utf-8"))
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+# -- the data a fake repository holds -------------------------------------------------------
+
+
+@dataclass
+class FakeFile:
+    filename: str
+    status: str = "modified"  # REST vocabulary
+    additions: int = 1
+    deletions: int = 0
+    previous_filename: str | None = None
+
+
+@dataclass
+class FakeCommit:
+    sha: str
+    message: str
+    committed_at: dt.datetime
+    author_name: str = "Ada Lovelace"
+    author_login: str | None = "ada"
+    files: list[FakeFile] = field(default_factory=list)
+    pr_number: int | None = None
+
+    @property
+    def additions(self) -> int:
+        return sum(f.additions for f in self.files)
+
+    @property
+    def deletions(self) -> int:
+        return sum(f.deletions for f in self.files)
+
+
+@dataclass
+class FakePull:
+    number: int
+    title: str
+    created_at: dt.datetime
+    author: str | None = "ada"
+    body: str = ""
+    labels: list[str] = field(default_factory=list)
+    merged_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    merge_commit_sha: str | None = None
+    draft: bool = False
+    files: list[FakeFile] = field(default_factory=list)
+    base: str = "main"
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        return max(t for t in (self.created_at, self.merged_at, self.closed_at) if t)
+
+
+@dataclass
+class FakeIssue:
+    number: int
+    title: str
+    created_at: dt.datetime
+    author: str | None = "grace"
+    body: str = ""
+    labels: list[str] = field(default_factory=list)
+    closed_at: dt.datetime | None = None
+    comments: int = 0
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        return self.closed_at or self.created_at
+
+
+@dataclass
+class FakeRelease:
+    tag: str
+    published_at: dt.datetime
+    name: str = ""
+    body: str = ""
+    author: str | None = "ada"
+    prerelease: bool = False
+    draft: bool = False
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class FakeRepo:
+    full_name: str
+    description: str = ""
+    default_branch: str = "main"
+    commits: list[FakeCommit] = field(default_factory=list)  # any order
+    pulls: list[FakePull] = field(default_factory=list)
+    issues: list[FakeIssue] = field(default_factory=list)
+    releases: list[FakeRelease] = field(default_factory=list)
+
+    def pull(self, number: int) -> FakePull | None:
+        return next((p for p in self.pulls if p.number == number), None)
+
+
+# -- GraphQL resolvers: objects whose attributes graphql-core reads by field name ----------
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(f"cursor:{offset}".encode()).decode()
+
+
+def connection(items: list[Any], first: int | None, after: str | None) -> dict[str, Any]:
+    start = int(base64.b64decode(after).decode().split(":")[1]) + 1 if after else 0
+    if first is None or not 1 <= first <= 100:
+        raise GraphQLError("You must provide a `first` value between 1 and 100.")
+    page = items[start : start + first]
+    end = start + len(page) - 1
+    return {
+        "totalCount": len(items),
+        "nodes": page,
+        "pageInfo": {
+            "hasNextPage": start + first < len(items),
+            "endCursor": _cursor(end) if page else None,
+        },
+    }
+
+
+def _order(items: list[Any], order_by: dict | None, default: str) -> list[Any]:
+    field_name = (order_by or {}).get("field", default)
+    key = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at"}[field_name]
+    descending = (order_by or {}).get("direction", "ASC") == "DESC"
+    return sorted(items, key=lambda x: getattr(x, key) or x.created_at, reverse=descending)
+
+
+def _actor(login: str | None) -> dict | None:
+    return {"login": login, "__typename": "Bot" if login.endswith("[bot]") else "User"} if login else None
+
+
+def _label_connection(names: list[str]):
+    def labels(_info, first=None, after=None, **_):
+        return connection([{"name": n} for n in names], first, after)
+
+    return labels
+
+
+_CHANGE_TYPE = {"added": "ADDED", "removed": "DELETED", "modified": "MODIFIED",
+                "renamed": "RENAMED", "copied": "COPIED", "changed": "CHANGED"}  # fmt: skip
+
+
+class PullNode:
+    def __init__(self, server: FakeGitHub, repo: FakeRepo, pull: FakePull):
+        url = f"{server.web_url}/{repo.full_name}/pull/{pull.number}"
+        self.number, self.title, self.url, self.body = pull.number, pull.title, url, pull.body
+        self.state = "MERGED" if pull.merged_at else ("CLOSED" if pull.closed_at else "OPEN")
+        self.isDraft = pull.draft
+        self.createdAt = iso(pull.created_at)
+        self.mergedAt = iso(pull.merged_at) if pull.merged_at else None
+        self.additions = sum(f.additions for f in pull.files)
+        self.deletions = sum(f.deletions for f in pull.files)
+        self.changedFiles = len(pull.files)
+        self.baseRefName = pull.base
+        self.author = _actor(pull.author)
+        self.mergeCommit = {"oid": pull.merge_commit_sha} if pull.merge_commit_sha else None
+        self.labels = _label_connection(pull.labels)
+        self._files = pull.files
+
+    def files(self, _info, first=None, after=None, **_):
+        nodes = [
+            {"path": f.filename, "additions": f.additions, "deletions": f.deletions,
+             "changeType": _CHANGE_TYPE[f.status]}
+            for f in self._files
+        ]  # fmt: skip
+        return connection(nodes, first, after)
+
+
+class CommitNode:
+    graphql_type = "Commit"
+
+    def __init__(self, server: FakeGitHub, repo: FakeRepo, commit: FakeCommit):
+        self.oid, self.message = commit.sha, commit.message
+        self.url = f"{server.web_url}/{repo.full_name}/commit/{commit.sha}"
+        self.committedDate = iso(commit.committed_at)
+        self.additions, self.deletions = commit.additions, commit.deletions
+        self.changedFilesIfAvailable = len(commit.files)
+        user = {"login": commit.author_login} if commit.author_login else None
+        self.author = {"name": commit.author_name, "user": user}
+        self._server, self._repo, self._commit = server, repo, commit
+
+    def associatedPullRequests(self, _info, first=None, after=None, **_):
+        pull = self._repo.pull(self._commit.pr_number) if self._commit.pr_number else None
+        nodes = [PullNode(self._server, self._repo, pull)] if pull else []
+        return connection(nodes, first, after)
+
+
+class IssueNode:
+    def __init__(self, server: FakeGitHub, repo: FakeRepo, issue: FakeIssue):
+        self.number, self.title, self.body = issue.number, issue.title, issue.body
+        self.url = f"{server.web_url}/{repo.full_name}/issues/{issue.number}"
+        self.state = "CLOSED" if issue.closed_at else "OPEN"
+        self.createdAt = iso(issue.created_at)
+        self.closedAt = iso(issue.closed_at) if issue.closed_at else None
+        self.author = _actor(issue.author)
+        self.labels = _label_connection(issue.labels)
+        self.comments = {"totalCount": issue.comments}
+
+
+class ReleaseNode:
+    def __init__(self, server: FakeGitHub, repo: FakeRepo, release: FakeRelease):
+        self.tagName, self.name = release.tag, release.name or None
+        self.url = f"{server.web_url}/{repo.full_name}/releases/tag/{release.tag}"
+        self.description = release.body or None
+        self.isDraft, self.isPrerelease = release.draft, release.prerelease
+        self.createdAt = iso(release.created_at or release.published_at)
+        self.publishedAt = None if release.draft else iso(release.published_at)
+        self.author = _actor(release.author)
+
+
+class _BranchTip:
+    """The commit at the tip of the default branch: only its history is asked for."""
+
+    graphql_type = "Commit"
+
+    def __init__(self, history):
+        self.history = history
+
+
+class RepositoryNode:
+    def __init__(self, server: FakeGitHub, repo: FakeRepo):
+        self._server, self._repo = server, repo
+        self.nameWithOwner = repo.full_name
+        self.url = f"{server.web_url}/{repo.full_name}"
+        self.description = repo.description or None
+        self.defaultBranchRef = {"name": repo.default_branch, "target": _BranchTip(self._history)}
+
+    def _history(self, _info, first=None, after=None, since=None, until=None, **_):
+        commits = sorted(self._repo.commits, key=lambda c: c.committed_at, reverse=True)
+        if since:
+            commits = [c for c in commits if c.committed_at >= parse_time(since)]
+        if until:  # GitHub's `until` includes commits at that very second
+            commits = [c for c in commits if c.committed_at <= parse_time(until)]
+        return connection([CommitNode(self._server, self._repo, c) for c in commits], first, after)
+
+    def pullRequests(self, _info, first=None, after=None, orderBy=None, **_):
+        pulls = _order(self._repo.pulls, orderBy, "CREATED_AT")
+        return connection([PullNode(self._server, self._repo, p) for p in pulls], first, after)
+
+    def pullRequest(self, _info, number):
+        pull = self._repo.pull(number)
+        return PullNode(self._server, self._repo, pull) if pull else None
+
+    def issues(self, _info, first=None, after=None, orderBy=None, filterBy=None, **_):
+        issues = _order(self._repo.issues, orderBy, "CREATED_AT")
+        filters = filterBy or {}
+        if filters.get("since"):
+            issues = [i for i in issues if i.updated_at >= parse_time(filters["since"])]
+        if filters.get("states"):
+            wanted = set(filters["states"])
+            issues = [i for i in issues if ("CLOSED" if i.closed_at else "OPEN") in wanted]
+        return connection([IssueNode(self._server, self._repo, i) for i in issues], first, after)
+
+    def releases(self, _info, first=None, after=None, orderBy=None, **_):
+        releases = sorted(self._repo.releases, key=lambda r: r.created_at or r.published_at,
+                          reverse=(orderBy or {}).get("direction") == "DESC")  # fmt: skip
+        return connection([ReleaseNode(self._server, self._repo, r) for r in releases], first, after)
+
+
+class NotFound(GraphQLError):
+    pass
+
+
+class QueryRoot:
+    def __init__(self, server: FakeGitHub):
+        self._server = server
+
+    def repository(self, _info, owner, name, **_):
+        repo = self._server.repos.get(f"{owner}/{name}".lower())
+        if repo is None:
+            raise NotFound(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+        return RepositoryNode(self._server, repo)
+
+
+def _type_resolver(value, _info, abstract_type):
+    if isinstance(value, dict):
+        return value.get("__typename")
+    return getattr(value, "graphql_type", None)
+
+
+# -- HTTP --------------------------------------------------------------------------------
+
+
+class FakeGitHub:
+    """Start with `with FakeGitHub() as gh:`; `gh.api_url` is the GITHUB_API_URL to use."""
+
+    def __init__(self, repos: list[FakeRepo] | None = None, *, latency: float = 0.0,
+                 token: str = "test-token"):  # fmt: skip
+        self.repos = {r.full_name.lower(): r for r in repos or []}
+        self.latency = latency
+        self.token = token
+        self.requests: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self.web_url = "https://github.com"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def add(self, repo: FakeRepo) -> FakeRepo:
+        self.repos[repo.full_name.lower()] = repo
+        return repo
+
+    def __enter__(self) -> FakeGitHub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def log(self, method: str, route: str) -> None:
+        with self._lock:
+            self.requests.append((method, route))
+
+    def counts(self) -> Counter[str]:
+        return Counter(f"{m} {r}" for m, r in self.requests)
+
+    # -- endpoints ------------------------------------------------------------------------
+
+    def graphql(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        result = graphql_sync(
+            SCHEMA,
+            body["query"],
+            root_value=QueryRoot(self),
+            variable_values=body.get("variables") or {},
+            type_resolver=_type_resolver,
+        )
+        response: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            response["errors"] = [self._github_error(e) for e in result.errors]
+        return 200, response
+
+    @staticmethod
+    def _github_error(error: GraphQLError) -> dict[str, Any]:
+        formatted = error.formatted
+        original = error.original_error
+        if isinstance(original, NotFound) or isinstance(error, NotFound):
+            formatted["type"] = "NOT_FOUND"
+        formatted.pop("extensions", None)
+        return formatted
+
+    def rest_commit(self, full_name: str, sha: str) -> tuple[int, dict[str, Any]]:
+        repo = self.repos.get(full_name.lower())
+        commit = next((c for c in repo.commits if c.sha.startswith(sha)), None) if repo else None
+        if commit is None:
+            return 404, {"message": "Not Found", "status": "404",
+                         "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit"}  # fmt: skip
+        return 200, rest_commit_body(self, repo, commit)
+
+
+def rest_commit_body(server: FakeGitHub, repo: FakeRepo, commit: FakeCommit) -> dict[str, Any]:
+    """GET /repos/{owner}/{repo}/commits/{ref}, as the `commit` schema of the OpenAPI file."""
+    api = f"{server.api_url}/repos/{repo.full_name}"
+    web = f"{server.web_url}/{repo.full_name}"
+    person = {"name": commit.author_name, "email": f"{commit.author_login or 'dev'}@example.com",
+              "date": iso(commit.committed_at)}  # fmt: skip
+    user = None
+    if commit.author_login:
+        user = {"login": commit.author_login, "id": 1, "node_id": "MDQ6VXNlcjE=",
+                "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
+                "url": f"{server.api_url}/users/{commit.author_login}",
+                "html_url": f"{server.web_url}/{commit.author_login}", "type": "User",
+                "site_admin": False}  # fmt: skip
+    return {
+        "url": f"{api}/commits/{commit.sha}",
+        "sha": commit.sha,
+        "node_id": "C_kwDOAAAAAdoAKDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA",
+        "html_url": f"{web}/commit/{commit.sha}",
+        "comments_url": f"{api}/commits/{commit.sha}/comments",
+        "commit": {
+            "url": f"{api}/git/commits/{commit.sha}",
+            "author": person,
+            "committer": person,
+            "message": commit.message,
+            "comment_count": 0,
+            "tree": {"sha": "0" * 40, "url": f"{api}/git/trees/{'0' * 40}"},
+            "verification": {"verified": False, "reason": "unsigned", "signature": None,
+                             "payload": None, "verified_at": None},  # fmt: skip
+        },
+        "author": user,
+        "committer": user,
+        "parents": [],
+        "stats": {"additions": commit.additions, "deletions": commit.deletions,
+                  "total": commit.additions + commit.deletions},  # fmt: skip
+        "files": [
+            {
+                "sha": "1" * 40,
+                "filename": f.filename,
+                "status": f.status,
+                "additions": f.additions,
+                "deletions": f.deletions,
+                "changes": f.additions + f.deletions,
+                "blob_url": f"{web}/blob/{commit.sha}/{f.filename}",
+                "raw_url": f"{web}/raw/{commit.sha}/{f.filename}",
+                "contents_url": f"{api}/contents/{f.filename}?ref={commit.sha}",
+                "patch": "@@ -1 +1 @@\n-old\n+new",
+                **({"previous_filename": f.previous_filename} if f.previous_filename else {}),
+            }
+            for f in commit.files
+        ],
+    }
+
+
+_COMMIT_ROUTE = re.compile(r"^/repos/([^/]+/[^/]+)/commits/([0-9a-f]{7,40})$")
+
+
+def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_: object) -> None:  # keep test output clean
+            pass
+
+        def _reply(self, status: int, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-RateLimit-Limit", "5000")
+            self.send_header("X-RateLimit-Remaining", "4999")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _authorized(self) -> bool:
+            if self.headers.get("Authorization") in {f"token {server.token}",
+                                                     f"Bearer {server.token}"}:  # fmt: skip
+                return True
+            self._reply(401, {"message": "Bad credentials",
+                              "documentation_url": "https://docs.github.com/rest",
+                              "status": "401"})  # fmt: skip
+            return False
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if server.latency:
+                time.sleep(server.latency)
+            if self.path != "/graphql":
+                server.log("POST", self.path)
+                self._reply(404, {"message": "Not Found"})
+                return
+            server.log("POST", "/graphql")
+            if self._authorized():
+                self._reply(*server.graphql(body))
+
+        def do_GET(self) -> None:
+            if server.latency:
+                time.sleep(server.latency)
+            match = _COMMIT_ROUTE.match(self.path.split("?")[0])
+            server.log("GET", "/repos/{owner}/{repo}/commits/{ref}" if match else self.path)
+            if not self._authorized():
+                return
+            if match:
+                self._reply(*server.rest_commit(match[1], match[2]))
+            else:
+                self._reply(404, {"message": "Not Found"})
+
+    return Handler
