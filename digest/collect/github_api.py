@@ -25,7 +25,7 @@ class GitHubAPI:
         token: str | None,
         api_url: str = "https://api.github.com",
         *,
-        throttle: float | None = 0.25,
+        throttle: float | None = None,
         pool_size: int = 8,
     ):
         if not token:
@@ -38,6 +38,7 @@ class GitHubAPI:
             base_url=api_url.rstrip("/"),
             seconds_between_requests=throttle,
             pool_size=pool_size,
+            lazy=True,  # get_repo() costs no request: we only go through it to a commit
             user_agent="digest (+https://github.com/marketplace/actions/digest)",
         )
         self._lock = threading.Lock()
@@ -66,7 +67,7 @@ class GitHubAPI:
     def commit_files(self, repo: str, sha: str) -> list[FileChange]:
         """Changed files of one commit (REST: GraphQL has no per-commit file list)."""
         self._count()
-        commit = self._gh.get_repo(repo, lazy=True).get_commit(sha)
+        commit = self._gh.get_repo(repo).get_commit(sha)
         return [
             FileChange(
                 path=f.filename,

@@ -1,0 +1,82 @@
+"""Bad input: one line naming the input, a non-zero exit, no request, nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.cli import main
+from digest.config import load_settings
+
+GOOD = ["--repos", "vllm-project/vllm", "--date", "2026-02-04"]
+
+BAD_INPUTS = [
+    (["--repos", "vllm"], "repos", "owner/name"),
+    (["--repos", "vllm-project/vllm,not a repo"], "repos", "owner/name"),
+    (["--repos", "https://github.com/vllm-project/vllm"], "repos", "owner/name"),
+    (["--repos", " , "], "repos", "is required"),
+    ([*GOOD, "--date", "2026-02-30"], "date", "YYYY-MM-DD"),
+    ([*GOOD, "--date", "04/02/2026"], "date", "YYYY-MM-DD"),
+    ([*GOOD, "--date", "2999-01-01"], "date", "after today"),
+    ([*GOOD, "--timezone", "Beijing"], "timezone", "IANA"),
+    ([*GOOD, "--days", "0"], "days", "from 1"),
+    ([*GOOD, "--days", "seven"], "days", "whole number"),
+    ([*GOOD, "--language", "fr"], "language", "'en' or 'zh'"),
+    ([*GOOD, "--publish", "push"], "publish", "'commit', 'pull-request' or 'none'"),
+    ([*GOOD, "--reports-dir", "../elsewhere"], "reports-dir", "inside the repository"),
+    ([*GOOD, "--reports-dir", "/tmp/reports"], "reports-dir", "inside the repository"),
+    ([*GOOD, "--index-file", "docs/../../README.md"], "index-file", "inside the repository"),
+    ([*GOOD, "--index-file", ".git/config"], "index-file", ".git"),
+    ([*GOOD, "--max-concurrency", "0"], "max-concurrency", "from 1"),
+    ([*GOOD, "--fail-on-error", "perhaps"], "fail-on-error", "true or false"),
+]
+
+
+@pytest.mark.parametrize(("argv", "name", "accepted"), BAD_INPUTS)
+def test_bad_flag_is_one_line_and_writes_nothing(argv, name, accepted, github, tmp_path, capsys):
+    code = main(["run", *argv, "--output-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert err.count("\n") == 0, err
+    assert f"'{name}'" in err and accepted in err
+    assert list(tmp_path.iterdir()) == []
+    assert github.requests == []
+
+
+def test_no_repos_at_all(github, tmp_path, capsys):
+    assert main(["run", "--output-dir", str(tmp_path)]) == 2
+    assert "input 'repos' is required" in capsys.readouterr().err
+    assert github.requests == []
+
+
+def test_bad_input_from_the_runner_environment(github, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("INPUT_REPOS", "vllm-project/vllm")
+    monkeypatch.setenv("INPUT_TIMEZONE", "Asia/Beijing")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    assert main(["run"]) == 2
+    assert "input 'timezone'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_runner_inputs_keep_hyphens_and_empty_means_unset(monkeypatch):
+    monkeypatch.setenv("INPUT_REPOS", "a/b\n c/d ,a/b\n")
+    monkeypatch.setenv("INPUT_REPORTS-DIR", "daily/reports/")
+    monkeypatch.setenv("INPUT_INDEX-FILE", "")  # the runner passes unset inputs as ""
+    monkeypatch.setenv("INPUT_DAYS", "7")
+    monkeypatch.setenv("REPORTS_DIR", "not-an-input")
+    settings = load_settings()
+    assert settings.repos == ["a/b", "c/d"]
+    assert settings.reports_dir == "daily/reports"
+    assert settings.index_file == "README.md"
+    assert settings.days == 7
+
+
+def test_flags_override_inputs_which_override_runner_variables(monkeypatch):
+    monkeypatch.setenv("GITHUB_REPOSITORY", "me/runner")
+    monkeypatch.setenv("GITHUB_TOKEN", "from-runner")
+    assert load_settings().target_repo == "me/runner"
+    monkeypatch.setenv("INPUT_TARGET-REPO", "me/input")
+    monkeypatch.setenv("INPUT_GITHUB-TOKEN", "from-input")
+    settings = load_settings()
+    assert settings.target_repo == "me/input"
+    assert settings.github_token.get_secret_value() == "from-input"
+    assert load_settings(target_repo="me/flag").target_repo == "me/flag"
