@@ -1,0 +1,99 @@
+"""`python entrypoint.py` as the runner starts it equals `digest run` with flags."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOKEN, tree
+from tests.fakegithub.builders import at, merged_pr
+from tests.fakegithub.server import FakeIssue, FakeRepo
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def day(github):
+    vllm = github.add(FakeRepo("vllm-project/vllm"))
+    merged_pr(vllm, 34049, "[Kernel] Add FlashInfer MLA backend", at("2026-02-04 03:00+08:00"))
+    vllm.issues.append(FakeIssue(34050, "Crash on startup", at("2026-02-04 09:00+08:00")))
+    github.add(FakeRepo("sgl-project/sglang"))
+    return github
+
+
+def _env(**extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
+    return {**keep, **extra}
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60, check=False)  # fmt: skip
+
+
+def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
+    workspace, local = tmp_path / "workspace", tmp_path / "local"
+    output, summary = tmp_path / "output.txt", tmp_path / "summary.md"
+    runner = _env(
+        GITHUB_ACTIONS="true",
+        GITHUB_WORKSPACE=str(workspace),
+        GITHUB_OUTPUT=str(output),
+        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_API_URL=day.api_url,
+        GITHUB_REPOSITORY="me/digests",
+        **{
+            "INPUT_REPOS": "vllm-project/vllm\nsgl-project/sglang\n",
+            "INPUT_GITHUB-TOKEN": TOKEN,
+            "INPUT_DATE": "2026-02-04",
+            "INPUT_TIMEZONE": "Asia/Shanghai",
+            "INPUT_LANGUAGE": "zh",
+            "INPUT_PUBLISH": "none",
+            "INPUT_MODEL": "",  # unset inputs arrive as empty strings
+            "INPUT_DAYS": "",
+            "INPUT_REPORTS-DIR": "",
+        },
+    )
+    workspace.mkdir()
+    done = _run(["entrypoint.py"], runner)
+    assert done.returncode == 0, done.stderr
+
+    cli = _env(GITHUB_API_URL=day.api_url, GITHUB_TOKEN=TOKEN)
+    args = ["-m", "digest", "run", "--repos", "vllm-project/vllm,sgl-project/sglang",
+            "--date", "2026-02-04", "--timezone", "Asia/Shanghai", "--language", "zh",
+            "--output-dir", str(local)]  # fmt: skip
+    done = _run(args, cli)
+    assert done.returncode == 0, done.stderr
+
+    assert tree(workspace) == tree(local)
+    assert "reports/2026-02-04.md" in tree(workspace)
+    outputs = output.read_text()
+    assert "report-path=reports/2026-02-04.md\n" in outputs
+    assert "active-repos=1\n" in outputs
+    assert "| vllm-project/vllm | ok | 1 | 1 | 1 | 0 | extractive |" in summary.read_text()
+
+
+def test_collect_then_report_equals_run(day, tmp_path):
+    env = _env(GITHUB_API_URL=day.api_url, GITHUB_TOKEN=TOKEN)
+    common = ["--repos", "vllm-project/vllm,sgl-project/sglang", "--date", "2026-02-04"]
+    activity = tmp_path / "activity.json"
+    assert _run(["-m", "digest", "collect", *common, "-o", str(activity)], env).returncode == 0
+    report = _run(["-m", "digest", "report", "--activity", str(activity),
+                   "--output-dir", str(tmp_path / "staged")], env)  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    whole = _run(["-m", "digest", "run", *common, "--output-dir", str(tmp_path / "whole")], env)
+    assert whole.returncode == 0, whole.stderr
+    assert tree(tmp_path / "staged") == tree(tmp_path / "whole")
+
+
+def test_report_refuses_a_file_that_is_not_activity(tmp_path):
+    bogus = tmp_path / "activity.json"
+    bogus.write_text('{"hello": "world"}')
+    done = _run(["-m", "digest", "report", "--activity", str(bogus),
+                 "--output-dir", str(tmp_path / "out")], _env())  # fmt: skip
+    assert done.returncode == 2
+    assert "input 'activity'" in done.stderr and done.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,126 @@
+"""What a reader sees: `digest run` end to end against the local GitHub."""
+
+from __future__ import annotations
+
+import re
+
+import mistune
+import pytest
+
+from digest.cli import main
+from tests.conftest import tree
+from tests.fakegithub.builders import at, direct_push, merged_pr
+from tests.fakegithub.server import FakeFile, FakeIssue, FakeRelease, FakeRepo
+
+REPOS = "flashinfer-ai/flashinfer,deepseek-ai/FlashMLA,gone/missing,NVIDIA/cutlass"
+
+
+@pytest.fixture
+def day(github):
+    flashinfer = github.add(FakeRepo("flashinfer-ai/flashinfer", description="Kernels for LLMs"))
+    merged_pr(flashinfer, 2490, "[Bugfix] Fix XQA dynamic smem on GPUs other than 0",
+              at("2026-02-04 10:00"), labels=["bug"])  # fmt: skip
+    merged_pr(flashinfer, 2491, "perf: vectorize mxfp4 quantize", at("2026-02-04 12:00"),
+              files=[FakeFile("csrc/quantization.cu", additions=220, deletions=80)])  # fmt: skip
+    merged_pr(flashinfer, 2492, "Hostile <script>alert(1)</script> [x](https://evil.example) @org/team",
+              at("2026-02-04 13:00"))  # fmt: skip
+    flashinfer.issues.append(FakeIssue(2496, "mxfp4 quantization is 10x slower than nvfp4",
+                                       at("2026-02-04 19:42"), labels=["performance"],
+                                       comments=2))  # fmt: skip
+    flashinfer.releases.append(FakeRelease("v0.6.3", at("2026-02-04 15:00"), name="v0.6.3"))
+    github.add(FakeRepo("deepseek-ai/FlashMLA"))
+    cutlass = github.add(FakeRepo("NVIDIA/cutlass"))
+    direct_push(cutlass, "Update CHANGELOG for 4.4", at("2026-02-04 06:00"),
+                [FakeFile("CHANGELOG.md", additions=12)])  # fmt: skip
+    return github
+
+
+def run(out, *extra):
+    return main(["run", "--repos", REPOS, "--date", "2026-02-04", "--output-dir", str(out), *extra])
+
+
+def links(markdown: str) -> list[str]:
+    found = []
+
+    def walk(nodes):
+        for node in nodes:
+            if node["type"] == "link":
+                found.append(node["attrs"]["url"])
+            walk(node.get("children", []))
+
+    walk(mistune.create_markdown(renderer="ast")(markdown))
+    return found
+
+
+def test_report_sidecar_and_index_are_written(day, tmp_path):
+    assert run(tmp_path) == 0
+    assert sorted(tree(tmp_path)) == ["README.md", "reports/2026-02-04.json", "reports/2026-02-04.md"]
+
+
+def test_every_item_is_linked_to_what_was_collected(day, tmp_path):
+    run(tmp_path)
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    urls = set(links(report))
+    base = "https://github.com/flashinfer-ai/flashinfer"
+    for path in ("pull/2490", "pull/2491", "pull/2492", "issues/2496", "releases/tag/v0.6.3"):
+        assert f"{base}/{path}" in urls
+    assert any(u.startswith("https://github.com/NVIDIA/cutlass/commit/") for u in urls)
+    assert all(u.startswith("https://github.com/") for u in urls)
+    assert "evil.example" not in " ".join(urls)
+
+
+def test_hostile_titles_stay_text(day, tmp_path):
+    run(tmp_path)
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    html = mistune.html(report)
+    assert "<script>" not in html
+    assert "@org/team" not in report  # made non-pinging
+    assert "&lt;script&gt;" in html
+
+
+def test_repositories_in_input_order_empty_and_failed_as_one_line(day, tmp_path):
+    run(tmp_path)
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    headings = re.findall(r"^### (.+)$", report, re.M)
+    assert [re.sub(r"^\[(.+?)\].*", r"\1", h) for h in headings if "/" in h] == REPOS.split(",")
+    flashmla = report.split("deepseek-ai/FlashMLA](https://github.com/deepseek-ai/FlashMLA)")[1]
+    assert flashmla.split("###")[0].strip() == "No activity in this window."
+    missing = report.split("### gone/missing")[1].split("###")[0].strip()
+    assert missing == "Could not be read for this report; it will be picked up on the next run."
+    assert "Could not resolve" not in "".join(tree(tmp_path).values())
+
+
+def test_chinese_report(day, tmp_path):
+    run(tmp_path, "--language", "zh", "--title", "AI Infra 日报")
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    assert report.startswith("# AI Infra 日报 — 2026-02-04")
+    assert "## 概览" in report and "## 各仓库动态" in report and "## 总结" in report
+    assert "本时段内没有动态。" in report
+    assert "3 个已合并 PR" in report
+
+
+def test_themes_group_merged_work(day, tmp_path):
+    run(tmp_path)
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    section = report.split("### [flashinfer-ai/flashinfer]")[1].split("\n### ")[0]
+    assert "#### Fixes\n\n- Fix XQA dynamic smem on GPUs other than 0 ([#2490]" in section
+    assert "#### Performance\n\n- vectorize mxfp4 quantize ([#2491]" in section
+    assert "#### New issues\n\n- mxfp4 quantization is 10x slower than nvfp4 (performance)" in section
+
+
+def test_sidecar_round_trips_as_a_digest(day, tmp_path):
+    from digest.models import Digest
+
+    run(tmp_path)
+    digest = Digest.model_validate_json((tmp_path / "reports/2026-02-04.json").read_text())
+    assert digest.schema_version == 1
+    assert [r.repo for r in digest.activity.repos] == REPOS.split(",")
+    assert [r.status for r in digest.repos] == ["ok", "empty", "failed", "ok"]
+    assert digest.activity.github_requests == 2
+
+
+def test_same_date_twice_gives_the_same_files(day, tmp_path):
+    run(tmp_path)
+    first = tree(tmp_path)
+    run(tmp_path)
+    assert tree(tmp_path) == first
