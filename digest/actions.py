@@ -22,13 +22,17 @@ def _escape(message: str) -> str:
 
 
 def error(message: str) -> None:
-    print(f"::error::{_escape(message)}" if on_runner() else f"digest: error: {message}",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"::error::{_escape(message)}" if on_runner() else f"digest: error: {message}",
+        file=sys.stderr,
+    )
 
 
 def warning(message: str) -> None:
-    print(f"::warning::{_escape(message)}" if on_runner() else f"digest: warning: {message}",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"::warning::{_escape(message)}" if on_runner() else f"digest: warning: {message}",
+        file=sys.stderr,
+    )
 
 
 def mask(secret: str | None) -> None:

@@ -11,9 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from digest import __version__, actions, pipeline
+from digest import __version__, actions
 from digest.config import Settings, input_name, load_settings
 from digest.errors import DigestError
+from digest.models import Activity
 
 # Inputs that come from the runner's environment, not from flags.
 _ENV_ONLY = {"github_api_url", "github_server_url"}
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from digest import pipeline  # imports PyGithub: not needed for --help or bad input
+
     if args.command == "report":
         activity = pipeline.load_activity(Path(args.activity))
         run_plan = pipeline.plan(settings, need_repos=False)
@@ -83,7 +86,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed and run_plan.fail_on_error else 0
 
 
-def _write_activity(activity: pipeline.Activity, output: str) -> None:
+def _write_activity(activity: Activity, output: str) -> None:
     text = activity.model_dump_json(indent=2) + "\n"
     if output == "-":
         sys.stdout.write(text)

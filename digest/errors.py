@@ -10,8 +10,11 @@ class DigestError(Exception):
 class InputError(DigestError):
     def __init__(self, name: str, message: str):
         self.name = name.replace("_", "-")
-        super().__init__(f"input '{self.name}' {message}" if message.startswith(("is ", "must "))
-                         else f"input '{self.name}': {message}")
+        super().__init__(
+            f"input '{self.name}' {message}"
+            if message.startswith(("is ", "must "))
+            else f"input '{self.name}': {message}"
+        )
 
 
 class GitHubAccessError(DigestError):

@@ -33,7 +33,9 @@ _NOT_YET = (
 
 def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool = True) -> RunPlan:
     if need_repos and not settings.repos:
-        raise InputError("repos", "is required: one or more owner/name, comma- or newline-separated")
+        raise InputError(
+            "repos", "is required: one or more owner/name, comma- or newline-separated"
+        )
     publish = settings.publish or ("commit" if actions.on_runner() else "none")
     if publish != "none":
         raise InputError("publish", _NOT_YET.format(mode=publish))
@@ -66,8 +68,11 @@ def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
     for repo in activity.repos:
         if not repo.ok:
             actions.warning(f"{repo.repo}: could not be collected ({repo.failure}); see the log")
-    log.info("collected %d repositories with %d GitHub requests",
-             len(activity.repos), activity.github_requests)  # fmt: skip
+    log.info(
+        "collected %d repositories with %d GitHub requests",
+        len(activity.repos),
+        activity.github_requests,
+    )
     return activity
 
 

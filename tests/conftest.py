@@ -7,12 +7,12 @@ import os
 # Before anything can import litellm: never fetch the price map from the internet.
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.fakegithub.server import FakeGitHub  # noqa: E402
+from tests.fakegithub.server import FakeGitHub
 
 TOKEN = "test-token"
 

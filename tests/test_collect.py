@@ -56,15 +56,23 @@ def test_window_edges_in_shanghai(github):
 
 def test_pull_requests_are_not_issues_and_each_list_keeps_its_window(github):
     repo = github.add(FakeRepo("flashinfer-ai/flashinfer"))
-    repo.pulls.append(FakePull(2490, "Open PR from today", at("2026-02-04 09:00"),
-                               files=[FakeFile("csrc/xqa.cu", additions=40)]))  # fmt: skip
+    repo.pulls.append(
+        FakePull(
+            2490,
+            "Open PR from today",
+            at("2026-02-04 09:00"),
+            files=[FakeFile("csrc/xqa.cu", additions=40)],
+        )
+    )
     repo.pulls.append(FakePull(2400, "Old open PR", at("2026-01-20 09:00")))
     merged_pr(repo, 2480, "Opened last week, merged today", at("2026-02-04 11:00"))
     merged_pr(repo, 2481, "Merged tomorrow", at("2026-02-05 11:00"))
     repo.issues += [
         FakeIssue(2496, "New today", at("2026-02-04 19:42"), labels=["performance"], comments=2),
         FakeIssue(2300, "Closed today", at("2026-01-02 10:00"), closed_at=at("2026-02-04 08:00")),
-        FakeIssue(2301, "Closed tomorrow", at("2026-01-02 10:00"), closed_at=at("2026-02-05 08:00")),
+        FakeIssue(
+            2301, "Closed tomorrow", at("2026-01-02 10:00"), closed_at=at("2026-02-05 08:00")
+        ),
         FakeIssue(2302, "Old and open", at("2026-01-02 10:00")),
     ]
     repo.releases += [
@@ -85,9 +93,15 @@ def test_pull_requests_are_not_issues_and_each_list_keeps_its_window(github):
 
 def test_direct_pushes_get_their_files_from_rest(github):
     repo = github.add(FakeRepo("Dao-AILab/flash-attention"))
-    push = direct_push(repo, "Bump to v2.8.4", at("2026-02-04 03:00"),
-                       [FakeFile("flash_attn/__init__.py", additions=1, deletions=1),
-                        FakeFile("hopper/setup.py", status="added", additions=30)])  # fmt: skip
+    push = direct_push(
+        repo,
+        "Bump to v2.8.4",
+        at("2026-02-04 03:00"),
+        [
+            FakeFile("flash_attn/__init__.py", additions=1, deletions=1),
+            FakeFile("hopper/setup.py", status="added", additions=30),
+        ],
+    )
 
     (result,) = collect(github, ["Dao-AILab/flash-attention"]).repos
 
@@ -107,20 +121,31 @@ def test_a_missing_repository_does_not_lose_the_others(github):
     activity = collect(github, ["a/one", "b/missing", "c/three"])
 
     assert [(r.repo, r.failure) for r in activity.repos] == [
-        ("a/one", None), ("b/missing", "not_found"), ("c/three", None)
-    ]  # fmt: skip
+        ("a/one", None),
+        ("b/missing", "not_found"),
+        ("c/three", None),
+    ]
     assert [len(r.pulls) for r in activity.repos] == [1, 0, 1]
 
 
 def test_five_repositories_on_a_normal_day_cost_two_requests(github):
     """The figure quoted on the issue: requests for one day of five repositories."""
-    names = ["flashinfer-ai/flashinfer", "NVIDIA/cutlass", "Dao-AILab/flash-attention",
-             "deepseek-ai/DeepGEMM", "deepseek-ai/FlashMLA"]  # fmt: skip
+    names = [
+        "flashinfer-ai/flashinfer",
+        "NVIDIA/cutlass",
+        "Dao-AILab/flash-attention",
+        "deepseek-ai/DeepGEMM",
+        "deepseek-ai/FlashMLA",
+    ]
     for i, name in enumerate(names):
         repo = github.add(FakeRepo(name))
         for n in range(3 * (5 - i)):
-            merged_pr(repo, 100 * (i + 1) + n, f"fix: thing {n}", at("2026-02-04 01:00")
-                      + dt.timedelta(minutes=30 * n))  # fmt: skip
+            merged_pr(
+                repo,
+                100 * (i + 1) + n,
+                f"fix: thing {n}",
+                at("2026-02-04 01:00") + dt.timedelta(minutes=30 * n),
+            )
         repo.issues.append(FakeIssue(900 + i, "question", at("2026-02-04 05:00")))
     direct_push(github.repos["dao-ailab/flash-attention"], "Update README", at("2026-02-04 20:00"))
 
@@ -134,5 +159,6 @@ def test_five_repositories_on_a_normal_day_cost_two_requests(github):
 def test_a_rejected_token_stops_the_run(github):
     github.add(FakeRepo("a/one"))
     with pytest.raises(GitHubAccessError, match="401"):
-        collect_activity(["a/one"], compute_window(DAY, 1, "UTC", NOW),
-                         GitHubAPI("wrong", github.api_url))  # fmt: skip
+        collect_activity(
+            ["a/one"], compute_window(DAY, 1, "UTC", NOW), GitHubAPI("wrong", github.api_url)
+        )

@@ -31,8 +31,15 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
@@ -62,9 +69,21 @@ def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
     assert done.returncode == 0, done.stderr
 
     cli = _env(GITHUB_API_URL=day.api_url, GITHUB_TOKEN=TOKEN)
-    args = ["-m", "digest", "run", "--repos", "vllm-project/vllm,sgl-project/sglang",
-            "--date", "2026-02-04", "--timezone", "Asia/Shanghai", "--language", "zh",
-            "--output-dir", str(local)]  # fmt: skip
+    args = [
+        "-m",
+        "digest",
+        "run",
+        "--repos",
+        "vllm-project/vllm,sgl-project/sglang",
+        "--date",
+        "2026-02-04",
+        "--timezone",
+        "Asia/Shanghai",
+        "--language",
+        "zh",
+        "--output-dir",
+        str(local),
+    ]
     done = _run(args, cli)
     assert done.returncode == 0, done.stderr
 
@@ -81,8 +100,18 @@ def test_collect_then_report_equals_run(day, tmp_path):
     common = ["--repos", "vllm-project/vllm,sgl-project/sglang", "--date", "2026-02-04"]
     activity = tmp_path / "activity.json"
     assert _run(["-m", "digest", "collect", *common, "-o", str(activity)], env).returncode == 0
-    report = _run(["-m", "digest", "report", "--activity", str(activity),
-                   "--output-dir", str(tmp_path / "staged")], env)  # fmt: skip
+    report = _run(
+        [
+            "-m",
+            "digest",
+            "report",
+            "--activity",
+            str(activity),
+            "--output-dir",
+            str(tmp_path / "staged"),
+        ],
+        env,
+    )
     assert report.returncode == 0, report.stderr
     whole = _run(["-m", "digest", "run", *common, "--output-dir", str(tmp_path / "whole")], env)
     assert whole.returncode == 0, whole.stderr
@@ -92,8 +121,10 @@ def test_collect_then_report_equals_run(day, tmp_path):
 def test_report_refuses_a_file_that_is_not_activity(tmp_path):
     bogus = tmp_path / "activity.json"
     bogus.write_text('{"hello": "world"}')
-    done = _run(["-m", "digest", "report", "--activity", str(bogus),
-                 "--output-dir", str(tmp_path / "out")], _env())  # fmt: skip
+    done = _run(
+        ["-m", "digest", "report", "--activity", str(bogus), "--output-dir", str(tmp_path / "out")],
+        _env(),
+    )
     assert done.returncode == 2
     assert "input 'activity'" in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()

@@ -61,9 +61,7 @@ def test_index_without_markers_gets_the_block_appended(repo, tmp_path):
 def test_rerun_and_next_day_never_duplicate_entries(repo, tmp_path):
     run(tmp_path, "2026-02-04")
     run(tmp_path, "2026-02-04")
-    assert listed((tmp_path / "README.md").read_text()) == [
-        ("2026-02-04", "reports/2026-02-04.md")
-    ]
+    assert listed((tmp_path / "README.md").read_text()) == [("2026-02-04", "reports/2026-02-04.md")]
     run(tmp_path, "2026-02-05")
     run(tmp_path, "2026-02-05")
     index = (tmp_path / "README.md").read_text()

@@ -18,20 +18,44 @@ REPOS = "flashinfer-ai/flashinfer,deepseek-ai/FlashMLA,gone/missing,NVIDIA/cutla
 @pytest.fixture
 def day(github):
     flashinfer = github.add(FakeRepo("flashinfer-ai/flashinfer", description="Kernels for LLMs"))
-    merged_pr(flashinfer, 2490, "[Bugfix] Fix XQA dynamic smem on GPUs other than 0",
-              at("2026-02-04 10:00"), labels=["bug"])  # fmt: skip
-    merged_pr(flashinfer, 2491, "perf: vectorize mxfp4 quantize", at("2026-02-04 12:00"),
-              files=[FakeFile("csrc/quantization.cu", additions=220, deletions=80)])  # fmt: skip
-    merged_pr(flashinfer, 2492, "Hostile <script>alert(1)</script> [x](https://evil.example) @org/team",
-              at("2026-02-04 13:00"))  # fmt: skip
-    flashinfer.issues.append(FakeIssue(2496, "mxfp4 quantization is 10x slower than nvfp4",
-                                       at("2026-02-04 19:42"), labels=["performance"],
-                                       comments=2))  # fmt: skip
+    merged_pr(
+        flashinfer,
+        2490,
+        "[Bugfix] Fix XQA dynamic smem on GPUs other than 0",
+        at("2026-02-04 10:00"),
+        labels=["bug"],
+    )
+    merged_pr(
+        flashinfer,
+        2491,
+        "perf: vectorize mxfp4 quantize",
+        at("2026-02-04 12:00"),
+        files=[FakeFile("csrc/quantization.cu", additions=220, deletions=80)],
+    )
+    merged_pr(
+        flashinfer,
+        2492,
+        "Hostile <script>alert(1)</script> [x](https://evil.example) @org/team",
+        at("2026-02-04 13:00"),
+    )
+    flashinfer.issues.append(
+        FakeIssue(
+            2496,
+            "mxfp4 quantization is 10x slower than nvfp4",
+            at("2026-02-04 19:42"),
+            labels=["performance"],
+            comments=2,
+        )
+    )
     flashinfer.releases.append(FakeRelease("v0.6.3", at("2026-02-04 15:00"), name="v0.6.3"))
     github.add(FakeRepo("deepseek-ai/FlashMLA"))
     cutlass = github.add(FakeRepo("NVIDIA/cutlass"))
-    direct_push(cutlass, "Update CHANGELOG for 4.4", at("2026-02-04 06:00"),
-                [FakeFile("CHANGELOG.md", additions=12)])  # fmt: skip
+    direct_push(
+        cutlass,
+        "Update CHANGELOG for 4.4",
+        at("2026-02-04 06:00"),
+        [FakeFile("CHANGELOG.md", additions=12)],
+    )
     return github
 
 
@@ -54,7 +78,11 @@ def links(markdown: str) -> list[str]:
 
 def test_report_sidecar_and_index_are_written(day, tmp_path):
     assert run(tmp_path) == 0
-    assert sorted(tree(tmp_path)) == ["README.md", "reports/2026-02-04.json", "reports/2026-02-04.md"]
+    assert sorted(tree(tmp_path)) == [
+        "README.md",
+        "reports/2026-02-04.json",
+        "reports/2026-02-04.md",
+    ]
 
 
 def test_every_item_is_linked_to_what_was_collected(day, tmp_path):
@@ -105,7 +133,9 @@ def test_themes_group_merged_work(day, tmp_path):
     section = report.split("### [flashinfer-ai/flashinfer]")[1].split("\n### ")[0]
     assert "#### Fixes\n\n- Fix XQA dynamic smem on GPUs other than 0 ([#2490]" in section
     assert "#### Performance\n\n- vectorize mxfp4 quantize ([#2491]" in section
-    assert "#### New issues\n\n- mxfp4 quantization is 10x slower than nvfp4 (performance)" in section
+    assert (
+        "#### New issues\n\n- mxfp4 quantization is 10x slower than nvfp4 (performance)" in section
+    )
 
 
 def test_sidecar_round_trips_as_a_digest(day, tmp_path):

@@ -78,4 +78,3 @@ class GitHubAPI:
             )
             for f in commit.files
         ]
-

@@ -47,21 +47,26 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
     links = LinkTable(digest.activity)
     by_repo = {s.repo: s for s in digest.repos}
     repos = [
-        _repo_view(activity.repo, activity.url, activity.description, by_repo[activity.repo],
-                   links, loc)
+        _repo_view(
+            activity.repo, activity.url, activity.description, by_repo[activity.repo], links, loc
+        )
         for activity in digest.activity.repos
-    ]  # fmt: skip
-    text = _environment().get_template("report.md.j2").render(
-        h=_heading_marks(base_level),
-        loc=loc,
-        title=md.inline(digest.title),
-        date=digest.activity.window.date.isoformat(),
-        window=md.inline(window_text(digest, loc)),
-        overview=md.inline(digest.overall.overview),
-        highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
-        repos=repos,
-        conclusion=md.inline(digest.overall.conclusion),
-        footer=md.inline(_footer(digest, loc)),
+    ]
+    text = (
+        _environment()
+        .get_template("report.md.j2")
+        .render(
+            h=_heading_marks(base_level),
+            loc=loc,
+            title=md.inline(digest.title),
+            date=digest.activity.window.date.isoformat(),
+            window=md.inline(window_text(digest, loc)),
+            overview=md.inline(digest.overall.overview),
+            highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
+            repos=repos,
+            conclusion=md.inline(digest.overall.conclusion),
+            footer=md.inline(_footer(digest, loc)),
+        )
     )
     return text.rstrip() + "\n"
 
@@ -85,9 +90,13 @@ def _footer(digest: Digest, loc: Locale) -> str:
 
 
 def _repo_view(
-    repo: str, url: str, description: str | None, summary: RepoSummary, links: LinkTable,
+    repo: str,
+    url: str,
+    description: str | None,
+    summary: RepoSummary,
+    links: LinkTable,
     loc: Locale,
-) -> _RepoView:  # fmt: skip
+) -> _RepoView:
     heading = md.link(md.inline(repo), url) if url else md.inline(repo)
     if summary.status == "failed":
         return _RepoView(heading, "", md.inline(loc["failed_repo"]), [])
@@ -104,7 +113,9 @@ def _repo_view(
 def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str:
     cited = [found for ref in item.refs if (found := links.resolve(ref, repo))]
     rendered = [
-        md.code_link(label, url) if kind == "commit" else md.link(md.inline(label, line_start=False), url)
+        md.code_link(label, url)
+        if kind == "commit"
+        else md.link(md.inline(label, line_start=False), url)
         for kind, label, url in cited
     ]
     text = md.inline(item.text)

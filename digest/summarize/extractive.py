@@ -93,8 +93,10 @@ def _other_sections(
         sections.append(Section(title=loc["section_opened_pulls"], items=items))
     new_issues = [i for i in activity.issues if contains(i.created_at)]
     if new_issues:
-        items = [Item(text=_issue_text(i.title, i.labels, loc), refs=[f"issue:{i.number}"])
-                 for i in new_issues]  # fmt: skip
+        items = [
+            Item(text=_issue_text(i.title, i.labels, loc), refs=[f"issue:{i.number}"])
+            for i in new_issues
+        ]
         sections.append(Section(title=loc["section_opened_issues"], items=items))
     closed = [i for i in activity.issues if contains(i.closed_at)]
     if closed:
@@ -138,21 +140,26 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
     if not active:
         overview = loc.format("overall_quiet", total=total)
         if failed:
-            overview = loc.sentences([overview, loc.format("overall_failed", repos=loc.join(failed))])
+            overview = loc.sentences(
+                [overview, loc.format("overall_failed", repos=loc.join(failed))]
+            )
         return OverallSummary(method=METHOD, overview=overview, conclusion=loc["conclusion_quiet"])
     merged_all = RepoActivity(
-        repo="*", url="",
+        repo="*",
+        url="",
         commits=[c for r in active for c in r.commits],
         pulls=[p for r in active for p in r.pulls],
         issues=[i for r in active for i in r.issues],
         releases=[x for r in active for x in r.releases],
-    )  # fmt: skip
+    )
     parts = [
         loc.format(
-            "overall_active", active=len(active), total=total,
+            "overall_active",
+            active=len(active),
+            total=total,
             counts=loc.join(_counts(merged_all, contains, loc)),
         )
-    ]  # fmt: skip
+    ]
     ranked = sorted(active, key=lambda r: (-_weight(r, contains), activity.repos.index(r)))
     busiest = [loc.paren(r.repo, loc.join(_counts(r, contains, loc)[:2])) for r in ranked[:3]]
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
@@ -178,23 +185,38 @@ def _weight(repo: RepoActivity, contains) -> int:
 def _highlights(active: list[RepoActivity], contains, loc: Locale) -> list[Item]:
     """Releases, then the biggest merged changes, then the most discussed new issues."""
     items = [
-        Item(text=f"{r.repo}: {_release_text(x.name, x.tag, x.prerelease, loc)}",
-             refs=[f"{r.repo}#release:{x.tag}"])
-        for r in active for x in r.releases
-    ]  # fmt: skip
+        Item(
+            text=f"{r.repo}: {_release_text(x.name, x.tag, x.prerelease, loc)}",
+            refs=[f"{r.repo}#release:{x.tag}"],
+        )
+        for r in active
+        for x in r.releases
+    ]
     changes = [
-        (p.additions + p.deletions, r.repo, p) for r in active for p in r.pulls
+        (p.additions + p.deletions, r.repo, p)
+        for r in active
+        for p in r.pulls
         if contains(p.merged_at)
-    ]  # fmt: skip
-    for lines, repo, pr in sorted(changes, key=lambda t: (-t[0], t[1], t[2].number))[:3]:
+    ]
+    for _, repo, pr in sorted(changes, key=lambda t: (-t[0], t[1], t[2].number))[:3]:
         changed = loc.format("lines_changed", additions=pr.additions, deletions=pr.deletions)
-        items.append(Item(text=f"{repo}: {loc.paren(split_title(pr.title)[1], changed)}",
-                          refs=[f"{repo}#{pr_ref(pr.number)}"]))  # fmt: skip
+        items.append(
+            Item(
+                text=f"{repo}: {loc.paren(split_title(pr.title)[1], changed)}",
+                refs=[f"{repo}#{pr_ref(pr.number)}"],
+            )
+        )
     issues = [
-        (i.comments, r.repo, i) for r in active for i in r.issues
+        (i.comments, r.repo, i)
+        for r in active
+        for i in r.issues
         if contains(i.created_at) and i.comments
-    ]  # fmt: skip
+    ]
     for _, repo, issue in sorted(issues, key=lambda t: (-t[0], t[1], t[2].number))[:2]:
-        items.append(Item(text=f"{repo}: {loc.paren(issue.title, loc.count('comments', issue.comments))}",
-                          refs=[f"{repo}#issue:{issue.number}"]))  # fmt: skip
+        items.append(
+            Item(
+                text=f"{repo}: {loc.paren(issue.title, loc.count('comments', issue.comments))}",
+                refs=[f"{repo}#issue:{issue.number}"],
+            )
+        )
     return items[:MAX_HIGHLIGHTS]

@@ -17,14 +17,36 @@ _CONVENTIONAL = re.compile(
 )
 # Tags and types that mean the same thing share one theme.
 _SYNONYMS = {
-    "feat": "feat", "feature": "feat", "features": "feat", "new": "feat",
-    "fix": "fix", "bugfix": "fix", "bug": "fix", "hotfix": "fix", "bugfixes": "fix",
-    "perf": "perf", "performance": "perf", "optim": "perf", "optimization": "perf",
-    "docs": "docs", "doc": "docs", "documentation": "docs",
-    "refactor": "refactor", "refactoring": "refactor", "cleanup": "refactor",
-    "test": "test", "tests": "test", "testing": "test", "ci": "ci", "build": "ci",
-    "ci/build": "ci", "chore": "chore", "misc": "chore", "style": "chore", "revert": "revert",
-}  # fmt: skip
+    "feat": "feat",
+    "feature": "feat",
+    "features": "feat",
+    "new": "feat",
+    "fix": "fix",
+    "bugfix": "fix",
+    "bug": "fix",
+    "hotfix": "fix",
+    "bugfixes": "fix",
+    "perf": "perf",
+    "performance": "perf",
+    "optim": "perf",
+    "optimization": "perf",
+    "docs": "docs",
+    "doc": "docs",
+    "documentation": "docs",
+    "refactor": "refactor",
+    "refactoring": "refactor",
+    "cleanup": "refactor",
+    "test": "test",
+    "tests": "test",
+    "testing": "test",
+    "ci": "ci",
+    "build": "ci",
+    "ci/build": "ci",
+    "chore": "chore",
+    "misc": "chore",
+    "style": "chore",
+    "revert": "revert",
+}
 
 
 def split_title(title: str) -> tuple[str | None, str]:

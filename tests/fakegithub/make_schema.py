@@ -67,9 +67,11 @@ def prune(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
         if isinstance(original, (GraphQLObjectType, GraphQLInterfaceType)):
             fields = {k: v for k, v in original.fields.items() if k in used.get(name, set())}
             kind = type(original)
-            interfaces = [] if kind is GraphQLInterfaceType else [
-                i for i in original.interfaces if i.name in used
-            ]
+            interfaces = (
+                []
+                if kind is GraphQLInterfaceType
+                else [i for i in original.interfaces if i.name in used]
+            )
             copy = kind(name, fields, interfaces=interfaces) if interfaces else kind(name, fields)
             keep[name] = copy
             for field in fields.values():
@@ -90,9 +92,7 @@ def prune(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
 
 
 def main() -> None:
-    official = build_schema(
-        Path(sys.argv[1]).read_text(encoding="utf-8"), assume_valid_sdl=True
-    )
+    official = build_schema(Path(sys.argv[1]).read_text(encoding="utf-8"), assume_valid_sdl=True)
     used = used_fields(official, digest_documents())
     # Interfaces need fields and implementations: `target` is a GitObject (Commit),
     # `author` an Actor (User, Bot).

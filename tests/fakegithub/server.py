@@ -157,7 +157,11 @@ def _order(items: list[Any], order_by: dict | None, default: str) -> list[Any]:
 
 
 def _actor(login: str | None) -> dict | None:
-    return {"login": login, "__typename": "Bot" if login.endswith("[bot]") else "User"} if login else None
+    return (
+        {"login": login, "__typename": "Bot" if login.endswith("[bot]") else "User"}
+        if login
+        else None
+    )
 
 
 def _label_connection(names: list[str]):
@@ -167,8 +171,14 @@ def _label_connection(names: list[str]):
     return labels
 
 
-_CHANGE_TYPE = {"added": "ADDED", "removed": "DELETED", "modified": "MODIFIED",
-                "renamed": "RENAMED", "copied": "COPIED", "changed": "CHANGED"}  # fmt: skip
+_CHANGE_TYPE = {
+    "added": "ADDED",
+    "removed": "DELETED",
+    "modified": "MODIFIED",
+    "renamed": "RENAMED",
+    "copied": "COPIED",
+    "changed": "CHANGED",
+}
 
 
 class PullNode:
@@ -190,10 +200,14 @@ class PullNode:
 
     def files(self, _info, first=None, after=None, **_):
         nodes = [
-            {"path": f.filename, "additions": f.additions, "deletions": f.deletions,
-             "changeType": _CHANGE_TYPE[f.status]}
+            {
+                "path": f.filename,
+                "additions": f.additions,
+                "deletions": f.deletions,
+                "changeType": _CHANGE_TYPE[f.status],
+            }
             for f in self._files
-        ]  # fmt: skip
+        ]
         return connection(nodes, first, after)
 
 
@@ -283,9 +297,14 @@ class RepositoryNode:
         return connection([IssueNode(self._server, self._repo, i) for i in issues], first, after)
 
     def releases(self, _info, first=None, after=None, orderBy=None, **_):
-        releases = sorted(self._repo.releases, key=lambda r: r.created_at or r.published_at,
-                          reverse=(orderBy or {}).get("direction") == "DESC")  # fmt: skip
-        return connection([ReleaseNode(self._server, self._repo, r) for r in releases], first, after)
+        releases = sorted(
+            self._repo.releases,
+            key=lambda r: r.created_at or r.published_at,
+            reverse=(orderBy or {}).get("direction") == "DESC",
+        )
+        return connection(
+            [ReleaseNode(self._server, self._repo, r) for r in releases], first, after
+        )
 
 
 class NotFound(GraphQLError):
@@ -315,8 +334,13 @@ def _type_resolver(value, _info, abstract_type):
 class FakeGitHub:
     """Start with `with FakeGitHub() as gh:`; `gh.api_url` is the GITHUB_API_URL to use."""
 
-    def __init__(self, repos: list[FakeRepo] | None = None, *, latency: float = 0.0,
-                 token: str = "test-token"):  # fmt: skip
+    def __init__(
+        self,
+        repos: list[FakeRepo] | None = None,
+        *,
+        latency: float = 0.0,
+        token: str = "test-token",
+    ):
         self.repos = {r.full_name.lower(): r for r in repos or []}
         self.latency = latency
         self.token = token
@@ -380,8 +404,11 @@ class FakeGitHub:
         repo = self.repos.get(full_name.lower())
         commit = next((c for c in repo.commits if c.sha.startswith(sha)), None) if repo else None
         if commit is None:
-            return 404, {"message": "Not Found", "status": "404",
-                         "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit"}  # fmt: skip
+            return 404, {
+                "message": "Not Found",
+                "status": "404",
+                "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
+            }
         return 200, rest_commit_body(self, repo, commit)
 
 
@@ -389,15 +416,23 @@ def rest_commit_body(server: FakeGitHub, repo: FakeRepo, commit: FakeCommit) -> 
     """GET /repos/{owner}/{repo}/commits/{ref}, as the `commit` schema of the OpenAPI file."""
     api = f"{server.api_url}/repos/{repo.full_name}"
     web = f"{server.web_url}/{repo.full_name}"
-    person = {"name": commit.author_name, "email": f"{commit.author_login or 'dev'}@example.com",
-              "date": iso(commit.committed_at)}  # fmt: skip
+    person = {
+        "name": commit.author_name,
+        "email": f"{commit.author_login or 'dev'}@example.com",
+        "date": iso(commit.committed_at),
+    }
     user = None
     if commit.author_login:
-        user = {"login": commit.author_login, "id": 1, "node_id": "MDQ6VXNlcjE=",
-                "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
-                "url": f"{server.api_url}/users/{commit.author_login}",
-                "html_url": f"{server.web_url}/{commit.author_login}", "type": "User",
-                "site_admin": False}  # fmt: skip
+        user = {
+            "login": commit.author_login,
+            "id": 1,
+            "node_id": "MDQ6VXNlcjE=",
+            "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
+            "url": f"{server.api_url}/users/{commit.author_login}",
+            "html_url": f"{server.web_url}/{commit.author_login}",
+            "type": "User",
+            "site_admin": False,
+        }
     return {
         "url": f"{api}/commits/{commit.sha}",
         "sha": commit.sha,
@@ -411,14 +446,22 @@ def rest_commit_body(server: FakeGitHub, repo: FakeRepo, commit: FakeCommit) -> 
             "message": commit.message,
             "comment_count": 0,
             "tree": {"sha": "0" * 40, "url": f"{api}/git/trees/{'0' * 40}"},
-            "verification": {"verified": False, "reason": "unsigned", "signature": None,
-                             "payload": None, "verified_at": None},  # fmt: skip
+            "verification": {
+                "verified": False,
+                "reason": "unsigned",
+                "signature": None,
+                "payload": None,
+                "verified_at": None,
+            },
         },
         "author": user,
         "committer": user,
         "parents": [],
-        "stats": {"additions": commit.additions, "deletions": commit.deletions,
-                  "total": commit.additions + commit.deletions},  # fmt: skip
+        "stats": {
+            "additions": commit.additions,
+            "deletions": commit.deletions,
+            "total": commit.additions + commit.deletions,
+        },
         "files": [
             {
                 "sha": "1" * 40,
@@ -459,12 +502,19 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _authorized(self) -> bool:
-            if self.headers.get("Authorization") in {f"token {server.token}",
-                                                     f"Bearer {server.token}"}:  # fmt: skip
+            if self.headers.get("Authorization") in {
+                f"token {server.token}",
+                f"Bearer {server.token}",
+            }:
                 return True
-            self._reply(401, {"message": "Bad credentials",
-                              "documentation_url": "https://docs.github.com/rest",
-                              "status": "401"})  # fmt: skip
+            self._reply(
+                401,
+                {
+                    "message": "Bad credentials",
+                    "documentation_url": "https://docs.github.com/rest",
+                    "status": "401",
+                },
+            )
             return False
 
         def do_POST(self) -> None:
