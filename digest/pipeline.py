@@ -17,7 +17,7 @@ from digest.collect.collector import collect_activity
 from digest.collect.github_api import GitHubAPI
 from digest.collect.window import compute_window
 from digest.config import Settings
-from digest.errors import InputError
+from digest.errors import DigestError, InputError
 from digest.models import SCHEMA_VERSION, Activity, Digest, PublishResult, RunPlan
 from digest.publish.local import read_existing, write_files
 from digest.render.files import render_files
@@ -68,6 +68,12 @@ def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
     for repo in activity.repos:
         if not repo.ok:
             actions.warning(f"{repo.repo}: could not be collected ({repo.failure}); see the log")
+    if not any(repo.ok for repo in activity.repos):
+        # A report of nothing but failures would replace a good report of the same day.
+        raise DigestError(
+            f"no repository could be read from {api.api_url}; nothing was written "
+            "(the log above has GitHub's answers)"
+        )
     log.info(
         "collected %d repositories with %d GitHub requests",
         len(activity.repos),

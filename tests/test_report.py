@@ -154,3 +154,11 @@ def test_same_date_twice_gives_the_same_files(day, tmp_path):
     first = tree(tmp_path)
     run(tmp_path)
     assert tree(tmp_path) == first
+
+
+def test_when_no_repository_can_be_read_nothing_is_written(github, tmp_path, capsys):
+    code = main(["run", "--repos", "gone/one,gone/two", "--date", "2026-02-04",
+                 "--output-dir", str(tmp_path)])  # fmt: skip
+    assert code != 0
+    assert "no repository could be read" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -41,6 +41,7 @@ class GitHubAPI:
             lazy=True,  # get_repo() costs no request: we only go through it to a commit
             user_agent="digest (+https://github.com/marketplace/actions/digest)",
         )
+        self.api_url = api_url
         self._lock = threading.Lock()
         self.requests = 0
 
