@@ -70,17 +70,21 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
+    api = None
     if args.command == "report":
         activity = pipeline.load_activity(Path(args.activity))
         run_plan = pipeline.plan(settings, need_repos=False)
         run_plan = run_plan.model_copy(update={"window": activity.window})
     else:
         run_plan = pipeline.plan(settings)
-        activity = pipeline.collect(run_plan, pipeline.github_api(settings))
+        api = pipeline.github_api(settings)
+        activity = pipeline.collect(run_plan, api)
         if args.command == "collect":
             _write_activity(activity, args.output)
             return 0
-    digest, result = pipeline.report(activity, run_plan)
+    if run_plan.publish != "none":
+        api = api or pipeline.github_api(settings)
+    digest, result = pipeline.report(activity, run_plan, api, settings.github_server_url)
     print(result.report_path)
     failed = pipeline.failed_repos(digest)
     return 1 if failed and run_plan.fail_on_error else 0

@@ -18,18 +18,12 @@ from digest.collect.github_api import GitHubAPI
 from digest.collect.window import compute_window
 from digest.config import Settings
 from digest.errors import DigestError, InputError
-from digest.models import SCHEMA_VERSION, Activity, Digest, PublishResult, RunPlan
-from digest.publish.local import read_existing, write_files
+from digest.models import SCHEMA_VERSION, Activity, Digest, Files, PublishResult, RunPlan
+from digest.publish.run import publish
 from digest.render.files import render_files
 from digest.summarize.run import summarize
 
 log = logging.getLogger(__name__)
-
-_NOT_YET = (
-    "cannot be '{mode}' in this version of digest: only 'none' (write the files into the "
-    "workspace) is available; publish them with a later step, or set publish: none"
-)
-
 
 def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool = True) -> RunPlan:
     if need_repos and not settings.repos:
@@ -37,8 +31,12 @@ def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool
             "repos", "is required: one or more owner/name, comma- or newline-separated"
         )
     publish = settings.publish or ("commit" if actions.on_runner() else "none")
-    if publish != "none":
-        raise InputError("publish", _NOT_YET.format(mode=publish))
+    if publish != "none" and not settings.target_repo:
+        raise InputError(
+            "target-repo",
+            f"is required with publish: {publish} (owner/name; on a runner it defaults to the "
+            "workflow's repository), or set publish: none to only write files",
+        )
     return RunPlan(
         repos=settings.repos,
         window=compute_window(settings.date, settings.days, settings.timezone, now),
@@ -100,19 +98,22 @@ def load_activity(path: Path) -> Activity:
     return activity
 
 
-def report(activity: Activity, run_plan: RunPlan) -> tuple[Digest, PublishResult]:
+def report(
+    activity: Activity, run_plan: RunPlan, api: GitHubAPI | None, server_url: str
+) -> tuple[Digest, PublishResult]:
     """Summarize, render and publish collected activity."""
     digest = summarize(activity, language=run_plan.language, title=run_plan.title)
-    root = Path(run_plan.output_dir)
-    existing_index, dates = read_existing(root, run_plan.reports_dir, run_plan.index_file)
-    files = render_files(
-        digest,
-        reports_dir=run_plan.reports_dir,
-        index_file=run_plan.index_file,
-        existing_index=existing_index,
-        existing_dates=dates,
-    )
-    result = write_files(root, files)
+
+    def render(existing_index: str | None, dates: set[dt.date]) -> Files:
+        return render_files(
+            digest,
+            reports_dir=run_plan.reports_dir,
+            index_file=run_plan.index_file,
+            existing_index=existing_index,
+            existing_dates=dates,
+        )
+
+    result = publish(run_plan, digest, render, api, server_url)
     _announce(digest, result)
     return digest, result
 
@@ -122,6 +123,10 @@ def _announce(digest: Digest, result: PublishResult) -> None:
     actions.write_outputs(
         {
             "report-path": result.report_path,
+            "report-url": result.report_url,
+            "commit-sha": result.commit_sha,
+            "pull-request-url": result.pull_request_url,
+            "pull-request-number": result.pull_request_number,
             "active-repos": len(active),
             "prompt-tokens": digest.usage.prompt_tokens,
             "completion-tokens": digest.usage.completion_tokens,
@@ -137,7 +142,8 @@ def run_table(digest: Digest, result: PublishResult) -> str:
     lines = [
         f"### digest: {window.date} ({window.timezone})",
         "",
-        f"Report: `{result.report_path}` · GitHub requests: {digest.activity.github_requests}",
+        f"Report: `{result.report_path}` · {_published(result)} · "
+        f"GitHub requests to collect: {digest.activity.github_requests}",
         "",
         "| repository | status | commits | PRs | issues | releases | summary |",
         "|---|---|---:|---:|---:|---:|---|",
@@ -149,6 +155,16 @@ def run_table(digest: Digest, result: PublishResult) -> str:
             f"| {len(activity.issues)} | {len(activity.releases)} | {summary.method} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _published(result: PublishResult) -> str:
+    if result.pull_request_url:
+        return f"pull request {result.pull_request_url}"
+    if result.commit_sha:
+        return f"commit {result.commit_sha[:7]}"
+    if result.mode == "none":
+        return "files written"
+    return "nothing changed, no commit"
 
 
 def failed_repos(digest: Digest) -> list[str]:

@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from github import Auth, Github, GithubException
+from github.Repository import Repository
 
 from digest.errors import GitHubAccessError
 from digest.models import FileChange
@@ -44,6 +45,10 @@ class GitHubAPI:
         self.api_url = api_url
         self._lock = threading.Lock()
         self.requests = 0
+
+    def repository(self, full_name: str) -> Repository:
+        """A lazy Repository for publishing; its requests are not in `requests` (reads only)."""
+        return self._gh.get_repo(full_name)
 
     def _count(self) -> None:
         with self._lock:

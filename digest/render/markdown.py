@@ -17,26 +17,34 @@ _INLINE = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 # @user or @org/team, as GitHub links (and notifies) them.
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9][A-Za-z0-9-]*)")
+# #123, which GitHub would link to an issue of the repository showing the text (the wrong one).
+_ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
 
 
-def inline(text: str, *, line_start: bool = True) -> str:
-    """Plain text as one safe line of Markdown: no markup, no HTML, no mentions.
+def inline(text: str) -> str:
+    """Plain text as one safe line of Markdown: no markup, no HTML, no pings, no autolinks.
 
-    `line_start=False` for text that never begins a line (link labels), where `#1` is fine.
+    A zero-width space (as Renovate does) keeps `@name` and `#123` readable but inert.
     """
     one_line = " ".join(text.split())
     escaped = _INLINE.sub(r"\\\1", escape(one_line, quote=False))
-    if line_start:
-        escaped = _LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _ISSUE_REF.sub("#&#8203;", escaped)
     return _MENTION.sub("@&#8203;", escaped)
 
 
 def link(label: str, url: str) -> str:
-    return f"[{label}]({escape_url(url)})"
+    """A link whose label is our own text (`#123`, a tag, a date): inside a link GitHub
+    autolinks nothing, so only the characters that would end the label are escaped."""
+    return f"[{_label(label)}]({escape_url(url)})"
 
 
 def code_link(label: str, url: str) -> str:
-    return f"[`{label}`]({escape_url(url)})"
+    return f"[`{label.replace('`', '')}`]({escape_url(url)})"
+
+
+def _label(text: str) -> str:
+    return _INLINE.sub(r"\\\1", escape(" ".join(text.split()), quote=False))
 
 
 def heading(level: int, text: str) -> str:

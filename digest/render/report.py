@@ -71,6 +71,20 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
     return text.rstrip() + "\n"
 
 
+def render_pull_body(digest: Digest, report_url: str) -> str:
+    """The pull request's description: the overall summary and a link to the report."""
+    loc = locale(digest.language)
+    links = LinkTable(digest.activity)
+    text = _environment().get_template("pull_body.md.j2").render(
+        window=md.inline(window_text(digest, loc)),
+        overview=md.inline(digest.overall.overview),
+        highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
+        report_link=md.link(loc["read_report"], report_url),
+        footer=md.inline(_footer(digest, loc)),
+    )
+    return text.rstrip() + "\n"
+
+
 def _heading_marks(base_level: int) -> Callable[[int], str]:
     return lambda level: "#" * min(base_level + level - 1, 6)
 
@@ -97,7 +111,7 @@ def _repo_view(
     links: LinkTable,
     loc: Locale,
 ) -> _RepoView:
-    heading = md.link(md.inline(repo), url) if url else md.inline(repo)
+    heading = md.link(repo, url) if url else md.inline(repo)
     if summary.status == "failed":
         return _RepoView(heading, "", md.inline(loc["failed_repo"]), [])
     if summary.status == "empty":
@@ -115,7 +129,7 @@ def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> s
     rendered = [
         md.code_link(label, url)
         if kind == "commit"
-        else md.link(md.inline(label, line_start=False), url)
+        else md.link(label, url)
         for kind, label, url in cited
     ]
     text = md.inline(item.text)

@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from graphql import GraphQLError, build_schema, graphql_sync
+
+from tests.fakegithub import git
+from tests.fakegithub.git import GitRepo
 
 SCHEMA = build_schema((Path(__file__).parent / "schema.graphql").read_text(encoding="utf-8"))
 
@@ -345,6 +349,8 @@ class FakeGitHub:
         self.latency = latency
         self.token = token
         self.requests: list[tuple[str, str]] = []
+        self.targets: dict[str, GitRepo] = {}  # repositories digest publishes to
+        self.read_only_tokens: set[str] = set()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
@@ -356,6 +362,10 @@ class FakeGitHub:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def add_target(self, repo: GitRepo) -> GitRepo:
+        self.targets[repo.full_name.lower()] = repo
+        return repo
 
     def add(self, repo: FakeRepo) -> FakeRepo:
         self.repos[repo.full_name.lower()] = repo
@@ -410,6 +420,99 @@ class FakeGitHub:
                 "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
             }
         return 200, rest_commit_body(self, repo, commit)
+
+    # -- publishing: the target repository -------------------------------------------------
+
+    def target(self, match) -> GitRepo | None:
+        return self.targets.get(match["repo"].lower())
+
+    def get_repo(self, match, _args):
+        repo = self.target(match)
+        return (200, git.repo_body(self.api_url, self.web_url, repo)) if repo else (404, _NOT_FOUND)
+
+    def get_ref(self, match, _args):
+        repo = self.target(match)
+        if not repo or match["ref"] not in repo.refs:
+            return 404, _NOT_FOUND
+        return 200, git.ref_body(self.api_url, repo, match["ref"])
+
+    def get_commit(self, match, _args):
+        repo = self.target(match)
+        if not repo or match["sha"] not in repo.commits:
+            return 404, _NOT_FOUND
+        return 200, git.commit_body(self.api_url, self.web_url, repo, match["sha"])
+
+    def get_tree(self, match, _args):
+        repo = self.target(match)
+        if not repo or match["sha"] not in repo.trees:
+            return 404, _NOT_FOUND
+        return 200, git.tree_body(self.api_url, repo, match["sha"])
+
+    def get_blob(self, match, _args):
+        repo = self.target(match)
+        if not repo or match["sha"] not in repo.blobs:
+            return 404, _NOT_FOUND
+        return 200, git.blob_body(self.api_url, repo, match["sha"])
+
+    def create_tree(self, match, body):
+        repo = self.target(match)
+        base = repo.trees.get(body.get("base_tree"), {}) if body.get("base_tree") else {}
+        files = {e["path"]: e["content"] for e in body["tree"]}
+        return 201, git.tree_body(self.api_url, repo, repo.make_tree(base, files))
+
+    def create_commit(self, match, body):
+        repo = self.target(match)
+        sha = repo.make_commit(body["message"], body["tree"], body["parents"])
+        return 201, git.commit_body(self.api_url, self.web_url, repo, sha)
+
+    def create_ref(self, match, body):
+        repo = self.target(match)
+        ref = body["ref"].removeprefix("refs/")
+        if ref in repo.refs:
+            return 422, {"message": "Reference already exists", "status": "422",
+                         "documentation_url": "https://docs.github.com/rest/git/refs#create-a-reference"}  # fmt: skip  # noqa: E501
+        repo.refs[ref] = body["sha"]
+        return 201, git.ref_body(self.api_url, repo, ref)
+
+    def update_ref(self, match, body):
+        repo = self.target(match)
+        ref = match["ref"]
+        if repo.before_ref_update:
+            hook, repo.before_ref_update = repo.before_ref_update, None
+            hook(repo)
+        if not body.get("force") and repo.refs[ref] not in repo.ancestors(body["sha"]):
+            return 422, {"message": "Update is not a fast forward", "status": "422",
+                         "documentation_url": "https://docs.github.com/rest/git/refs#update-a-reference"}  # fmt: skip  # noqa: E501
+        repo.refs[ref] = body["sha"]
+        return 200, git.ref_body(self.api_url, repo, ref)
+
+    def list_pulls(self, match, args):
+        repo = self.target(match)
+        found = [
+            git.pull_body(self.api_url, self.web_url, repo, p) for p in repo.pulls
+            if p["state"] == args.get("state", "open")
+            and (not args.get("head") or args["head"].split(":")[-1] == p["head"])
+            and (not args.get("base") or args["base"] == p["base"])
+        ]  # fmt: skip
+        return 200, found
+
+    def create_pull(self, match, body):
+        repo = self.target(match)
+        if not repo.allow_actions_pull_requests:
+            return 403, {"message": "GitHub Actions is not permitted to create or approve pull requests.",  # noqa: E501
+                         "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+                         "status": "403"}  # fmt: skip
+        pull = {"number": len(repo.pulls) + 1, "state": "open", "title": body["title"],
+                "body": body.get("body", ""), "head": body["head"],
+                "base": body["base"]}  # fmt: skip
+        repo.pulls.append(pull)
+        return 201, git.pull_body(self.api_url, self.web_url, repo, pull)
+
+    def update_pull(self, match, body):
+        repo = self.target(match)
+        pull = next(p for p in repo.pulls if p["number"] == int(match["number"]))
+        pull.update({k: v for k, v in body.items() if k in {"title", "body", "state"}})
+        return 200, git.pull_body(self.api_url, self.web_url, repo, pull)
 
 
 def rest_commit_body(server: FakeGitHub, repo: FakeRepo, commit: FakeCommit) -> dict[str, Any]:
@@ -481,17 +584,52 @@ def rest_commit_body(server: FakeGitHub, repo: FakeRepo, commit: FakeCommit) -> 
     }
 
 
-_COMMIT_ROUTE = re.compile(r"^/repos/([^/]+/[^/]+)/commits/([0-9a-f]{7,40})$")
+_NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest",
+              "status": "404"}  # fmt: skip
+_READ_ONLY = {"message": "Resource not accessible by integration",
+              "documentation_url": "https://docs.github.com/rest/git/trees#create-a-tree",
+              "status": "403"}  # fmt: skip
+_REPO = r"^/repos/(?P<repo>[^/]+/[^/]+)"
+
+
+def _routes(server: FakeGitHub) -> list[tuple[str, re.Pattern, str, Any]]:
+    """(method, path pattern, route name for the request log, handler)."""
+    table = [
+        ("GET", _REPO + r"/commits/(?P<sha>[0-9a-f]{7,40})$", "/repos/{owner}/{repo}/commits/{ref}",
+         lambda m, body: server.rest_commit(m["repo"], m["sha"])),
+        ("GET", _REPO + r"$", "/repos/{owner}/{repo}", server.get_repo),
+        ("GET", _REPO + r"/git/ref/(?P<ref>heads/.+)$", "/repos/{owner}/{repo}/git/ref/{ref}",
+         server.get_ref),
+        ("GET", _REPO + r"/git/commits/(?P<sha>\w+)$", "/repos/{owner}/{repo}/git/commits/{sha}",
+         server.get_commit),
+        ("GET", _REPO + r"/git/trees/(?P<sha>\w+)$", "/repos/{owner}/{repo}/git/trees/{sha}",
+         server.get_tree),
+        ("GET", _REPO + r"/git/blobs/(?P<sha>\w+)$", "/repos/{owner}/{repo}/git/blobs/{sha}",
+         server.get_blob),
+        ("POST", _REPO + r"/git/trees$", "/repos/{owner}/{repo}/git/trees", server.create_tree),
+        ("POST", _REPO + r"/git/commits$", "/repos/{owner}/{repo}/git/commits",
+         server.create_commit),
+        ("POST", _REPO + r"/git/refs$", "/repos/{owner}/{repo}/git/refs", server.create_ref),
+        ("PATCH", _REPO + r"/git/refs/(?P<ref>heads/.+)$", "/repos/{owner}/{repo}/git/refs/{ref}",
+         server.update_ref),
+        ("GET", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.list_pulls),
+        ("POST", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.create_pull),
+        ("PATCH", _REPO + r"/pulls/(?P<number>\d+)$", "/repos/{owner}/{repo}/pulls/{number}",
+         server.update_pull),
+    ]  # fmt: skip
+    return [(method, re.compile(pattern), name, fn) for method, pattern, name, fn in table]
 
 
 def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
+    routes = _routes(server)
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def log_message(self, *_: object) -> None:  # keep test output clean
             pass
 
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
+        def _reply(self, status: int, body: Any) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -501,45 +639,50 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def _authorized(self) -> bool:
-            if self.headers.get("Authorization") in {
-                f"token {server.token}",
-                f"Bearer {server.token}",
-            }:
-                return True
-            self._reply(
-                401,
-                {
-                    "message": "Bad credentials",
-                    "documentation_url": "https://docs.github.com/rest",
-                    "status": "401",
-                },
-            )
-            return False
+        def _token(self) -> str | None:
+            header = self.headers.get("Authorization") or ""
+            token = header.split(" ", 1)[-1]
+            if token == server.token or token in server.read_only_tokens:
+                return token
+            self._reply(401, {"message": "Bad credentials",
+                              "documentation_url": "https://docs.github.com/rest",
+                              "status": "401"})  # fmt: skip
+            return None
 
-        def do_POST(self) -> None:
+        def _serve(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = json.loads(self.rfile.read(length) or b"{}") if length else {}
             if server.latency:
                 time.sleep(server.latency)
-            if self.path != "/graphql":
-                server.log("POST", self.path)
-                self._reply(404, {"message": "Not Found"})
+            path, _, query = self.path.partition("?")
+            if method == "POST" and path == "/graphql":
+                server.log("POST", "/graphql")
+                if self._token() is not None:
+                    self._reply(*server.graphql(body))
                 return
-            server.log("POST", "/graphql")
-            if self._authorized():
-                self._reply(*server.graphql(body))
+            for route_method, pattern, name, handler in routes:
+                match = pattern.match(path)
+                if route_method == method and match:
+                    server.log(method, name)
+                    token = self._token()
+                    if token is None:
+                        return
+                    if method != "GET" and token in server.read_only_tokens:
+                        self._reply(403, _READ_ONLY)
+                        return
+                    args = dict(parse_qsl(query)) if method == "GET" else body
+                    self._reply(*handler(match, args))
+                    return
+            server.log(method, path)
+            self._reply(404, _NOT_FOUND)
 
         def do_GET(self) -> None:
-            if server.latency:
-                time.sleep(server.latency)
-            match = _COMMIT_ROUTE.match(self.path.split("?")[0])
-            server.log("GET", "/repos/{owner}/{repo}/commits/{ref}" if match else self.path)
-            if not self._authorized():
-                return
-            if match:
-                self._reply(*server.rest_commit(match[1], match[2]))
-            else:
-                self._reply(404, {"message": "Not Found"})
+            self._serve("GET")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+        def do_PATCH(self) -> None:
+            self._serve("PATCH")
 
     return Handler
