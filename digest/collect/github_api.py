@@ -38,6 +38,8 @@ class GitHubAPI:
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
             seconds_between_requests=throttle,
+            # GitHub asks for a pause between *many* writes; a run makes three or four.
+            seconds_between_writes=None,
             pool_size=pool_size,
             lazy=True,  # get_repo() costs no request: we only go through it to a commit
             user_agent="digest (+https://github.com/marketplace/actions/digest)",

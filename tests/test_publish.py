@@ -1,0 +1,141 @@
+"""Publishing to a stateful local GitHub: one commit, idempotent reruns, races, pull requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.cli import main
+from tests.fakegithub.builders import at, merged_pr
+from tests.fakegithub.git import GitRepo
+from tests.fakegithub.server import FakeRepo
+
+README = "# Our digests\n\nHand-written intro.\n"
+
+
+@pytest.fixture
+def target(github):
+    return github.add_target(GitRepo.with_files("me/digests", {"README.md": README}))
+
+
+@pytest.fixture
+def source(github):
+    repo = github.add(FakeRepo("vllm-project/vllm"))
+    merged_pr(repo, 34049, "[Kernel] FlashInfer MLA backend", at("2026-02-04 10:00"))
+    merged_pr(repo, 34100, "[Bugfix] Fix scheduler stall", at("2026-02-05 10:00"))
+    return repo
+
+
+def publish(tmp_path, date="2026-02-04", mode="commit", *extra):
+    output = tmp_path / f"output-{date}-{mode}.txt"
+    output.write_text("")
+    import os
+
+    os.environ["GITHUB_OUTPUT"] = str(output)
+    try:
+        code = main(["run", "--repos", "vllm-project/vllm", "--date", date, "--publish", mode,
+                     "--target-repo", "me/digests", "--output-dir", str(tmp_path / "unused"),
+                     *extra])  # fmt: skip
+    finally:
+        del os.environ["GITHUB_OUTPUT"]
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    return code, outputs
+
+
+def index_dates(text: str) -> list[str]:
+    return [line[3:13] for line in text.splitlines() if line.startswith("- [20")]
+
+
+def test_first_run_is_one_commit_with_three_files(github, target, source, tmp_path):
+    code, outputs = publish(tmp_path)
+    assert code == 0
+    assert target.log() == ["digest: report for 2026-02-04\n\n1 of 1 repositories had activity.",
+                            "Initial commit"]  # fmt: skip
+    files = target.files_at()
+    assert sorted(files) == ["README.md", "reports/2026-02-04.json", "reports/2026-02-04.md"]
+    assert files["README.md"].startswith(README)
+    assert outputs["commit-sha"] == target.refs["heads/main"]
+    assert outputs["report-url"] == "https://github.com/me/digests/blob/main/reports/2026-02-04.md"
+    assert not (tmp_path / "unused").exists()  # nothing written locally
+
+
+def test_rerun_with_the_same_data_makes_no_commit(github, target, source, tmp_path):
+    publish(tmp_path)
+    head = target.refs["heads/main"]
+    code, outputs = publish(tmp_path)
+    assert code == 0
+    assert target.refs["heads/main"] == head
+    assert outputs["commit-sha"] == ""
+    writes = [r for m, r in github.requests if m != "GET" and r != "/graphql"]
+    assert writes == ["/repos/{owner}/{repo}/git/trees", "/repos/{owner}/{repo}/git/commits",
+                      "/repos/{owner}/{repo}/git/refs/{ref}"]  # fmt: skip
+
+
+def test_next_day_adds_one_index_entry(github, target, source, tmp_path):
+    publish(tmp_path)
+    publish(tmp_path, "2026-02-05")
+    assert len(target.log()) == 3
+    assert index_dates(target.files_at()["README.md"]) == ["2026-02-05", "2026-02-04"]
+
+
+def test_branch_that_moves_before_the_update_is_retried_without_losing_it(
+    github, target, source, tmp_path
+):
+    publish(tmp_path, "2026-02-03")  # an earlier report, so the index has an entry to keep
+
+    def another_run_lands_first(repo: GitRepo) -> None:
+        readme = repo.files_at()["README.md"].replace("Hand-written intro.", "Edited by a human.")
+        repo.push("main", "human edit", {"README.md": readme, "notes/today.md": "meeting notes"})
+
+    target.before_ref_update = another_run_lands_first
+    code, _ = publish(tmp_path, "2026-02-04")
+
+    assert code == 0
+    log = target.log()
+    assert log[:2] == ["digest: report for 2026-02-04\n\n1 of 1 repositories had activity.",
+                       "human edit"]  # fmt: skip
+    files = target.files_at()
+    assert files["notes/today.md"] == "meeting notes"
+    assert "Edited by a human." in files["README.md"]
+    assert index_dates(files["README.md"]) == ["2026-02-04", "2026-02-03"]
+
+
+def test_pull_request_mode_opens_one_and_reruns_update_it(github, target, source, tmp_path):
+    code, outputs = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 0
+    assert target.log() == ["Initial commit"]  # the base branch is untouched
+    assert "reports/2026-02-04.md" in target.files_at("digest/2026-02-04")
+    (pull,) = target.pulls
+    assert (pull["head"], pull["base"]) == ("digest/2026-02-04", "main")
+    assert pull["title"] == "Daily digest — 2026-02-04"
+    assert "FlashInfer MLA backend" in pull["body"]
+    assert outputs["pull-request-number"] == "1"
+    assert outputs["pull-request-url"] == "https://github.com/me/digests/pull/1"
+
+    merged_pr(source, 34060, "[Core] late change", at("2026-02-04 22:00"))
+    code, outputs = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 0
+    assert len(target.pulls) == 1 and outputs["pull-request-number"] == "1"
+    assert "late change" in target.pulls[0]["body"]
+    assert len(target.log("digest/2026-02-04")) == 3
+
+
+def test_read_only_token_names_the_permission(github, target, source, tmp_path, capsys):
+    github.read_only_tokens.add("read-only")
+    code, _ = publish(tmp_path, "2026-02-04", "commit", "--github-token", "read-only")
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "permissions: contents: write" in err
+    assert target.log() == ["Initial commit"]
+
+
+def test_actions_not_allowed_to_open_pull_requests(github, target, source, tmp_path, capsys):
+    target.allow_actions_pull_requests = False
+    code, _ = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code != 0
+    assert "Allow GitHub Actions to create and approve pull requests" in capsys.readouterr().err
+
+
+def test_unknown_target_repository(github, source, tmp_path, capsys):
+    code, _ = publish(tmp_path)
+    assert code != 0
+    assert "input 'target-repo': me/digests was not found" in capsys.readouterr().err
