@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -38,6 +39,18 @@ def warning(message: str) -> None:
 def mask(secret: str | None) -> None:
     if secret and on_runner():
         print(f"::add-mask::{secret}", flush=True)
+
+
+@contextmanager
+def group(title: str) -> Iterator[None]:
+    """A collapsible section of the job log."""
+    if on_runner():
+        print(f"::group::{title}", file=sys.stderr, flush=True)
+    try:
+        yield
+    finally:
+        if on_runner():
+            print("::endgroup::", file=sys.stderr, flush=True)
 
 
 def write_outputs(values: Mapping[str, str | int | float | None]) -> None:

@@ -21,9 +21,11 @@ from digest.errors import DigestError, InputError
 from digest.models import SCHEMA_VERSION, Activity, Digest, Files, PublishResult, RunPlan
 from digest.publish.run import publish
 from digest.render.files import render_files
+from digest.render.report import render_report
 from digest.summarize.run import summarize
 
 log = logging.getLogger(__name__)
+
 
 def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool = True) -> RunPlan:
     if need_repos and not settings.repos:
@@ -60,9 +62,10 @@ def github_api(settings: Settings) -> GitHubAPI:
 
 
 def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
-    activity = collect_activity(
-        run_plan.repos, run_plan.window, api, max_concurrency=run_plan.max_concurrency
-    )
+    with actions.group(f"Collect {len(run_plan.repos)} repositories"):
+        activity = collect_activity(
+            run_plan.repos, run_plan.window, api, max_concurrency=run_plan.max_concurrency
+        )
     for repo in activity.repos:
         if not repo.ok:
             actions.warning(f"{repo.repo}: could not be collected ({repo.failure}); see the log")
@@ -102,7 +105,8 @@ def report(
     activity: Activity, run_plan: RunPlan, api: GitHubAPI | None, server_url: str
 ) -> tuple[Digest, PublishResult]:
     """Summarize, render and publish collected activity."""
-    digest = summarize(activity, language=run_plan.language, title=run_plan.title)
+    with actions.group("Summarize"):
+        digest = summarize(activity, language=run_plan.language, title=run_plan.title)
 
     def render(existing_index: str | None, dates: set[dt.date]) -> Files:
         return render_files(
@@ -113,7 +117,8 @@ def report(
             existing_dates=dates,
         )
 
-    result = publish(run_plan, digest, render, api, server_url)
+    with actions.group(f"Publish ({run_plan.publish})"):
+        result = publish(run_plan, digest, render, api, server_url)
     _announce(digest, result)
     return digest, result
 
@@ -134,6 +139,10 @@ def _announce(digest: Digest, result: PublishResult) -> None:
         }
     )
     actions.write_summary(run_table(digest, result))
+    actions.write_summary(
+        f"<details><summary>The report</summary>\n\n{render_report(digest, base_level=2)}"
+        "\n</details>\n"
+    )
 
 
 def run_table(digest: Digest, result: PublishResult) -> str:

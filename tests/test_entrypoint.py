@@ -128,3 +128,32 @@ def test_report_refuses_a_file_that_is_not_activity(tmp_path):
     assert done.returncode == 2
     assert "input 'activity'" in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_entrypoint_on_a_runner_commits_and_writes_outputs_and_summary(day, tmp_path):
+    from tests.fakegithub.git import GitRepo
+
+    target = day.add_target(GitRepo.with_files("me/digests", {"README.md": "# Digests\n"}))
+    output, summary = tmp_path / "output.txt", tmp_path / "summary.md"
+    runner = _env(
+        GITHUB_ACTIONS="true",
+        GITHUB_WORKSPACE=str(tmp_path / "workspace"),
+        GITHUB_OUTPUT=str(output),
+        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_API_URL=day.api_url,
+        GITHUB_SERVER_URL="https://github.com",
+        GITHUB_REPOSITORY="me/digests",
+        **{"INPUT_REPOS": "vllm-project/vllm", "INPUT_GITHUB-TOKEN": TOKEN,
+           "INPUT_DATE": "2026-02-04", "INPUT_TIMEZONE": "Asia/Shanghai", "INPUT_PUBLISH": "",
+           "INPUT_TARGET-REPO": ""},
+    )  # fmt: skip
+    done = _run(["entrypoint.py"], runner)
+    assert done.returncode == 0, done.stderr
+    assert f"::add-mask::{TOKEN}" in done.stdout
+    assert "::group::Collect 1 repositories" in done.stderr
+    outputs = output.read_text()
+    assert f"commit-sha={target.refs['heads/main']}\n" in outputs
+    assert "report-url=https://github.com/me/digests/blob/main/reports/2026-02-04.md\n" in outputs
+    assert "| vllm-project/vllm | ok |" in summary.read_text()
+    assert "Add FlashInfer MLA backend" in summary.read_text()
+    assert not (tmp_path / "workspace").exists()

@@ -75,12 +75,16 @@ def render_pull_body(digest: Digest, report_url: str) -> str:
     """The pull request's description: the overall summary and a link to the report."""
     loc = locale(digest.language)
     links = LinkTable(digest.activity)
-    text = _environment().get_template("pull_body.md.j2").render(
-        window=md.inline(window_text(digest, loc)),
-        overview=md.inline(digest.overall.overview),
-        highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
-        report_link=md.link(loc["read_report"], report_url),
-        footer=md.inline(_footer(digest, loc)),
+    text = (
+        _environment()
+        .get_template("pull_body.md.j2")
+        .render(
+            window=md.inline(window_text(digest, loc)),
+            overview=md.inline(digest.overall.overview),
+            highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
+            report_link=md.link(loc["read_report"], report_url),
+            footer=md.inline(_footer(digest, loc)),
+        )
     )
     return text.rstrip() + "\n"
 
@@ -127,9 +131,7 @@ def _repo_view(
 def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str:
     cited = [found for ref in item.refs if (found := links.resolve(ref, repo))]
     rendered = [
-        md.code_link(label, url)
-        if kind == "commit"
-        else md.link(label, url)
+        md.code_link(label, url) if kind == "commit" else md.link(label, url)
         for kind, label, url in cited
     ]
     text = md.inline(item.text)
