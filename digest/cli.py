@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
-        return _dispatch(args, load_settings(**values))
+        settings = load_settings(**values)
+        for secret in (settings.github_token, settings.api_key):
+            actions.mask(secret.get_secret_value() if secret else None)
+        return _dispatch(args, settings)
     except DigestError as exc:
         if os.environ.get("DIGEST_DEBUG"):
             raise

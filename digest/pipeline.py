@@ -57,7 +57,6 @@ def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool
 
 def github_api(settings: Settings) -> GitHubAPI:
     token = settings.github_token.get_secret_value() if settings.github_token else None
-    actions.mask(token)
     return GitHubAPI(token, settings.github_api_url)
 
 
