@@ -2,7 +2,7 @@
 
 mistune parses Markdown but has no escaper for plain text going into Markdown, so this is
 the one place that does it: HTML-escape with mistune's helper, then backslash-escape the
-punctuation that would start Markdown syntax, and break `@mentions` so nobody is pinged.
+punctuation that would start Markdown syntax, and make `@mentions` and `#123` inert.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9][A-Za-z0-9-]*)")
 # #123, which GitHub would link to an issue of the repository showing the text (the wrong one).
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _escape(text: str) -> str:
+    escaped = _INLINE.sub(r"\\\1", escape(text, quote=False))
+    escaped = _ISSUE_REF.sub("#&#8203;", escaped)
+    return _MENTION.sub("@&#8203;", escaped)
 
 
 def inline(text: str) -> str:
@@ -26,11 +33,19 @@ def inline(text: str) -> str:
 
     A zero-width space (as Renovate does) keeps `@name` and `#123` readable but inert.
     """
+    return _LINE_START.sub(r"\1\\\2", _escape(" ".join(text.split())))
+
+
+def inline_with_code(text: str) -> str:
+    """Like `inline`, but `code spans` stay code: inside them nothing renders, links or pings."""
     one_line = " ".join(text.split())
-    escaped = _INLINE.sub(r"\\\1", escape(one_line, quote=False))
-    escaped = _LINE_START.sub(r"\1\\\2", escaped)
-    escaped = _ISSUE_REF.sub("#&#8203;", escaped)
-    return _MENTION.sub("@&#8203;", escaped)
+    parts, last = [], 0
+    for match in _CODE_SPAN.finditer(one_line):
+        parts.append(_escape(one_line[last : match.start()]))
+        parts.append(f"`{match.group(1)}`")
+        last = match.end()
+    parts.append(_escape(one_line[last:]))
+    return _LINE_START.sub(r"\1\\\2", "".join(parts))
 
 
 def link(label: str, url: str) -> str:

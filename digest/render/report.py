@@ -61,10 +61,10 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
             title=md.inline(digest.title),
             date=digest.activity.window.date.isoformat(),
             window=md.inline(window_text(digest, loc)),
-            overview=md.inline(digest.overall.overview),
+            overview=md.inline_with_code(digest.overall.overview),
             highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
             repos=repos,
-            conclusion=md.inline(digest.overall.conclusion),
+            conclusion=md.inline_with_code(digest.overall.conclusion),
             footer=md.inline(_footer(digest, loc)),
         )
     )
@@ -80,7 +80,7 @@ def render_pull_body(digest: Digest, report_url: str) -> str:
         .get_template("pull_body.md.j2")
         .render(
             window=md.inline(window_text(digest, loc)),
-            overview=md.inline(digest.overall.overview),
+            overview=md.inline_with_code(digest.overall.overview),
             highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
             report_link=md.link(loc["read_report"], report_url),
             footer=md.inline(_footer(digest, loc)),
@@ -125,7 +125,9 @@ def _repo_view(
         for s in summary.sections
         if s.items
     ]
-    return _RepoView(heading, md.inline(description or ""), md.inline(summary.overview), sections)
+    return _RepoView(
+        heading, md.inline(description or ""), md.inline_with_code(summary.overview), sections
+    )
 
 
 def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str:
@@ -134,5 +136,5 @@ def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> s
         md.code_link(label, url) if kind == "commit" else md.link(label, url)
         for kind, label, url in cited
     ]
-    text = md.inline(item.text)
+    text = md.inline_with_code(item.text)
     return loc.paren(text, loc.join(rendered)) if rendered else text

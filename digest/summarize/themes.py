@@ -65,14 +65,14 @@ def split_title(title: str) -> tuple[str | None, str]:
 
 
 # Lockfiles and generated files say little about what a change was for.
-_NOISE = re.compile(r"(\.lock|lock\.json|\.sum|/generated/|\.min\.js|\.snap)$|(^|/)generated/")
+NOISE = re.compile(r"(\.lock|lock\.json|\.sum|/generated/|\.min\.js|\.snap)$|(^|/)generated/")
 
 
 def main_folder(files: Iterable[FileChange] | None) -> str | None:
     """The top-level folder (or root file) with the most changed lines, noise excluded."""
     weight: Counter[str] = Counter()
     for f in files or ():
-        if _NOISE.search(f.path):
+        if NOISE.search(f.path):
             continue
         top = f.path.split("/", 1)[0] + ("/" if "/" in f.path else "")
         weight[top] += f.additions + f.deletions or 1

@@ -1,0 +1,214 @@
+"""Structured answers from any litellm model, with retries, fallbacks and honest failure.
+
+litellm is imported here only, and this module only when a model is configured: importing
+it takes seconds and, without LITELLM_LOCAL_MODEL_COST_MAP, fetches a price map.
+
+Retries are ours (tenacity) rather than litellm's `num_retries`, which also retries a
+rejected key: we retry what can succeed (429, 5xx, timeouts), waiting what `Retry-After`
+asks, and move to the next model at once on what cannot (401, 403, 404, 400).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import tenacity
+from pydantic import BaseModel, ValidationError
+
+from digest.models import Usage
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+import litellm  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+ATTEMPTS = 4  # per model: the first call and three retries
+MAX_RETRY_AFTER = 120.0  # seconds; a provider asking for longer is treated as down
+_RETRYABLE = (
+    litellm.RateLimitError,
+    litellm.InternalServerError,
+    litellm.ServiceUnavailableError,
+    litellm.BadGatewayError,
+    litellm.APIConnectionError,
+    litellm.Timeout,
+)
+_FENCE = re.compile(r"^\s*```(?:json|JSON)?\s*\n?|\n?\s*```\s*$")
+_SECRETS = re.compile(r"(sk-[\w-]{6,}|org-[\w]{6,}|user-[\w]{6,}|proj_[\w]{6,}|Bearer\s+\S+)")
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    models: list[str]  # `model` first, then `fallback-models`
+    api_base: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    max_input_tokens: int | None = None
+    timeout: float = 180.0
+
+
+class LLMFailure(Exception):
+    """Every model failed. `kind` is safe to publish; the details went to the log."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    value: T
+    model: str
+    usage: Usage
+
+
+class InvalidAnswer(ValueError):
+    pass
+
+
+def parse_answer(content: str | None, schema: type[T]) -> T:
+    """The model's JSON, without the Markdown fences some models wrap around it."""
+    text = _FENCE.sub("", (content or "").strip())
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        raise InvalidAnswer("the answer contains no JSON object")
+    try:
+        return schema.model_validate_json(text[start : end + 1])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidAnswer(f"{first['msg']} at {'.'.join(map(str, first['loc']))}") from None
+
+
+def redact(message: str, secret: str | None) -> str:
+    if secret:
+        message = message.replace(secret, "***")
+    return _SECRETS.sub("***", message)[:300]
+
+
+def _failure_kind(exc: BaseException) -> str:
+    if isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError):
+        return "auth"
+    if isinstance(exc, litellm.NotFoundError):
+        return "model_not_found"
+    if isinstance(exc, litellm.ContextWindowExceededError):
+        return "context_window"
+    if isinstance(exc, litellm.RateLimitError):
+        return "rate_limited"
+    if isinstance(exc, InvalidAnswer):
+        return "invalid_answer"
+    if isinstance(exc, _RETRYABLE):
+        return "unavailable"
+    return "error"
+
+
+def _retryable(exc: BaseException) -> bool:
+    # A 429 for an exhausted quota will not clear by waiting.
+    return isinstance(exc, _RETRYABLE) and "insufficient_quota" not in str(exc)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    headers = getattr(exc, "litellm_response_headers", None) or {}
+    value = headers.get("retry-after") if hasattr(headers, "get") else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare from LLM providers; fall back to backoff
+
+
+class LLM:
+    def __init__(self, config: LLMConfig, *, sleep=None):
+        self.config = config
+        self._sleep = sleep or tenacity.nap.sleep
+        self._backoff = tenacity.wait_exponential_jitter(initial=1, max=30)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        asked = _retry_after(state.outcome.exception() if state.outcome else None)
+        if asked is not None:
+            return min(asked, MAX_RETRY_AFTER)
+        return self._backoff(state)
+
+    def _call(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel]) -> Any:
+        structured = bool(self.config.api_base) or litellm.supports_response_schema(model=model)
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(_retryable),
+            wait=self._wait,
+            stop=tenacity.stop_after_attempt(ATTEMPTS),
+            sleep=self._sleep,
+            reraise=True,
+            before_sleep=lambda s: log.warning(
+                "%s: %s, retrying in %.0fs", model, type(s.outcome.exception()).__name__,
+                s.next_action.sleep if s.next_action else 0,
+            ),
+        )  # fmt: skip
+        return retrying(
+            litellm.completion,
+            model=model,
+            messages=messages,
+            response_format=schema if structured else None,
+            api_base=self.config.api_base or None,
+            api_key=self.config.api_key or None,
+            timeout=self.config.timeout,
+            temperature=0.2,
+            num_retries=0,
+            max_retries=0,  # no hidden retries inside the provider SDK either
+            drop_params=True,
+        )
+
+    def ask(
+        self, system: str, user: str, schema: type[T], repair_prompt: Callable[[str], str]
+    ) -> Answer[T]:
+        """The first model that answers with valid JSON wins; each may repair once."""
+        usage = Usage()
+        last: BaseException | None = None
+        for model in self.config.models:
+            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+            for repair in (False, True):
+                try:
+                    response = self._call(model, messages, schema)
+                except Exception as exc:  # litellm raises many types; each is classified
+                    last = exc
+                    log.warning("%s failed: %s", model, redact(str(exc), self.config.api_key))
+                    break
+                usage = _add(usage, response)
+                content = response.choices[0].message.content
+                try:
+                    return Answer(parse_answer(content, schema), model, usage)
+                except InvalidAnswer as exc:
+                    last = exc
+                    log.warning("%s answered unusable JSON (%s)%s", model, exc,
+                                "" if repair else "; asking it to repair")  # fmt: skip
+                    messages += [
+                        {"role": "assistant", "content": content or ""},
+                        {"role": "user", "content": repair_prompt(str(exc))},
+                    ]
+        raise LLMFailure(_failure_kind(last) if last else "error")
+
+
+def _add(usage: Usage, response: Any) -> Usage:
+    counted = getattr(response, "usage", None)
+    try:
+        cost = litellm.completion_cost(completion_response=response)
+    except Exception:  # litellm raises for models it has no prices for
+        cost = None
+    return Usage(
+        llm_calls=usage.llm_calls + 1,
+        prompt_tokens=usage.prompt_tokens + (getattr(counted, "prompt_tokens", 0) or 0),
+        completion_tokens=usage.completion_tokens + (getattr(counted, "completion_tokens", 0) or 0),
+        cost_usd=None if cost is None and usage.cost_usd is None else (usage.cost_usd or 0) + (cost or 0),
+    )
+
+
+def count_tokens(model: str, text: str) -> int:
+    return litellm.token_counter(model=model, text=text)
+
+
+def context_window(model: str) -> int | None:
+    try:
+        return litellm.get_model_info(model).get("max_input_tokens")
+    except Exception:  # unknown to litellm: self-hosted or very new models
+        return None

@@ -1,0 +1,136 @@
+"""Prompts from the TOML files beside this module, and activity written out as model input.
+
+GitHub text (titles, bodies, messages) is third-party data: it is capped, stripped of our
+delimiters, and placed inside <untrusted-data> so the model treats it as material only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import jinja2
+from pydantic import BaseModel
+
+from digest.models import Commit, Issue, Language, PullRequest, Release, RepoActivity
+from digest.summarize.themes import NOISE
+
+BODY_CHARS = 600  # per item: enough for the gist of a PR description, not its template
+_DELIMITER = re.compile(r"</?\s*untrusted-data\s*>", re.I)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One collected item as the model sees it, with how much it matters."""
+
+    ref: str
+    priority: int  # lower first: what survives when a day must be split
+    text: str
+
+
+@cache
+def prompts(language: Language) -> dict:
+    text = files(__package__).joinpath("prompts", f"{language}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def render(language: Language, name: str, **values: object) -> str:
+    source = prompts(language)[name]
+    return _templates().from_string(source).render(**values).strip()
+
+
+def system_prompt(language: Language, schema: type[BaseModel]) -> str:
+    # ensure_ascii=False: Chinese descriptions stay text, not \uXXXX escapes the model pays for
+    return render(language, "system", schema=json.dumps(schema.model_json_schema(),
+                                                        ensure_ascii=False))  # fmt: skip
+
+
+def data(text: str, limit: int | None = None) -> str:
+    """Third-party text, one line, capped, unable to close our data block."""
+    flat = " ".join(_DELIMITER.sub(" ", text or "").split())
+    return flat if limit is None or len(flat) <= limit else flat[:limit].rstrip() + " …"
+
+
+def _files(paths: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for path in paths:
+        if not NOISE.search(path):
+            top = path.split("/", 1)[0] + ("/" if "/" in path else "")
+            counts[top] = counts.get(top, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:6]
+    return ", ".join(f"{name} ({n})" for name, n in ranked)
+
+
+def _pull(pr: PullRequest, merged: bool) -> Block:
+    size = pr.additions + pr.deletions
+    noise_only = bool(pr.files) and all(NOISE.search(f.path) for f in pr.files)
+    lines = [
+        f"- id: pr:{pr.number} | {'merged' if merged else 'opened'} | by {pr.author or '?'} | "
+        f"+{pr.additions}/-{pr.deletions} in {pr.changed_files} files"
+        + (f" | labels: {', '.join(pr.labels)}" if pr.labels else ""),
+        f"  title: {data(pr.title)}",
+    ]
+    if pr.files:
+        lines.append(f"  where: {_files([f.path for f in pr.files])}")
+    if pr.body:
+        lines.append(f"  description: {data(pr.body, BODY_CHARS)}")
+    priority = (1 if merged else 4) * 100_000 - min(size, 99_999) + (50_000 if noise_only else 0)
+    return Block(f"pr:{pr.number}", priority, "\n".join(lines))
+
+
+def _commit(commit: Commit) -> Block:
+    paths = [f.path for f in commit.files or []]
+    lines = [
+        f"- id: commit:{commit.short_sha} | pushed directly | by "
+        f"{commit.author_login or commit.author_name or '?'} | "
+        f"+{commit.additions}/-{commit.deletions}",
+        f"  message: {data(commit.message, BODY_CHARS)}",
+    ]
+    if paths:
+        lines.append(f"  where: {_files(paths)}")
+    size = commit.additions + commit.deletions
+    return Block(f"commit:{commit.short_sha}", 200_000 - min(size, 99_999), "\n".join(lines))
+
+
+def _issue(issue: Issue, event: str) -> Block:
+    lines = [
+        f"- id: issue:{issue.number} | {event} | by {issue.author or '?'} | "
+        f"{issue.comments} comments" + (f" | labels: {', '.join(issue.labels)}" if issue.labels
+                                        else ""),  # fmt: skip
+        f"  title: {data(issue.title)}",
+    ]
+    if issue.body and event == "opened":
+        lines.append(f"  body: {data(issue.body, BODY_CHARS)}")
+    weight = issue.comments * 10 + (50 if issue.labels else 0)
+    base = 300_000 if event == "opened" else 500_000
+    return Block(f"issue:{issue.number}", base - min(weight, 99_999), "\n".join(lines))
+
+
+def _release(release: Release) -> Block:
+    kind = "pre-release" if release.prerelease else "release"
+    lines = [f"- id: release:{release.tag} | {kind} | name: {data(release.name)}"]
+    if release.body:
+        lines.append(f"  notes: {data(release.body, BODY_CHARS * 2)}")
+    return Block(f"release:{release.tag}", 0, "\n".join(lines))
+
+
+def activity_blocks(activity: RepoActivity, contains: Callable) -> list[Block]:
+    """Every item of the window, most important first."""
+    merged = {p.number for p in activity.pulls if contains(p.merged_at)}
+    blocks = [_release(r) for r in activity.releases]
+    blocks += [_pull(p, p.number in merged) for p in activity.pulls]
+    blocks += [_commit(c) for c in activity.commits if c.pr_number not in merged]
+    blocks += [_issue(i, "opened") for i in activity.issues if contains(i.created_at)]
+    blocks += [_issue(i, "closed") for i in activity.issues
+               if contains(i.closed_at) and not contains(i.created_at)]  # fmt: skip
+    return sorted(blocks, key=lambda b: b.priority)
