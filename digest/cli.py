@@ -87,7 +87,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
     if run_plan.publish != "none":
         api = api or pipeline.github_api(settings)
-    digest, result = pipeline.report(activity, run_plan, api, settings.github_server_url)
+    digest, result = pipeline.report(
+        activity, run_plan, api, settings.github_server_url, pipeline.llm_config(settings)
+    )
     print(result.report_path)
     failed = pipeline.failed_repos(digest)
     return 1 if failed and run_plan.fail_on_error else 0

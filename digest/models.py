@@ -174,12 +174,33 @@ class Section(Frozen):
     items: list[Item]
 
 
+class Usage(Frozen):
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+
+    def __add__(self, other: Usage) -> Usage:
+        costs = [c for c in (self.cost_usd, other.cost_usd) if c is not None]
+        return Usage(
+            llm_calls=self.llm_calls + other.llm_calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cost_usd=sum(costs) if costs else None,
+        )
+
+
 class RepoSummary(Frozen):
     repo: str
     status: Literal["ok", "empty", "failed"]
     method: str  # "extractive" or the litellm model id that wrote it
     overview: str = ""
     sections: list[Section] = Field(default_factory=list)
+    usage: Usage = Usage()
+    # Identifies the input and model; a rerun with the same key reuses this summary.
+    cache_key: str | None = None
+    # Why the model's summary was replaced by the built-in one: a category, never the error.
+    fallback: str | None = None
 
 
 class OverallSummary(Frozen):
@@ -187,13 +208,9 @@ class OverallSummary(Frozen):
     overview: str
     highlights: list[Item] = Field(default_factory=list)
     conclusion: str = ""
-
-
-class Usage(Frozen):
-    llm_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float | None = None
+    usage: Usage = Usage()
+    cache_key: str | None = None
+    fallback: str | None = None
 
 
 class Digest(Frozen):

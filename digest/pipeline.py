@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -19,10 +20,13 @@ from digest.collect.window import compute_window
 from digest.config import Settings
 from digest.errors import DigestError, InputError
 from digest.models import SCHEMA_VERSION, Activity, Digest, Files, PublishResult, RunPlan
-from digest.publish.run import publish
+from digest.publish.run import previous_digest, publish
 from digest.render.files import render_files
 from digest.render.report import render_report
 from digest.summarize.run import summarize
+
+if TYPE_CHECKING:
+    from digest.summarize.llm import LLMConfig
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +104,44 @@ def load_activity(path: Path) -> Activity:
     return activity
 
 
+def llm_config(settings: Settings) -> LLMConfig | None:
+    if not settings.model:
+        return None
+    from digest.summarize.llm import LLMConfig  # imports litellm: only with a model
+
+    return LLMConfig(
+        models=[settings.model, *settings.fallback_models],
+        api_base=settings.api_base or None,
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        max_input_tokens=settings.max_input_tokens,
+    )
+
+
 def report(
-    activity: Activity, run_plan: RunPlan, api: GitHubAPI | None, server_url: str
+    activity: Activity,
+    run_plan: RunPlan,
+    api: GitHubAPI | None,
+    server_url: str,
+    llm: LLMConfig | None = None,
 ) -> tuple[Digest, PublishResult]:
     """Summarize, render and publish collected activity."""
     with actions.group("Summarize"):
-        digest = summarize(activity, language=run_plan.language, title=run_plan.title)
+        date = activity.window.date.isoformat()
+        previous = previous_digest(run_plan, date, api, server_url) if llm else None
+        digest = summarize(
+            activity,
+            language=run_plan.language,
+            title=run_plan.title,
+            llm=llm,
+            previous=previous,
+            max_concurrency=run_plan.max_concurrency,
+        )
+        for summary in digest.repos:
+            if summary.fallback:
+                actions.warning(
+                    f"{summary.repo}: the model failed ({summary.fallback}); "
+                    "the built-in summary was used"
+                )
 
     def render(existing_index: str | None, dates: set[dt.date]) -> Files:
         return render_files(
@@ -153,15 +189,29 @@ def run_table(digest: Digest, result: PublishResult) -> str:
         f"Report: `{result.report_path}` · {_published(result)} · "
         f"GitHub requests to collect: {digest.activity.github_requests}",
         "",
-        "| repository | status | commits | PRs | issues | releases | summary |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| repository | status | commits | PRs | issues | releases | summary | calls | tokens |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     for activity, summary in zip(digest.activity.repos, digest.repos, strict=True):
         status = activity.failure or summary.status
+        method = (
+            f"{summary.method} (fallback: {summary.fallback})"
+            if summary.fallback
+            else (summary.method)
+        )
+        usage = summary.usage
         lines.append(
             f"| {activity.repo} | {status} | {len(activity.commits)} | {len(activity.pulls)} "
-            f"| {len(activity.issues)} | {len(activity.releases)} | {summary.method} |"
+            f"| {len(activity.issues)} | {len(activity.releases)} | {method} "
+            f"| {usage.llm_calls} | {usage.prompt_tokens + usage.completion_tokens} |"
         )
+    total = digest.usage
+    lines += [
+        "",
+        f"LLM calls: {total.llm_calls} · prompt tokens: {total.prompt_tokens} · "
+        f"completion tokens: {total.completion_tokens} · cost: "
+        f"{'unknown' if total.cost_usd is None else f'${total.cost_usd:.4f}'}",
+    ]
     return "\n".join(lines) + "\n"
 
 

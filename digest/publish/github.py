@@ -95,8 +95,9 @@ class GitHubPublisher:
         changed = [f for f in files.files if branch.blobs.get(f.path) != git_blob_sha(f.content)]
         if not changed:
             return None
-        elements = [InputGitTreeElement(f.path, "100644", "blob", content=f.content)
-                    for f in changed]  # fmt: skip
+        elements = [
+            InputGitTreeElement(f.path, "100644", "blob", content=f.content) for f in changed
+        ]
         try:
             tree = self.repo.create_git_tree(elements, base_tree=branch.head.tree)
             return self.repo.create_git_commit(message, tree, [branch.head])
@@ -132,15 +133,23 @@ class GitHubPublisher:
             return True
         except GithubException as exc:
             if exc.status == 422:  # "Update is not a fast forward": someone else committed
-                log.warning("%s moved while publishing (attempt %d); rebuilding on the new head",
-                            branch_name, attempt)  # fmt: skip
+                log.warning(
+                    "%s moved while publishing (attempt %d); rebuilding on the new head",
+                    branch_name,
+                    attempt,
+                )
                 return False
             raise _write_error(exc, self.repo.full_name) from None
 
     def pull_request(
-        self, base: str, branch_name: str, render: Render, message: str, title: str,
+        self,
+        base: str,
+        branch_name: str,
+        render: Render,
+        message: str,
+        title: str,
         body: Callable[[Files], str],
-    ) -> PublishResult:  # fmt: skip
+    ) -> PublishResult:
         """The report on `branch_name` and one open pull request into `base` for it."""
         if not self._branch_exists(branch_name):
             base_head = self.repo.get_git_ref(f"heads/{base}").object.sha

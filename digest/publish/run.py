@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+from github import GithubException
 
 from digest.collect.github_api import GitHubAPI
 from digest.models import Digest, PublishResult, RunPlan
 from digest.publish import local
 from digest.publish.github import GitHubPublisher, Render
 from digest.render.report import render_pull_body
+
+log = logging.getLogger(__name__)
 
 
 def publish(
@@ -41,6 +46,38 @@ def publish(
             digest, f"{server_url}/{run_plan.target_repo}/blob/{work_branch}/{files.report_path}"
         ),
     )
+
+
+def previous_digest(
+    run_plan: RunPlan, date: str, api: GitHubAPI | None, server_url: str
+) -> Digest | None:
+    """The sidecar already published for this date, if any: its summaries can be reused."""
+    path = f"{run_plan.reports_dir}/{date}.json"
+    try:
+        if run_plan.publish == "none":
+            file = Path(run_plan.output_dir) / path
+            text = file.read_text(encoding="utf-8") if file.is_file() else None
+        else:
+            assert api is not None and run_plan.target_repo is not None
+            repo = api.repository(run_plan.target_repo)
+            branches = [run_plan.target_branch or repo.default_branch]
+            if run_plan.publish == "pull-request":
+                branches.insert(0, f"digest/{date}")
+            text = _first_file(repo, path, branches)
+        return Digest.model_validate_json(text) if text else None
+    except Exception as exc:  # a missing or unreadable sidecar only means no reuse
+        log.info("no previous summaries to reuse for %s: %s", date, exc)
+        return None
+
+
+def _first_file(repo, path: str, branches: list[str]) -> str | None:
+    for branch in branches:
+        try:
+            return repo.get_contents(path, ref=branch).decoded_content.decode("utf-8")
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+    return None
 
 
 def _message_body(digest: Digest) -> str:

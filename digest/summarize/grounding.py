@@ -123,9 +123,7 @@ def ground_repo(
         if items and title:
             sections.append(Section(title=title, items=items))
     overview, _ = clean_text(answer.overview, known, repo)
-    return RepoSummary(
-        repo=repo, status="ok", method=method, overview=overview, sections=sections
-    )
+    return RepoSummary(repo=repo, status="ok", method=method, overview=overview, sections=sections)
 
 
 def ground_overall(

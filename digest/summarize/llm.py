@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from digest.models import Usage
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-import litellm  # noqa: E402
+import litellm
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +141,12 @@ class LLM:
             sleep=self._sleep,
             reraise=True,
             before_sleep=lambda s: log.warning(
-                "%s: %s, retrying in %.0fs", model, type(s.outcome.exception()).__name__,
+                "%s: %s, retrying in %.0fs",
+                model,
+                type(s.outcome.exception()).__name__,
                 s.next_action.sleep if s.next_action else 0,
             ),
-        )  # fmt: skip
+        )
         return retrying(
             litellm.completion,
             model=model,
@@ -180,8 +182,12 @@ class LLM:
                     return Answer(parse_answer(content, schema), model, usage)
                 except InvalidAnswer as exc:
                     last = exc
-                    log.warning("%s answered unusable JSON (%s)%s", model, exc,
-                                "" if repair else "; asking it to repair")  # fmt: skip
+                    log.warning(
+                        "%s answered unusable JSON (%s)%s",
+                        model,
+                        exc,
+                        "" if repair else "; asking it to repair",
+                    )
                     messages += [
                         {"role": "assistant", "content": content or ""},
                         {"role": "user", "content": repair_prompt(str(exc))},
@@ -195,11 +201,11 @@ def _add(usage: Usage, response: Any) -> Usage:
         cost = litellm.completion_cost(completion_response=response)
     except Exception:  # litellm raises for models it has no prices for
         cost = None
-    return Usage(
-        llm_calls=usage.llm_calls + 1,
-        prompt_tokens=usage.prompt_tokens + (getattr(counted, "prompt_tokens", 0) or 0),
-        completion_tokens=usage.completion_tokens + (getattr(counted, "completion_tokens", 0) or 0),
-        cost_usd=None if cost is None and usage.cost_usd is None else (usage.cost_usd or 0) + (cost or 0),
+    return usage + Usage(
+        llm_calls=1,
+        prompt_tokens=getattr(counted, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(counted, "completion_tokens", 0) or 0,
+        cost_usd=cost,
     )
 
 

@@ -51,8 +51,9 @@ def render(language: Language, name: str, **values: object) -> str:
 
 def system_prompt(language: Language, schema: type[BaseModel]) -> str:
     # ensure_ascii=False: Chinese descriptions stay text, not \uXXXX escapes the model pays for
-    return render(language, "system", schema=json.dumps(schema.model_json_schema(),
-                                                        ensure_ascii=False))  # fmt: skip
+    return render(
+        language, "system", schema=json.dumps(schema.model_json_schema(), ensure_ascii=False)
+    )
 
 
 def data(text: str, limit: int | None = None) -> str:
@@ -105,8 +106,8 @@ def _commit(commit: Commit) -> Block:
 def _issue(issue: Issue, event: str) -> Block:
     lines = [
         f"- id: issue:{issue.number} | {event} | by {issue.author or '?'} | "
-        f"{issue.comments} comments" + (f" | labels: {', '.join(issue.labels)}" if issue.labels
-                                        else ""),  # fmt: skip
+        f"{issue.comments} comments"
+        + (f" | labels: {', '.join(issue.labels)}" if issue.labels else ""),
         f"  title: {data(issue.title)}",
     ]
     if issue.body and event == "opened":
@@ -131,6 +132,9 @@ def activity_blocks(activity: RepoActivity, contains: Callable) -> list[Block]:
     blocks += [_pull(p, p.number in merged) for p in activity.pulls]
     blocks += [_commit(c) for c in activity.commits if c.pr_number not in merged]
     blocks += [_issue(i, "opened") for i in activity.issues if contains(i.created_at)]
-    blocks += [_issue(i, "closed") for i in activity.issues
-               if contains(i.closed_at) and not contains(i.created_at)]  # fmt: skip
+    blocks += [
+        _issue(i, "closed")
+        for i in activity.issues
+        if contains(i.closed_at) and not contains(i.created_at)
+    ]
     return sorted(blocks, key=lambda b: b.priority)

@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import reduce
+from operator import add
+from typing import TYPE_CHECKING
+
 from digest import __version__
 from digest.locales import locale
-from digest.models import Activity, Digest, Language
+from digest.models import Activity, Digest, Language, Usage
 from digest.summarize import extractive
 
+if TYPE_CHECKING:  # the model path imports litellm: only when a model is configured
+    from digest.summarize.llm import LLMConfig
 
-def summarize(activity: Activity, *, language: Language, title: str | None) -> Digest:
+
+def summarize(
+    activity: Activity,
+    *,
+    language: Language,
+    title: str | None,
+    llm: LLMConfig | None = None,
+    previous: Digest | None = None,
+    max_concurrency: int = 4,
+) -> Digest:
     loc = locale(language)
     contains = activity.window.contains
+    if llm is None:
+        repos = [extractive.summarize_repo(repo, contains, loc) for repo in activity.repos]
+        overall = extractive.summarize_overall(activity, loc)
+    else:
+        from digest.summarize.model import ModelSummarizer
+
+        summarizer = ModelSummarizer(llm, activity, language, loc, previous)
+        with ThreadPoolExecutor(max_workers=max_concurrency) as pool:
+            repos = list(pool.map(summarizer.repo, activity.repos))
+        overall = summarizer.overall(repos)
+    usage = reduce(add, [r.usage for r in repos], overall.usage)
     return Digest(
         tool_version=__version__,
         language=language,
         title=title or loc["default_title"],
         activity=activity,
-        repos=[extractive.summarize_repo(repo, contains, loc) for repo in activity.repos],
-        overall=extractive.summarize_overall(activity, loc),
+        repos=repos,
+        overall=overall,
+        usage=usage if usage.llm_calls else Usage(),
     )

@@ -1,0 +1,187 @@
+"""Summaries written by a model: per repository (in parts when a day is big), then overall.
+
+A repository with no activity costs no call; one whose summary is in the previous sidecar
+with the same cache key costs none either; one whose model calls all fail gets the
+built-in summary, marked as a fallback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+
+from digest.locales import Locale
+from digest.models import Activity, Digest, Language, OverallSummary, RepoActivity, RepoSummary
+from digest.render.links import LinkTable
+from digest.summarize import extractive, prompting
+from digest.summarize.budget import input_budget, pack
+from digest.summarize.grounding import ground_overall, ground_repo
+from digest.summarize.llm import LLM, LLMConfig, LLMFailure, context_window, count_tokens
+from digest.summarize.schemas import OverallAnswer, RepoAnswer, Theme
+
+log = logging.getLogger(__name__)
+
+
+def cache_key(*parts: object) -> str:
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class ModelSummarizer:
+    def __init__(
+        self,
+        config: LLMConfig,
+        activity: Activity,
+        language: Language,
+        loc: Locale,
+        previous: Digest | None = None,
+        llm: LLM | None = None,
+    ):
+        self.config = config
+        self.activity = activity
+        self.language = language
+        self.loc = loc
+        self.llm = llm or LLM(config)
+        self.links = LinkTable(activity)
+        self._previous = previous
+        self._version = prompting.prompts(language)["version"]
+        primary = config.models[0]
+        self.budget = input_budget(
+            config.max_input_tokens, [context_window(m) for m in config.models]
+        )
+        self._count: Callable[[str], int] = lambda text: count_tokens(primary, text)
+
+    # -- cache ---------------------------------------------------------------------------
+
+    def _key(self, payload: object) -> str:
+        return cache_key(self._version, self.config.models, self.language, payload)
+
+    def _cached_repo(self, repo: str, key: str) -> RepoSummary | None:
+        for summary in self._previous.repos if self._previous else []:
+            if summary.repo == repo and summary.cache_key == key and not summary.fallback:
+                log.info("%s: summary reused from the previous run", repo)
+                return summary.model_copy(update={"usage": summary.usage.__class__()})
+        return None
+
+    # -- per repository ------------------------------------------------------------------
+
+    def repo(self, repo: RepoActivity) -> RepoSummary:
+        contains = self.activity.window.contains
+        if not repo.ok or not repo.item_count:
+            return extractive.summarize_repo(repo, contains, self.loc)
+        key = self._key(
+            [self.activity.window.model_dump(mode="json"), repo.model_dump(mode="json")]
+        )
+        cached = self._cached_repo(repo.repo, key)
+        if cached:
+            return cached
+        try:
+            return self._ask_repo(repo).model_copy(update={"cache_key": key})
+        except LLMFailure as failure:
+            log.warning(
+                "%s: every model failed (%s); using the built-in summary", repo.repo, failure.kind
+            )
+            summary = extractive.summarize_repo(repo, contains, self.loc)
+            return summary.model_copy(update={"fallback": failure.kind})
+
+    def _ask_repo(self, repo: RepoActivity) -> RepoSummary:
+        system = prompting.system_prompt(self.language, RepoAnswer)
+        blocks = prompting.activity_blocks(repo, self.activity.window.contains)
+
+        def user(activity_text: str, part: int | None, parts: int) -> str:
+            return prompting.render(
+                self.language,
+                "repo",
+                repo=repo.repo,
+                description=prompting.data(repo.description or "", 200),
+                window=self._window_text(),
+                activity=activity_text,
+                part=part,
+                parts=parts,
+            )
+
+        room = self.budget - self._count(system) - self._count(user("", 1, 9))
+        parts = pack(blocks, max(room, 1000), self._count)
+        answers, usage, models = [], None, []
+        for number, part in enumerate(parts, start=1):
+            text = "\n".join(b.text for b in part)
+            label = number if len(parts) > 1 else None
+            answer = self.llm.ask(system, user(text, label, len(parts)), RepoAnswer, self._repair)
+            answers.append(answer.value)
+            usage = answer.usage if usage is None else usage + answer.usage
+            models.append(answer.model)
+        if len(parts) > 1:
+            log.info(
+                "%s: %d items summarized in %d parts of at most %d tokens",
+                repo.repo,
+                len(blocks),
+                len(parts),
+                self.budget,
+            )
+        method = models[0] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models))
+        summary = ground_repo(_merge(answers), repo.repo, self.activity, self.links, method)
+        return summary.model_copy(update={"usage": usage})
+
+    def _repair(self, problem: str) -> str:
+        return prompting.render(self.language, "repair", problem=problem)
+
+    def _window_text(self) -> str:
+        window = self.activity.window
+        if window.days == 1:
+            return self.loc.format("window_one_day", date=window.date, timezone=window.timezone)
+        return f"{window.since.isoformat()} – {window.until.isoformat()} ({window.timezone})"
+
+    # -- overall -------------------------------------------------------------------------
+
+    def overall(self, summaries: list[RepoSummary]) -> OverallSummary:
+        active = [s for s in summaries if s.status == "ok"]
+        if not active:
+            return extractive.summarize_overall(self.activity, self.loc)
+        digest_text = "\n\n".join(_summary_text(s) for s in active)
+        key = self._key(digest_text)
+        previous = self._previous.overall if self._previous else None
+        if previous and previous.cache_key == key and not previous.fallback:
+            return previous.model_copy(update={"usage": previous.usage.__class__()})
+        system = prompting.system_prompt(self.language, OverallAnswer)
+        user = prompting.render(
+            self.language, "overall", window=self._window_text(), summaries=digest_text
+        )
+        try:
+            answer = self.llm.ask(system, user, OverallAnswer, self._repair)
+        except LLMFailure as failure:
+            log.warning("overall summary: every model failed (%s)", failure.kind)
+            fallback = extractive.summarize_overall(self.activity, self.loc)
+            return fallback.model_copy(update={"fallback": failure.kind})
+        grounded = ground_overall(answer.value, self.activity, self.links, answer.model)
+        return grounded.model_copy(update={"usage": answer.usage, "cache_key": key})
+
+
+def _merge(answers: list[RepoAnswer]) -> RepoAnswer:
+    """Parts of one day into one summary: overviews in order, themes joined by title."""
+    if len(answers) == 1:
+        return answers[0]
+    themes: dict[str, Theme] = {}
+    for answer in answers:
+        for theme in answer.themes:
+            key = theme.title.strip().lower()
+            if key in themes:
+                merged = themes[key].points + theme.points
+                themes[key] = Theme(title=themes[key].title, points=merged)
+            else:
+                themes[key] = theme
+    overview = " ".join(a.overview.strip() for a in answers if a.overview.strip())
+    return RepoAnswer(overview=overview, themes=list(themes.values()))
+
+
+def _summary_text(summary: RepoSummary) -> str:
+    lines = [f"### {summary.repo}", prompting.data(summary.overview)]
+    for section in summary.sections:
+        for item in section.items:
+            refs = ", ".join(f"{summary.repo}#{r}" for r in item.refs)
+            lines.append(
+                f"- {prompting.data(section.title)}: {prompting.data(item.text)}"
+                + (f" [{refs}]" if refs else "")
+            )
+    return "\n".join(lines)
