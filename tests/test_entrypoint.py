@@ -143,10 +143,15 @@ def test_entrypoint_on_a_runner_commits_and_writes_outputs_and_summary(day, tmp_
         GITHUB_API_URL=day.api_url,
         GITHUB_SERVER_URL="https://github.com",
         GITHUB_REPOSITORY="me/digests",
-        **{"INPUT_REPOS": "vllm-project/vllm", "INPUT_GITHUB-TOKEN": TOKEN,
-           "INPUT_DATE": "2026-02-04", "INPUT_TIMEZONE": "Asia/Shanghai", "INPUT_PUBLISH": "",
-           "INPUT_TARGET-REPO": ""},
-    )  # fmt: skip
+        **{
+            "INPUT_REPOS": "vllm-project/vllm",
+            "INPUT_GITHUB-TOKEN": TOKEN,
+            "INPUT_DATE": "2026-02-04",
+            "INPUT_TIMEZONE": "Asia/Shanghai",
+            "INPUT_PUBLISH": "",
+            "INPUT_TARGET-REPO": "",
+        },
+    )
     done = _run(["entrypoint.py"], runner)
     assert done.returncode == 0, done.stderr
     assert f"::add-mask::{TOKEN}" in done.stdout

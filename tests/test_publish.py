@@ -32,9 +32,22 @@ def publish(tmp_path, date="2026-02-04", mode="commit", *extra):
 
     os.environ["GITHUB_OUTPUT"] = str(output)
     try:
-        code = main(["run", "--repos", "vllm-project/vllm", "--date", date, "--publish", mode,
-                     "--target-repo", "me/digests", "--output-dir", str(tmp_path / "unused"),
-                     *extra])  # fmt: skip
+        code = main(
+            [
+                "run",
+                "--repos",
+                "vllm-project/vllm",
+                "--date",
+                date,
+                "--publish",
+                mode,
+                "--target-repo",
+                "me/digests",
+                "--output-dir",
+                str(tmp_path / "unused"),
+                *extra,
+            ]
+        )
     finally:
         del os.environ["GITHUB_OUTPUT"]
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
@@ -48,8 +61,10 @@ def index_dates(text: str) -> list[str]:
 def test_first_run_is_one_commit_with_three_files(github, target, source, tmp_path):
     code, outputs = publish(tmp_path)
     assert code == 0
-    assert target.log() == ["digest: report for 2026-02-04\n\n1 of 1 repositories had activity.",
-                            "Initial commit"]  # fmt: skip
+    assert target.log() == [
+        "digest: report for 2026-02-04\n\n1 of 1 repositories had activity.",
+        "Initial commit",
+    ]
     files = target.files_at()
     assert sorted(files) == ["README.md", "reports/2026-02-04.json", "reports/2026-02-04.md"]
     assert files["README.md"].startswith(README)
@@ -66,8 +81,11 @@ def test_rerun_with_the_same_data_makes_no_commit(github, target, source, tmp_pa
     assert target.refs["heads/main"] == head
     assert outputs["commit-sha"] == ""
     writes = [r for m, r in github.requests if m != "GET" and r != "/graphql"]
-    assert writes == ["/repos/{owner}/{repo}/git/trees", "/repos/{owner}/{repo}/git/commits",
-                      "/repos/{owner}/{repo}/git/refs/{ref}"]  # fmt: skip
+    assert writes == [
+        "/repos/{owner}/{repo}/git/trees",
+        "/repos/{owner}/{repo}/git/commits",
+        "/repos/{owner}/{repo}/git/refs/{ref}",
+    ]
 
 
 def test_next_day_adds_one_index_entry(github, target, source, tmp_path):
@@ -91,8 +109,10 @@ def test_branch_that_moves_before_the_update_is_retried_without_losing_it(
 
     assert code == 0
     log = target.log()
-    assert log[:2] == ["digest: report for 2026-02-04\n\n1 of 1 repositories had activity.",
-                       "human edit"]  # fmt: skip
+    assert log[:2] == [
+        "digest: report for 2026-02-04\n\n1 of 1 repositories had activity.",
+        "human edit",
+    ]
     files = target.files_at()
     assert files["notes/today.md"] == "meeting notes"
     assert "Edited by a human." in files["README.md"]

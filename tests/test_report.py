@@ -157,8 +157,17 @@ def test_same_date_twice_gives_the_same_files(day, tmp_path):
 
 
 def test_when_no_repository_can_be_read_nothing_is_written(github, tmp_path, capsys):
-    code = main(["run", "--repos", "gone/one,gone/two", "--date", "2026-02-04",
-                 "--output-dir", str(tmp_path)])  # fmt: skip
+    code = main(
+        [
+            "run",
+            "--repos",
+            "gone/one,gone/two",
+            "--date",
+            "2026-02-04",
+            "--output-dir",
+            str(tmp_path),
+        ]
+    )
     assert code != 0
     assert "no repository could be read" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -125,9 +125,10 @@ def _repo_view(
         for s in summary.sections
         if s.items
     ]
-    return _RepoView(
-        heading, md.inline(description or ""), md.inline_with_code(summary.overview), sections
-    )
+    overview = md.inline_with_code(summary.overview)
+    if summary.fallback:  # the model failed: say so neutrally, the reason stays in the log
+        overview = f"{overview} _{md.inline(loc['fallback_note'])}_"
+    return _RepoView(heading, md.inline(description or ""), overview, sections)
 
 
 def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str:

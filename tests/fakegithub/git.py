@@ -101,24 +101,37 @@ class GitRepo:
 def repo_body(api: str, web: str, repo: GitRepo) -> dict[str, Any]:
     owner, name = repo.full_name.split("/")
     return {
-        "id": 1296269, "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "name": name,
-        "full_name": repo.full_name, "private": False,
-        "owner": {"login": owner, "id": 1, "type": "Organization",
-                  "url": f"{api}/users/{owner}", "html_url": f"{web}/{owner}"},
-        "html_url": f"{web}/{repo.full_name}", "url": f"{api}/repos/{repo.full_name}",
-        "default_branch": repo.default_branch, "visibility": "public",
-        "created_at": "2024-01-01T00:00:00Z", "updated_at": NOW, "pushed_at": NOW,
-    }  # fmt: skip
+        "id": 1296269,
+        "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5",
+        "name": name,
+        "full_name": repo.full_name,
+        "private": False,
+        "owner": {
+            "login": owner,
+            "id": 1,
+            "type": "Organization",
+            "url": f"{api}/users/{owner}",
+            "html_url": f"{web}/{owner}",
+        },
+        "html_url": f"{web}/{repo.full_name}",
+        "url": f"{api}/repos/{repo.full_name}",
+        "default_branch": repo.default_branch,
+        "visibility": "public",
+        "created_at": "2024-01-01T00:00:00Z",
+        "updated_at": NOW,
+        "pushed_at": NOW,
+    }
 
 
 def ref_body(api: str, repo: GitRepo, ref: str) -> dict[str, Any]:
     sha = repo.refs[ref]
     base = f"{api}/repos/{repo.full_name}"
     return {
-        "ref": f"refs/{ref}", "node_id": "REF_kwDOAAAAAA",
+        "ref": f"refs/{ref}",
+        "node_id": "REF_kwDOAAAAAA",
         "url": f"{base}/git/refs/{ref}",
         "object": {"type": "commit", "sha": sha, "url": f"{base}/git/commits/{sha}"},
-    }  # fmt: skip
+    }
 
 
 def commit_body(api: str, web: str, repo: GitRepo, sha: str) -> dict[str, Any]:
@@ -130,15 +143,30 @@ def commit_body(api: str, web: str, repo: GitRepo, sha: str) -> dict[str, Any]:
         "date": NOW,
     }
     return {
-        "sha": sha, "node_id": "C_kwDOAAAAAA", "url": f"{base}/git/commits/{sha}",
+        "sha": sha,
+        "node_id": "C_kwDOAAAAAA",
+        "url": f"{base}/git/commits/{sha}",
         "html_url": f"{web}/{repo.full_name}/commit/{sha}",
-        "author": person, "committer": person, "message": commit["message"],
+        "author": person,
+        "committer": person,
+        "message": commit["message"],
         "tree": {"sha": commit["tree"], "url": f"{base}/git/trees/{commit['tree']}"},
-        "parents": [{"sha": p, "url": f"{base}/git/commits/{p}",
-                     "html_url": f"{web}/{repo.full_name}/commit/{p}"} for p in commit["parents"]],
-        "verification": {"verified": False, "reason": "unsigned", "signature": None,
-                         "payload": None, "verified_at": None},
-    }  # fmt: skip
+        "parents": [
+            {
+                "sha": p,
+                "url": f"{base}/git/commits/{p}",
+                "html_url": f"{web}/{repo.full_name}/commit/{p}",
+            }
+            for p in commit["parents"]
+        ],
+        "verification": {
+            "verified": False,
+            "reason": "unsigned",
+            "signature": None,
+            "payload": None,
+            "verified_at": None,
+        },
+    }
 
 
 def tree_body(api: str, repo: GitRepo, sha: str) -> dict[str, Any]:
@@ -146,14 +174,25 @@ def tree_body(api: str, repo: GitRepo, sha: str) -> dict[str, Any]:
     entries = repo.trees[sha]
     folders = sorted({p.rsplit("/", 1)[0] for p in entries if "/" in p})
     tree = [
-        {"path": folder, "mode": "040000", "type": "tree",
-         "sha": _object_sha("folder", folder), "url": f"{base}/git/trees/x"}
+        {
+            "path": folder,
+            "mode": "040000",
+            "type": "tree",
+            "sha": _object_sha("folder", folder),
+            "url": f"{base}/git/trees/x",
+        }
         for folder in folders
     ] + [
-        {"path": path, "mode": "100644", "type": "blob", "sha": blob,
-         "size": len(repo.blobs[blob]), "url": f"{base}/git/blobs/{blob}"}
+        {
+            "path": path,
+            "mode": "100644",
+            "type": "blob",
+            "sha": blob,
+            "size": len(repo.blobs[blob]),
+            "url": f"{base}/git/blobs/{blob}",
+        }
         for path, blob in sorted(entries.items())
-    ]  # fmt: skip
+    ]
     return {"sha": sha, "url": f"{base}/git/trees/{sha}", "tree": tree, "truncated": False}
 
 
@@ -161,27 +200,45 @@ def blob_body(api: str, repo: GitRepo, sha: str) -> dict[str, Any]:
     data = repo.blobs[sha]
     encoded = base64.encodebytes(data).decode()  # GitHub wraps base64 at 60 columns too
     return {
-        "sha": sha, "node_id": "B_kwDOAAAAAA", "size": len(data),
+        "sha": sha,
+        "node_id": "B_kwDOAAAAAA",
+        "size": len(data),
         "url": f"{api}/repos/{repo.full_name}/git/blobs/{sha}",
-        "content": encoded, "encoding": "base64",
-    }  # fmt: skip
+        "content": encoded,
+        "encoding": "base64",
+    }
 
 
 def pull_body(api: str, web: str, repo: GitRepo, pull: dict[str, Any]) -> dict[str, Any]:
     owner = repo.full_name.split("/")[0]
     number = pull["number"]
     return {
-        "url": f"{api}/repos/{repo.full_name}/pulls/{number}", "id": 1000 + number,
-        "node_id": "PR_kwDOAAAAAA", "html_url": f"{web}/{repo.full_name}/pull/{number}",
-        "number": number, "state": pull["state"], "locked": False, "title": pull["title"],
+        "url": f"{api}/repos/{repo.full_name}/pulls/{number}",
+        "id": 1000 + number,
+        "node_id": "PR_kwDOAAAAAA",
+        "html_url": f"{web}/{repo.full_name}/pull/{number}",
+        "number": number,
+        "state": pull["state"],
+        "locked": False,
+        "title": pull["title"],
         "user": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
-        "body": pull["body"], "created_at": NOW, "updated_at": NOW, "closed_at": None,
-        "merged_at": None, "draft": False,
-        "head": {"label": f"{owner}:{pull['head']}", "ref": pull["head"],
-                 "sha": repo.refs.get(f"heads/{pull['head']}", "")},
-        "base": {"label": f"{owner}:{pull['base']}", "ref": pull["base"],
-                 "sha": repo.refs.get(f"heads/{pull['base']}", "")},
-    }  # fmt: skip
+        "body": pull["body"],
+        "created_at": NOW,
+        "updated_at": NOW,
+        "closed_at": None,
+        "merged_at": None,
+        "draft": False,
+        "head": {
+            "label": f"{owner}:{pull['head']}",
+            "ref": pull["head"],
+            "sha": repo.refs.get(f"heads/{pull['head']}", ""),
+        },
+        "base": {
+            "label": f"{owner}:{pull['base']}",
+            "ref": pull["base"],
+            "sha": repo.refs.get(f"heads/{pull['base']}", ""),
+        },
+    }
 
 
 def now() -> str:

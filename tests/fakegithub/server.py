@@ -489,22 +489,30 @@ class FakeGitHub:
     def list_pulls(self, match, args):
         repo = self.target(match)
         found = [
-            git.pull_body(self.api_url, self.web_url, repo, p) for p in repo.pulls
+            git.pull_body(self.api_url, self.web_url, repo, p)
+            for p in repo.pulls
             if p["state"] == args.get("state", "open")
             and (not args.get("head") or args["head"].split(":")[-1] == p["head"])
             and (not args.get("base") or args["base"] == p["base"])
-        ]  # fmt: skip
+        ]
         return 200, found
 
     def create_pull(self, match, body):
         repo = self.target(match)
         if not repo.allow_actions_pull_requests:
-            return 403, {"message": "GitHub Actions is not permitted to create or approve pull requests.",  # noqa: E501
-                         "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
-                         "status": "403"}  # fmt: skip
-        pull = {"number": len(repo.pulls) + 1, "state": "open", "title": body["title"],
-                "body": body.get("body", ""), "head": body["head"],
-                "base": body["base"]}  # fmt: skip
+            return 403, {
+                "message": "GitHub Actions is not permitted to create or approve pull requests.",  # noqa: E501
+                "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+                "status": "403",
+            }
+        pull = {
+            "number": len(repo.pulls) + 1,
+            "state": "open",
+            "title": body["title"],
+            "body": body.get("body", ""),
+            "head": body["head"],
+            "base": body["base"],
+        }
         repo.pulls.append(pull)
         return 201, git.pull_body(self.api_url, self.web_url, repo, pull)
 
@@ -584,39 +592,76 @@ def rest_commit_body(server: FakeGitHub, repo: FakeRepo, commit: FakeCommit) -> 
     }
 
 
-_NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest",
-              "status": "404"}  # fmt: skip
-_READ_ONLY = {"message": "Resource not accessible by integration",
-              "documentation_url": "https://docs.github.com/rest/git/trees#create-a-tree",
-              "status": "403"}  # fmt: skip
+_NOT_FOUND = {
+    "message": "Not Found",
+    "documentation_url": "https://docs.github.com/rest",
+    "status": "404",
+}
+_READ_ONLY = {
+    "message": "Resource not accessible by integration",
+    "documentation_url": "https://docs.github.com/rest/git/trees#create-a-tree",
+    "status": "403",
+}
 _REPO = r"^/repos/(?P<repo>[^/]+/[^/]+)"
 
 
 def _routes(server: FakeGitHub) -> list[tuple[str, re.Pattern, str, Any]]:
     """(method, path pattern, route name for the request log, handler)."""
     table = [
-        ("GET", _REPO + r"/commits/(?P<sha>[0-9a-f]{7,40})$", "/repos/{owner}/{repo}/commits/{ref}",
-         lambda m, body: server.rest_commit(m["repo"], m["sha"])),
+        (
+            "GET",
+            _REPO + r"/commits/(?P<sha>[0-9a-f]{7,40})$",
+            "/repos/{owner}/{repo}/commits/{ref}",
+            lambda m, body: server.rest_commit(m["repo"], m["sha"]),
+        ),
         ("GET", _REPO + r"$", "/repos/{owner}/{repo}", server.get_repo),
-        ("GET", _REPO + r"/git/ref/(?P<ref>heads/.+)$", "/repos/{owner}/{repo}/git/ref/{ref}",
-         server.get_ref),
-        ("GET", _REPO + r"/git/commits/(?P<sha>\w+)$", "/repos/{owner}/{repo}/git/commits/{sha}",
-         server.get_commit),
-        ("GET", _REPO + r"/git/trees/(?P<sha>\w+)$", "/repos/{owner}/{repo}/git/trees/{sha}",
-         server.get_tree),
-        ("GET", _REPO + r"/git/blobs/(?P<sha>\w+)$", "/repos/{owner}/{repo}/git/blobs/{sha}",
-         server.get_blob),
+        (
+            "GET",
+            _REPO + r"/git/ref/(?P<ref>heads/.+)$",
+            "/repos/{owner}/{repo}/git/ref/{ref}",
+            server.get_ref,
+        ),
+        (
+            "GET",
+            _REPO + r"/git/commits/(?P<sha>\w+)$",
+            "/repos/{owner}/{repo}/git/commits/{sha}",
+            server.get_commit,
+        ),
+        (
+            "GET",
+            _REPO + r"/git/trees/(?P<sha>\w+)$",
+            "/repos/{owner}/{repo}/git/trees/{sha}",
+            server.get_tree,
+        ),
+        (
+            "GET",
+            _REPO + r"/git/blobs/(?P<sha>\w+)$",
+            "/repos/{owner}/{repo}/git/blobs/{sha}",
+            server.get_blob,
+        ),
         ("POST", _REPO + r"/git/trees$", "/repos/{owner}/{repo}/git/trees", server.create_tree),
-        ("POST", _REPO + r"/git/commits$", "/repos/{owner}/{repo}/git/commits",
-         server.create_commit),
+        (
+            "POST",
+            _REPO + r"/git/commits$",
+            "/repos/{owner}/{repo}/git/commits",
+            server.create_commit,
+        ),
         ("POST", _REPO + r"/git/refs$", "/repos/{owner}/{repo}/git/refs", server.create_ref),
-        ("PATCH", _REPO + r"/git/refs/(?P<ref>heads/.+)$", "/repos/{owner}/{repo}/git/refs/{ref}",
-         server.update_ref),
+        (
+            "PATCH",
+            _REPO + r"/git/refs/(?P<ref>heads/.+)$",
+            "/repos/{owner}/{repo}/git/refs/{ref}",
+            server.update_ref,
+        ),
         ("GET", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.list_pulls),
         ("POST", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.create_pull),
-        ("PATCH", _REPO + r"/pulls/(?P<number>\d+)$", "/repos/{owner}/{repo}/pulls/{number}",
-         server.update_pull),
-    ]  # fmt: skip
+        (
+            "PATCH",
+            _REPO + r"/pulls/(?P<number>\d+)$",
+            "/repos/{owner}/{repo}/pulls/{number}",
+            server.update_pull,
+        ),
+    ]
     return [(method, re.compile(pattern), name, fn) for method, pattern, name, fn in table]
 
 
@@ -644,9 +689,14 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             token = header.split(" ", 1)[-1]
             if token == server.token or token in server.read_only_tokens:
                 return token
-            self._reply(401, {"message": "Bad credentials",
-                              "documentation_url": "https://docs.github.com/rest",
-                              "status": "401"})  # fmt: skip
+            self._reply(
+                401,
+                {
+                    "message": "Bad credentials",
+                    "documentation_url": "https://docs.github.com/rest",
+                    "status": "401",
+                },
+            )
             return None
 
         def _serve(self, method: str) -> None:

@@ -18,8 +18,13 @@ Reply = tuple[int, dict[str, str], dict[str, Any]]
 Script = Callable[[dict[str, Any]], Reply]
 
 
-def completion(content: str, *, prompt_tokens: int = 1200, completion_tokens: int = 300,
-               model: str = "test-model") -> dict[str, Any]:  # fmt: skip
+def completion(
+    content: str,
+    *,
+    prompt_tokens: int = 1200,
+    completion_tokens: int = 300,
+    model: str = "test-model",
+) -> dict[str, Any]:
     return {
         "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
         "object": "chat.completion",
@@ -28,8 +33,12 @@ def completion(content: str, *, prompt_tokens: int = 1200, completion_tokens: in
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None,
-                            "annotations": []},
+                "message": {
+                    "role": "assistant",
+                    "content": content,
+                    "refusal": None,
+                    "annotations": [],
+                },
                 "logprobs": None,
                 "finish_reason": "stop",
             }
@@ -39,19 +48,30 @@ def completion(content: str, *, prompt_tokens: int = 1200, completion_tokens: in
             "completion_tokens": completion_tokens,
             "total_tokens": prompt_tokens + completion_tokens,
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                          "accepted_prediction_tokens": 0,
-                                          "rejected_prediction_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
         },
         "service_tier": "default",
         "system_fingerprint": "fp_44709d6fcb",
-    }  # fmt: skip
+    }
 
 
-def error(status: int, message: str, kind: str, code: str | None = None,
-          headers: dict[str, str] | None = None) -> Reply:  # fmt: skip
-    return status, headers or {}, {"error": {"message": message, "type": kind, "param": None,
-                                             "code": code}}  # fmt: skip
+def error(
+    status: int,
+    message: str,
+    kind: str,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    return (
+        status,
+        headers or {},
+        {"error": {"message": message, "type": kind, "param": None, "code": code}},
+    )
 
 
 def ok(content: str, **usage: int) -> Reply:
