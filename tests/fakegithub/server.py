@@ -501,7 +501,7 @@ class FakeGitHub:
         repo = self.target(match)
         if not repo.allow_actions_pull_requests:
             return 403, {
-                "message": "GitHub Actions is not permitted to create or approve pull requests.",  # noqa: E501
+                "message": "GitHub Actions is not permitted to create or approve pull requests.",
                 "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
                 "status": "403",
             }
