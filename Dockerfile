@@ -10,9 +10,9 @@ ENV UV_COMPILE_BYTECODE=1 \
 # WORKDIR only in the build stage: the final image must not set one.
 WORKDIR /src
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-default-groups --no-install-project
+RUN uv sync --frozen --no-default-groups --extra llm --no-install-project
 COPY digest ./digest
-RUN uv sync --frozen --no-default-groups --no-editable
+RUN uv sync --frozen --no-default-groups --extra llm --no-editable
 
 FROM python:3.11.14-slim-bookworm
 COPY --from=build /opt/digest /opt/digest
