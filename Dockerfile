@@ -17,6 +17,9 @@ RUN uv sync --frozen --no-default-groups --extra llm --no-editable
 FROM python:3.11.14-slim-bookworm
 COPY --from=build /opt/digest /opt/digest
 COPY entrypoint.py /opt/digest/entrypoint.py
+# Two malloc arenas instead of one per thread: same speed here, a third less peak memory
+# with eight concurrent model calls (see bench/).
 ENV PYTHONUNBUFFERED=1 \
+    MALLOC_ARENA_MAX=2 \
     PATH="/opt/digest/bin:$PATH"
 ENTRYPOINT ["/opt/digest/bin/python", "/opt/digest/entrypoint.py"]

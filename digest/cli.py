@@ -74,6 +74,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
     api = None
+    llm = pipeline.llm_config(settings)
+    if args.command != "collect":
+        pipeline.start_llm_warm_up(llm)
     if args.command == "report":
         activity = pipeline.load_activity(Path(args.activity))
         run_plan = pipeline.plan(settings, need_repos=False)
@@ -87,9 +90,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
     if run_plan.publish != "none":
         api = api or pipeline.github_api(settings)
-    digest, result = pipeline.report(
-        activity, run_plan, api, settings.github_server_url, pipeline.llm_config(settings)
-    )
+    digest, result = pipeline.report(activity, run_plan, api, settings.github_server_url, llm)
     print(result.report_path)
     failed = pipeline.failed_repos(digest)
     return 1 if failed and run_plan.fail_on_error else 0

@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     target_branch: str | None = Field(None, description="branch committed to, or PR base")
     title: str | None = Field(None, description='report title; default localized "Daily digest"')
     max_input_tokens: int | None = Field(None, description="per-repository prompt budget")
-    max_concurrency: int = Field(4, description="repositories collected / summarized at once")
+    max_concurrency: int = Field(8, description="repositories collected / summarized at once")
     fail_on_error: bool = Field(False, description="exit non-zero when any repository failed")
     output_dir: str = Field(".", description="local directory the files are written under")
     github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")

@@ -48,7 +48,7 @@ class RunPlan(Frozen):
     output_dir: str
     target_repo: str | None = None
     target_branch: str | None = None
-    max_concurrency: int = 4
+    max_concurrency: int = 8
     fail_on_error: bool = False
 
 

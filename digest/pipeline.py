@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,24 @@ def load_activity(path: Path) -> Activity:
             f"has schema version {activity.schema_version}; this digest reads {SCHEMA_VERSION}",
         )
     return activity
+
+
+def start_llm_warm_up(llm: LLMConfig | None) -> threading.Thread | None:
+    """Import litellm and load tokenizers in the background while GitHub is read."""
+    if llm is None:
+        return None
+
+    def warm() -> None:
+        from digest.summarize.llm import warm_up
+
+        try:
+            warm_up(llm.models)
+        except Exception as exc:  # only an optimization: the real call reports real errors
+            log.debug("warm-up failed: %s", exc)
+
+    thread = threading.Thread(target=warm, name="llm-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def llm_config(settings: Settings) -> LLMConfig | None:

@@ -17,34 +17,14 @@ from digest.cli import main
 from tests.conftest import tree
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeIssue, FakeRelease, FakeRepo
-from tests.fakellm.server import FakeLLM, error, ok
+from tests.fakellm.server import FakeLLM, diligent, error, ok
 
 ROOT = Path(__file__).parents[1]
 IDS = re.compile(r"id: ((?:pr|commit|issue|release):\S+)")
-OVERALL_IDS = re.compile(r"\[([^\]]+)\]")
 
 
 def user_text(body: dict) -> str:
     return next(m["content"] for m in body["messages"] if m["role"] == "user")
-
-
-def diligent(body: dict) -> tuple:
-    """A well-behaved model: one point per item it was shown, citing its id."""
-    text = user_text(body)
-    if "### " in text:  # the overall prompt lists repository summaries
-        refs = [r.strip() for group in OVERALL_IDS.findall(text) for r in group.split(",")]
-        answer = {
-            "overview": "A busy day in kernels.",
-            "highlights": [{"text": "Biggest change of the day", "refs": refs[:1]}],
-            "conclusion": "Watch the FP8 work.",
-        }
-    else:
-        points = [{"text": f"Work on {ref}", "refs": [ref]} for ref in IDS.findall(text)]
-        answer = {
-            "overview": "Kernel work landed.",
-            "themes": [{"title": "Kernels", "points": points}],
-        }
-    return ok(json.dumps(answer, ensure_ascii=False))
 
 
 @pytest.fixture
@@ -130,7 +110,7 @@ def test_model_summary_cites_and_links_real_items(day, tmp_path):
 
 def test_fabrications_and_markup_never_reach_the_report(day, tmp_path):
     def liar(body: dict) -> tuple:
-        if "### " in user_text(body):
+        if "highlights" in body["messages"][0]["content"]:
             return diligent(body)
         answer = {
             "overview": "# Big News\n<script>alert(1)</script> See https://evil.example/x "
@@ -271,7 +251,7 @@ def test_rerun_of_the_same_day_makes_no_call(day, tmp_path):
 
 def test_chinese_prompts_and_text_not_escaped(day, tmp_path):
     def chinese(body):
-        if "### " in user_text(body):
+        if "highlights" in body["messages"][0]["content"]:
             return ok(
                 json.dumps(
                     {

@@ -68,7 +68,7 @@ class _Raw:
 
 
 class Collector:
-    def __init__(self, api: GitHubAPI, window: Window, *, max_concurrency: int = 4):
+    def __init__(self, api: GitHubAPI, window: Window, *, max_concurrency: int = 8):
         self.api = api
         self.window = window
         self.max_concurrency = max_concurrency
@@ -280,6 +280,6 @@ def _failure_of_exception(exc: Exception) -> FailureKind:
 
 
 def collect_activity(
-    repos: Sequence[str], window: Window, api: GitHubAPI, *, max_concurrency: int = 4
+    repos: Sequence[str], window: Window, api: GitHubAPI, *, max_concurrency: int = 8
 ) -> Activity:
     return Collector(api, window, max_concurrency=max_concurrency).collect(repos)

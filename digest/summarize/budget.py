@@ -25,6 +25,8 @@ def input_budget(configured: int | None, context_windows: list[int | None]) -> i
 
 def pack(blocks: list[Block], room: int, count: Callable[[str], int]) -> list[list[Block]]:
     """Blocks, in their order, into as few parts as fit `room` tokens each."""
+    if count("\n".join(b.text for b in blocks)) <= room:
+        return [blocks] if blocks else []  # the usual day: one count, one part
     parts: list[list[Block]] = []
     current: list[Block] = []
     used = 0

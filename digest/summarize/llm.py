@@ -209,6 +209,16 @@ def _add(usage: Usage, response: Any) -> Usage:
     )
 
 
+def warm_up(models: list[str]) -> None:
+    """Load what the first call would (tokenizer, the provider SDK's resources), so that it
+    happens while GitHub is being read rather than on the critical path."""
+    import openai.resources.chat  # noqa: F401  (litellm imports it lazily on the first call)
+
+    for model in models:
+        count_tokens(model, "warm up")
+        litellm.supports_response_schema(model=model)
+
+
 def count_tokens(model: str, text: str) -> int:
     return litellm.token_counter(model=model, text=text)
 

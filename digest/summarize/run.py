@@ -23,7 +23,7 @@ def summarize(
     title: str | None,
     llm: LLMConfig | None = None,
     previous: Digest | None = None,
-    max_concurrency: int = 4,
+    max_concurrency: int = 8,
 ) -> Digest:
     loc = locale(language)
     contains = activity.window.contains
@@ -34,7 +34,8 @@ def summarize(
         from digest.summarize.model import ModelSummarizer
 
         summarizer = ModelSummarizer(llm, activity, language, loc, previous)
-        with ThreadPoolExecutor(max_workers=max_concurrency) as pool:
+        active = sum(1 for r in activity.repos if r.ok and r.item_count)
+        with ThreadPoolExecutor(max_workers=max(1, min(max_concurrency, active))) as pool:
             repos = list(pool.map(summarizer.repo, activity.repos))
         overall = summarizer.overall(repos)
     usage = reduce(add, [r.usage for r in repos], overall.usage)

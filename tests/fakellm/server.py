@@ -8,6 +8,7 @@ or the default that echoes a valid structured answer. Bodies follow OpenAI's
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -76,6 +77,41 @@ def error(
 
 def ok(content: str, **usage: int) -> Reply:
     return 200, {}, completion(content, **usage)
+
+
+_IDS = re.compile(r"id: ((?:pr|commit|issue|release):\S+)")
+_CITED = re.compile(r"\[([^\]]+)\]")
+
+
+def diligent(body: dict[str, Any], *, count_tokens: bool = False) -> Reply:
+    """A well-behaved model: one point per item it was shown, citing its id.
+
+    With `count_tokens`, usage reports the prompt's real token count (litellm's tokenizer),
+    as a provider would, for benchmarks.
+    """
+    text = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    if "highlights" in body["messages"][0]["content"]:  # the overall summary's schema
+        refs = [r.strip() for group in _CITED.findall(text) for r in group.split(",")]
+        answer: dict[str, Any] = {
+            "overview": "A busy day in kernels.",
+            "highlights": [{"text": "Biggest change of the day", "refs": refs[:1]}],
+            "conclusion": "Watch the FP8 work.",
+        }
+    else:
+        points = [{"text": f"Work on {ref}", "refs": [ref]} for ref in _IDS.findall(text)]
+        answer = {
+            "overview": "Kernel work landed.",
+            "themes": [{"title": "Kernels", "points": points}],
+        }
+    content = json.dumps(answer, ensure_ascii=False)
+    if not count_tokens:
+        return ok(content)
+    from litellm import token_counter
+
+    prompt = token_counter(model="gpt-4o", messages=body["messages"])
+    return ok(
+        content, prompt_tokens=prompt, completion_tokens=token_counter(model="gpt-4o", text=content)
+    )
 
 
 class FakeLLM:

@@ -1,0 +1,263 @@
+"""Benchmark: digest against a local GitHub API and a local OpenAI-style model, with latency.
+
+    uv run python -m bench.run                     # the real data in ../shared/data, with a model
+    uv run python -m bench.run --no-model          # the built-in summarizer
+    uv run python -m bench.run --synthetic 200 --prs 0 --pushes 0 --no-model   # scale, quiet day
+    uv run python -m bench.run --synthetic 8 --prs 40 --pushes 2               # eight busy repos
+
+Prints GitHub requests by endpoint (and what one request per commit would cost), LLM calls,
+prompt tokens per repository, wall time against the critical path, a rerun's cost, and the
+peak RSS of a separate `digest run` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+from bench.data import SHARED, shared_repos, synthetic_repos
+from tests.fakegithub.server import FakeGitHub, FakeRepo
+from tests.fakellm.server import FakeLLM, diligent
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "bench-token"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--date", default="2026-02-03", help="the day to report")
+    parser.add_argument("--synthetic", type=int, metavar="N", help="N synthetic repositories")
+    parser.add_argument("--prs", type=int, default=20, help="merged PRs per synthetic repo")
+    parser.add_argument("--pushes", type=int, default=1, help="direct pushes per synthetic repo")
+    parser.add_argument("--github-latency", type=float, default=0.150, metavar="S")
+    parser.add_argument("--llm-latency", type=float, default=3.0, metavar="S")
+    parser.add_argument("--no-model", action="store_true", help="built-in summarizer only")
+    parser.add_argument("--concurrency", type=int, default=8, help="max-concurrency")
+    parser.add_argument("--no-rss", action="store_true", help="skip the separate RSS run")
+    return parser.parse_args(argv)
+
+
+def naive_requests(repos: list[FakeRepo], since: dt.datetime, until: dt.datetime) -> int:
+    """What a REST collector with one request per commit costs for the same day."""
+    total = 0
+    for repo in repos:
+        commits = [c for c in repo.commits if since <= c.committed_at < until]
+        # what such a script lists when it runs the next morning
+        horizon = until + dt.timedelta(hours=8)
+        pulls = [p for p in repo.pulls if since <= p.updated_at < horizon]
+        issues = [i for i in repo.issues if since <= i.updated_at < horizon]
+        total += max(1, math.ceil(len(commits) / 100)) + len(commits)  # list, then each commit
+        total += max(1, math.ceil(len(pulls) / 100)) + len(pulls)  # list, then each PR's files
+        total += max(1, math.ceil(len(issues) / 100)) + 1  # issues, releases
+    return total
+
+
+def digest_argv(
+    names: list[str], date: str, out: Path, llm: FakeLLM | None, conc: int
+) -> list[str]:
+    argv = [
+        "run",
+        "--repos",
+        ",".join(names),
+        "--date",
+        date,
+        "--output-dir",
+        str(out),
+        "--max-concurrency",
+        str(conc),
+    ]
+    if llm:
+        argv += ["--model", "openai/bench-model", "--api-base", llm.api_base, "--api-key", "x"]
+    return argv
+
+
+def run_in_process(argv: list[str]) -> float:
+    from digest.cli import main
+
+    start = time.perf_counter()
+    code = main(argv)
+    if code != 0:
+        raise SystemExit(f"digest exited with {code}")
+    return time.perf_counter() - start
+
+
+def peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
+    """Peak RSS of `digest run` in a process of its own (this one holds the fake servers)."""
+    code = (
+        "import resource, sys; from digest.cli import main; rc = main(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    if os.environ.get("BENCH_DEBUG"):
+        print(done.stderr[-3000:], env.get("MALLOC_ARENA_MAX"), argv)
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    date = dt.date.fromisoformat(args.date)
+    if args.synthetic:
+        repos = synthetic_repos(args.synthetic, date, prs=args.prs, pushes=args.pushes)
+        source = f"{args.synthetic} synthetic repositories ({args.prs} PRs, {args.pushes} pushes)"
+    elif SHARED.exists():
+        repos = shared_repos()
+        source = f"{len(repos)} real repositories from {SHARED}"
+    else:
+        raise SystemExit(f"no {SHARED}: use --synthetic N")
+    names = [r.full_name for r in repos]
+    since = dt.datetime.combine(date, dt.time(), dt.UTC)
+    until = since + dt.timedelta(days=1)
+
+    if not args.no_model:  # a one-off cost of seconds, not part of the work being measured
+        started = time.perf_counter()
+        import digest.summarize.llm  # noqa: F401
+
+        print(f"(litellm imported in {time.perf_counter() - started:.1f} s, excluded below)")
+    script = partial(diligent, count_tokens=True)
+    with (
+        FakeGitHub(repos, latency=args.github_latency, token=TOKEN) as github,
+        FakeLLM(script, latency=args.llm_latency) as llm,
+    ):
+        os.environ.update(GITHUB_API_URL=github.api_url, GITHUB_TOKEN=TOKEN)
+        model = None if args.no_model else llm
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out"
+            wall = run_in_process(digest_argv(names, args.date, out, model, args.concurrency))
+            first_requests = Counter(github.counts())
+            first_calls = len(llm.requests)
+            sidecar = json.loads((out / f"reports/{args.date}.json").read_text())
+            rerun_wall = run_in_process(digest_argv(names, args.date, out, model, args.concurrency))
+            rerun_requests = sum(github.counts().values()) - sum(first_requests.values())
+            rerun_calls = len(llm.requests) - first_calls
+            rss = None
+            if not args.no_rss:  # as the action's image runs it (Dockerfile: MALLOC_ARENA_MAX)
+                env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
+                rss = peak_rss_mb(
+                    digest_argv(names, args.date, Path(tmp) / "rss", model, args.concurrency), env
+                )
+
+    report(
+        args,
+        source,
+        repos,
+        since,
+        until,
+        wall,
+        first_requests,
+        first_calls,
+        sidecar,
+        rerun_wall,
+        rerun_requests,
+        rerun_calls,
+        rss,
+    )
+
+
+def report(
+    args,
+    source,
+    repos,
+    since,
+    until,
+    wall,
+    requests,
+    calls,
+    sidecar,
+    rerun_wall,
+    rerun_requests,
+    rerun_calls,
+    rss,
+) -> None:
+    active = [r for r in sidecar["activity"]["repos"] if not r["failure"]]
+    print(f"digest benchmark: {source}, day {args.date}")
+    print(
+        f"latency: GitHub {args.github_latency * 1000:.0f} ms/request, "
+        f"LLM {args.llm_latency:.1f} s/call, max-concurrency {args.concurrency}"
+    )
+    items = sum(
+        len(r["commits"]) + len(r["pulls"]) + len(r["issues"]) + len(r["releases"]) for r in active
+    )
+    print(
+        f"collected: {items} items in {len(active)} repositories "
+        f"({sum(len(r['commits']) for r in active)} commits)"
+    )
+    print("\nGitHub requests by endpoint:")
+    for endpoint, n in sorted(requests.items()):
+        print(f"  {n:5d}  {endpoint}")
+    total = sum(requests.values())
+    naive = naive_requests(repos, since, until)
+    print(
+        f"  {total:5d}  total ({total / max(len(repos), 1):.2f} per repository); "
+        f"one request per commit would cost {naive}"
+    )
+    print(f"\nLLM calls: {calls}")
+    if calls:
+        print("prompt tokens per repository:")
+        for summary in sidecar["repos"]:
+            usage = summary["usage"]
+            print(
+                f"  {usage['prompt_tokens']:7d} tokens in {usage['llm_calls']} call(s)  "
+                f"{summary['repo']}"
+            )
+        overall = sidecar["overall"]["usage"]
+        print(
+            f"  {overall['prompt_tokens']:7d} tokens in {overall['llm_calls']} call(s)  "
+            "(overall summary)"
+        )
+        print(
+            f"  {sidecar['usage']['prompt_tokens']:7d} total prompt tokens, "
+            f"{sidecar['usage']['completion_tokens']} completion tokens"
+        )
+    slowest_calls = max((s["usage"]["llm_calls"] for s in sidecar["repos"]), default=0)
+    critical = args.github_latency * _rounds(requests, len(repos)) + (
+        args.llm_latency * (slowest_calls + (1 if calls else 0))
+    )
+    print(
+        f"\nwall time: {wall:.2f} s; critical path {critical:.2f} s "
+        f"(slowest collection + {slowest_calls} repository call(s) + overall); "
+        f"ratio {wall / critical:.2f}"
+    )
+    print(
+        f"rerun of the same day: {rerun_calls} LLM calls, {rerun_requests} GitHub requests "
+        f"({rerun_requests / max(len(repos), 1):.2f} per repository), {rerun_wall:.2f} s"
+    )
+    if rss is not None:
+        print(
+            f"peak RSS of a separate `digest run` (MALLOC_ARENA_MAX=2, as in the image): "
+            f"{rss:.0f} MB"
+        )
+
+
+def _rounds(requests: Counter, repos: int) -> int:
+    """Sequential GitHub round trips on the slowest repository's path: the batched query,
+    one more round if any list paged on, one more if any direct push needed REST."""
+    rounds = 1
+    graphql = requests.get("POST /graphql", 0)
+    if graphql > math.ceil(repos / 8):
+        rounds += 1
+    if requests.get("GET /repos/{owner}/{repo}/commits/{ref}", 0):
+        rounds += 1
+    return rounds
+
+
+if __name__ == "__main__":
+    main()
