@@ -22,14 +22,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from bench.data import SHARED, shared_repos, synthetic_repos
-from tests.fakegithub.server import FakeGitHub, FakeRepo
-from tests.fakellm.server import FakeLLM, diligent
+from bench.servers import Servers
+from tests.fakegithub.server import FakeRepo
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-token"
@@ -65,9 +64,10 @@ def naive_requests(repos: list[FakeRepo], since: dt.datetime, until: dt.datetime
 
 
 def digest_argv(
-    names: list[str], date: str, out: Path, llm: FakeLLM | None, conc: int
+    names: list[str], date: str, out: Path, api_base: str | None, conc: int
 ) -> list[str]:
     argv = [
+        "-v",
         "run",
         "--repos",
         ",".join(names),
@@ -78,8 +78,8 @@ def digest_argv(
         "--max-concurrency",
         str(conc),
     ]
-    if llm:
-        argv += ["--model", "openai/bench-model", "--api-base", llm.api_base, "--api-key", "x"]
+    if api_base:
+        argv += ["--model", "openai/bench-model", "--api-base", api_base, "--api-key", "x"]
     return argv
 
 
@@ -107,8 +107,6 @@ def peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
         capture_output=True,
         text=True,
     )
-    if os.environ.get("BENCH_DEBUG"):
-        print(done.stderr[-3000:], env.get("MALLOC_ARENA_MAX"), argv)
     return int(done.stdout.split()[-1]) / 1024
 
 
@@ -132,28 +130,26 @@ def main(argv: list[str] | None = None) -> None:
         import digest.summarize.llm  # noqa: F401
 
         print(f"(litellm imported in {time.perf_counter() - started:.1f} s, excluded below)")
-    script = partial(diligent, count_tokens=True)
-    with (
-        FakeGitHub(repos, latency=args.github_latency, token=TOKEN) as github,
-        FakeLLM(script, latency=args.llm_latency) as llm,
-    ):
-        os.environ.update(GITHUB_API_URL=github.api_url, GITHUB_TOKEN=TOKEN)
-        model = None if args.no_model else llm
+    with Servers(repos, args.github_latency, args.llm_latency, TOKEN) as servers:
+        os.environ.update(GITHUB_API_URL=servers.api_url, GITHUB_TOKEN=TOKEN)
+        api_base = None if args.no_model else servers.api_base
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out"
-            wall = run_in_process(digest_argv(names, args.date, out, model, args.concurrency))
-            first_requests = Counter(github.counts())
-            first_calls = len(llm.requests)
+            argv = digest_argv(names, args.date, out, api_base, args.concurrency)
+            wall = run_in_process(argv)
+            first_requests, first_calls = servers.counts()
             sidecar = json.loads((out / f"reports/{args.date}.json").read_text())
-            rerun_wall = run_in_process(digest_argv(names, args.date, out, model, args.concurrency))
-            rerun_requests = sum(github.counts().values()) - sum(first_requests.values())
-            rerun_calls = len(llm.requests) - first_calls
+            rerun_wall = run_in_process(argv)
+            requests, calls = servers.counts()
+            rerun_requests = sum(requests.values()) - sum(first_requests.values())
+            rerun_calls = calls - first_calls
             rss = None
             if not args.no_rss:  # as the action's image runs it (Dockerfile: MALLOC_ARENA_MAX)
                 env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
-                rss = peak_rss_mb(
-                    digest_argv(names, args.date, Path(tmp) / "rss", model, args.concurrency), env
+                rss_argv = digest_argv(
+                    names, args.date, Path(tmp) / "rss", api_base, args.concurrency
                 )
+                rss = peak_rss_mb(rss_argv, env)
 
     report(
         args,

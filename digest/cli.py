@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose or actions.on_runner() else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
+        force=True,  # the CLI owns the process: whatever a library set up before, we log
     )
+    logging.getLogger("LiteLLM").setLevel(logging.WARNING)  # one line per call otherwise
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
         settings = load_settings(**values)

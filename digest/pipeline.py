@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,7 @@ def github_api(settings: Settings) -> GitHubAPI:
 
 
 def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
+    started = time.perf_counter()
     with actions.group(f"Collect {len(run_plan.repos)} repositories"):
         activity = collect_activity(
             run_plan.repos, run_plan.window, api, max_concurrency=run_plan.max_concurrency
@@ -80,9 +82,10 @@ def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
             "(the log above has GitHub's answers)"
         )
     log.info(
-        "collected %d repositories with %d GitHub requests",
+        "collected %d repositories with %d GitHub requests in %.2f s",
         len(activity.repos),
         activity.github_requests,
+        time.perf_counter() - started,
     )
     return activity
 
@@ -144,6 +147,7 @@ def report(
     llm: LLMConfig | None = None,
 ) -> tuple[Digest, PublishResult]:
     """Summarize, render and publish collected activity."""
+    started = time.perf_counter()
     with actions.group("Summarize"):
         date = activity.window.date.isoformat()
         previous = previous_digest(run_plan, date, api, server_url) if llm else None
@@ -171,8 +175,15 @@ def report(
             existing_dates=dates,
         )
 
+    log.info(
+        "summarized with %d LLM calls in %.2f s",
+        digest.usage.llm_calls,
+        time.perf_counter() - started,
+    )
+    started = time.perf_counter()
     with actions.group(f"Publish ({run_plan.publish})"):
         result = publish(run_plan, digest, render, api, server_url)
+    log.info("published (%s) in %.2f s", run_plan.publish, time.perf_counter() - started)
     _announce(digest, result)
     return digest, result
 

@@ -24,6 +24,7 @@ from digest.models import (
     Activity,
     Commit,
     FailureKind,
+    FileChange,
     PullRequest,
     RepoActivity,
     Window,
@@ -81,11 +82,12 @@ class Collector:
     def collect(self, repos: Sequence[str]) -> Activity:
         batches = [repos[i : i + BATCH_SIZE] for i in range(0, len(repos), BATCH_SIZE)]
         raws = [raw for batch in self._map(self._first_pages, batches) for raw in batch]
-        results = self._map(self._finish, raws)
+        raws = self._map(self._all_pages, raws)
+        files = self._direct_push_files(raws)
         return Activity(
             tool_version=__version__,
             window=self.window,
-            repos=results,
+            repos=[self._finish(raw, files) for raw in raws],
             github_requests=self.api.requests,
         )
 
@@ -141,15 +143,44 @@ class Collector:
 
     # -- later rounds: pages, PR files, direct-push files ---------------------------------
 
-    def _finish(self, raw: _Raw) -> RepoActivity:
+    def _all_pages(self, raw: _Raw) -> _Raw:
+        try:
+            while raw.cursors and not raw.failure:
+                self._next_pages(raw)
+        except GitHubAccessError:
+            raise
+        except Exception as exc:
+            log.warning("collecting %s failed: %s", raw.repo, exc)
+            raw.failure = _failure_of_exception(exc)
+        return raw
+
+    def _direct_push_files(self, raws: list[_Raw]) -> dict[str, list[FileChange] | None]:
+        """Files of every direct push of every repository, fetched in one flat round."""
+        wanted = [
+            (raw.repo, node["oid"])
+            for raw in raws
+            if not raw.failure
+            for node in raw.nodes["commits"]
+            if not (node.get("associatedPullRequests") or {}).get("nodes")
+            and self.window.contains(parse.timestamp(node["committedDate"]))
+        ]
+
+        def fetch(item: tuple[str, str]) -> list[FileChange] | None:
+            try:
+                return self.api.commit_files(*item)
+            except GitHubAccessError:
+                raise
+            except Exception as exc:  # the commit stays, without its file list
+                log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)
+                return None
+
+        return dict(zip((sha for _, sha in wanted), self._map(fetch, wanted), strict=True))
+
+    def _finish(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:
         if raw.failure:
             return RepoActivity(repo=raw.repo, url=raw.url or "", failure=raw.failure)
         try:
-            while raw.cursors:
-                self._next_pages(raw)
-            return self._build(raw)
-        except GitHubAccessError:
-            raise
+            return self._build(raw, files)
         except Exception as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
             return RepoActivity(repo=raw.repo, url=raw.url, failure=_failure_of_exception(exc))
@@ -166,7 +197,7 @@ class Collector:
             raise RuntimeError(f"paging failed: {errors}")
         self._absorb(raw, _connections(data["repository"], only=set(raw.cursors)))
 
-    def _build(self, raw: _Raw) -> RepoActivity:
+    def _build(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:
         window = self.window
         pulls: dict[int, PullRequest] = {}
         commits: list[Commit] = []
@@ -181,7 +212,9 @@ class Collector:
         for node in raw.nodes["openedPulls"]:
             if window.contains(parse.timestamp(node["createdAt"])):
                 pulls.setdefault(node["number"], self._pull(raw.repo, node))
-        commits = self._with_direct_push_files(raw.repo, commits)
+        commits = [
+            c.model_copy(update={"files": files[c.sha]}) if c.sha in files else c for c in commits
+        ]
         issues = {
             issue.number: issue
             for issue in map(parse.issue, raw.nodes["openedIssues"] + raw.nodes["closedIssues"])
@@ -224,16 +257,6 @@ class Collector:
             files.extend(connection["nodes"])
             page = connection["pageInfo"]
         return files
-
-    def _with_direct_push_files(self, repo: str, commits: list[Commit]) -> list[Commit]:
-        direct = [c for c in commits if c.files is None and c.pr_number is None]
-        if not direct:
-            return commits
-        files = self._map(lambda c: self.api.commit_files(repo, c.sha), direct)
-        found = {c.sha: f for c, f in zip(direct, files, strict=True)}
-        return [
-            c.model_copy(update={"files": found[c.sha]}) if c.sha in found else c for c in commits
-        ]
 
 
 def _connections(repository: dict, only: set[str] | None = None) -> dict[str, dict | None]:
