@@ -83,16 +83,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         activity = pipeline.load_activity(Path(args.activity))
         run_plan = pipeline.plan(settings, need_repos=False)
         run_plan = run_plan.model_copy(update={"window": activity.window})
+        if run_plan.publish != "none":
+            api = pipeline.github_api(settings)
+        previous = pipeline.previous(run_plan, api)
     else:
         run_plan = pipeline.plan(settings)
         api = pipeline.github_api(settings)
-        activity = pipeline.collect(run_plan, api)
+        previous = pipeline.previous(run_plan, api) if args.command == "run" else None
+        activity = pipeline.collect(run_plan, api, previous)
         if args.command == "collect":
             _write_activity(activity, args.output)
             return 0
-    if run_plan.publish != "none":
-        api = api or pipeline.github_api(settings)
-    digest, result = pipeline.report(activity, run_plan, api, settings.github_server_url, llm)
+    digest, result = pipeline.report(
+        activity, run_plan, api, settings.github_server_url, llm, previous
+    )
     print(result.report_path)
     failed = pipeline.failed_repos(digest)
     return 1 if failed and run_plan.fail_on_error else 0

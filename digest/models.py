@@ -155,7 +155,8 @@ class Activity(Frozen):
     tool_version: str
     window: Window
     repos: list[RepoActivity]
-    github_requests: int = 0
+    # What this run cost; left out of the JSON so that reruns write identical files.
+    github_requests: int = Field(0, exclude=True)
 
 
 class Item(Frozen):
@@ -201,6 +202,8 @@ class RepoSummary(Frozen):
     cache_key: str | None = None
     # Why the model's summary was replaced by the built-in one: a category, never the error.
     fallback: str | None = None
+    # Taken from the previous sidecar: `usage` is what it cost then, not in this run.
+    reused: bool = Field(False, exclude=True)
 
 
 class OverallSummary(Frozen):
@@ -211,6 +214,7 @@ class OverallSummary(Frozen):
     usage: Usage = Usage()
     cache_key: str | None = None
     fallback: str | None = None
+    reused: bool = Field(False, exclude=True)
 
 
 class Digest(Frozen):
@@ -221,7 +225,13 @@ class Digest(Frozen):
     activity: Activity
     repos: list[RepoSummary]
     overall: OverallSummary
-    usage: Usage = Usage()
+    usage: Usage = Usage()  # what the summaries cost when they were written
+
+    @property
+    def run_usage(self) -> Usage:
+        """What this run spent: summaries reused from the previous sidecar cost nothing."""
+        spent = [s.usage for s in (*self.repos, self.overall) if not s.reused]
+        return sum(spent, Usage())
 
 
 class RenderedFile(Frozen):

@@ -21,7 +21,15 @@ from digest.collect.github_api import GitHubAPI
 from digest.collect.window import compute_window
 from digest.config import Settings
 from digest.errors import DigestError, InputError
-from digest.models import SCHEMA_VERSION, Activity, Digest, Files, PublishResult, RunPlan
+from digest.models import (
+    SCHEMA_VERSION,
+    Activity,
+    Digest,
+    Files,
+    PublishResult,
+    RunPlan,
+    Usage,
+)
 from digest.publish.run import previous_digest, publish
 from digest.render.files import render_files
 from digest.render.report import render_report
@@ -66,11 +74,21 @@ def github_api(settings: Settings) -> GitHubAPI:
     return GitHubAPI(token, settings.github_api_url)
 
 
-def collect(run_plan: RunPlan, api: GitHubAPI) -> Activity:
+def collect(run_plan: RunPlan, api: GitHubAPI, previous: Digest | None = None) -> Activity:
     started = time.perf_counter()
+    known_files = {
+        commit.sha: commit.files
+        for repo in (previous.activity.repos if previous else [])
+        for commit in repo.commits
+        if commit.files is not None
+    }
     with actions.group(f"Collect {len(run_plan.repos)} repositories"):
         activity = collect_activity(
-            run_plan.repos, run_plan.window, api, max_concurrency=run_plan.max_concurrency
+            run_plan.repos,
+            run_plan.window,
+            api,
+            max_concurrency=run_plan.max_concurrency,
+            known_files=known_files,
         )
     for repo in activity.repos:
         if not repo.ok:
@@ -139,18 +157,22 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
+def previous(run_plan: RunPlan, api: GitHubAPI | None) -> Digest | None:
+    """The sidecar already published for the plan's date: what a rerun can reuse."""
+    return previous_digest(run_plan, run_plan.window.date.isoformat(), api)
+
+
 def report(
     activity: Activity,
     run_plan: RunPlan,
     api: GitHubAPI | None,
     server_url: str,
     llm: LLMConfig | None = None,
+    previous: Digest | None = None,
 ) -> tuple[Digest, PublishResult]:
     """Summarize, render and publish collected activity."""
     started = time.perf_counter()
     with actions.group("Summarize"):
-        date = activity.window.date.isoformat()
-        previous = previous_digest(run_plan, date, api, server_url) if llm else None
         digest = summarize(
             activity,
             language=run_plan.language,
@@ -198,9 +220,9 @@ def _announce(digest: Digest, result: PublishResult) -> None:
             "pull-request-url": result.pull_request_url,
             "pull-request-number": result.pull_request_number,
             "active-repos": len(active),
-            "prompt-tokens": digest.usage.prompt_tokens,
-            "completion-tokens": digest.usage.completion_tokens,
-            "cost-usd": digest.usage.cost_usd,
+            "prompt-tokens": digest.run_usage.prompt_tokens,
+            "completion-tokens": digest.run_usage.completion_tokens,
+            "cost-usd": digest.run_usage.cost_usd,
         }
     )
     actions.write_summary(run_table(digest, result))
@@ -229,13 +251,13 @@ def run_table(digest: Digest, result: PublishResult) -> str:
             if summary.fallback
             else (summary.method)
         )
-        usage = summary.usage
+        usage = Usage() if summary.reused else summary.usage
         lines.append(
             f"| {activity.repo} | {status} | {len(activity.commits)} | {len(activity.pulls)} "
             f"| {len(activity.issues)} | {len(activity.releases)} | {method} "
             f"| {usage.llm_calls} | {usage.prompt_tokens + usage.completion_tokens} |"
         )
-    total = digest.usage
+    total = digest.run_usage
     lines += [
         "",
         f"LLM calls: {total.llm_calls} · prompt tokens: {total.prompt_tokens} · "

@@ -69,8 +69,17 @@ class _Raw:
 
 
 class Collector:
-    def __init__(self, api: GitHubAPI, window: Window, *, max_concurrency: int = 8):
+    def __init__(
+        self,
+        api: GitHubAPI,
+        window: Window,
+        *,
+        max_concurrency: int = 8,
+        known_files: dict[str, list[FileChange]] | None = None,
+    ):
         self.api = api
+        # Files of commits already collected by an earlier run: a commit never changes.
+        self.known_files = known_files or {}
         self.window = window
         self.max_concurrency = max_concurrency
         self._time_vars = {
@@ -174,7 +183,10 @@ class Collector:
                 log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)
                 return None
 
-        return dict(zip((sha for _, sha in wanted), self._map(fetch, wanted), strict=True))
+        known = {sha: self.known_files[sha] for _, sha in wanted if sha in self.known_files}
+        wanted = [(repo, sha) for repo, sha in wanted if sha not in known]
+        fetched = dict(zip((sha for _, sha in wanted), self._map(fetch, wanted), strict=True))
+        return known | fetched
 
     def _finish(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:
         if raw.failure:
@@ -303,6 +315,12 @@ def _failure_of_exception(exc: Exception) -> FailureKind:
 
 
 def collect_activity(
-    repos: Sequence[str], window: Window, api: GitHubAPI, *, max_concurrency: int = 8
+    repos: Sequence[str],
+    window: Window,
+    api: GitHubAPI,
+    *,
+    max_concurrency: int = 8,
+    known_files: dict[str, list[FileChange]] | None = None,
 ) -> Activity:
-    return Collector(api, window, max_concurrency=max_concurrency).collect(repos)
+    collector = Collector(api, window, max_concurrency=max_concurrency, known_files=known_files)
+    return collector.collect(repos)

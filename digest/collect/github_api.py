@@ -46,11 +46,17 @@ class GitHubAPI:
         )
         self.api_url = api_url
         self._lock = threading.Lock()
+        self._repositories: dict[str, Repository] = {}
         self.requests = 0
 
     def repository(self, full_name: str) -> Repository:
-        """A lazy Repository for publishing; its requests are not in `requests` (reads only)."""
-        return self._gh.get_repo(full_name)
+        """A lazy Repository for publishing, one per name so its attributes are read once.
+
+        Its requests are not in `requests`, which counts collection only."""
+        with self._lock:
+            if full_name not in self._repositories:
+                self._repositories[full_name] = self._gh.get_repo(full_name)
+            return self._repositories[full_name]
 
     def _count(self) -> None:
         with self._lock:

@@ -48,9 +48,7 @@ def publish(
     )
 
 
-def previous_digest(
-    run_plan: RunPlan, date: str, api: GitHubAPI | None, server_url: str
-) -> Digest | None:
+def previous_digest(run_plan: RunPlan, date: str, api: GitHubAPI | None) -> Digest | None:
     """The sidecar already published for this date, if any: its summaries can be reused."""
     path = f"{run_plan.reports_dir}/{date}.json"
     try:

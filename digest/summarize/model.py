@@ -62,7 +62,7 @@ class ModelSummarizer:
         for summary in self._previous.repos if self._previous else []:
             if summary.repo == repo and summary.cache_key == key and not summary.fallback:
                 log.info("%s: summary reused from the previous run", repo)
-                return summary.model_copy(update={"usage": summary.usage.__class__()})
+                return summary.model_copy(update={"reused": True})
         return None
 
     # -- per repository ------------------------------------------------------------------
@@ -143,7 +143,7 @@ class ModelSummarizer:
         key = self._key(digest_text)
         previous = self._previous.overall if self._previous else None
         if previous and previous.cache_key == key and not previous.fallback:
-            return previous.model_copy(update={"usage": previous.usage.__class__()})
+            return previous.model_copy(update={"reused": True})
         system = prompting.system_prompt(self.language, OverallAnswer)
         user = prompting.render(
             self.language, "overall", window=self._window_text(), summaries=digest_text
