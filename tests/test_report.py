@@ -170,3 +170,12 @@ def test_when_no_repository_can_be_read_nothing_is_written(github, tmp_path, cap
     assert code != 0
     assert "no repository could be read" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rerun_costs_one_request_per_batch_of_repositories(day, tmp_path):
+    run(tmp_path)
+    first = sum(day.counts().values())
+    assert day.counts() == {"POST /graphql": 1, "GET /repos/{owner}/{repo}/commits/{ref}": 1}
+    run(tmp_path)
+    # the direct push's files come from the previous sidecar: commits never change
+    assert sum(day.counts().values()) - first == 1
