@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -110,6 +111,24 @@ def peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
     return int(done.stdout.split()[-1]) / 1024
 
 
+@dataclass
+class Figures:
+    """What one benchmark measured."""
+
+    source: str
+    repos: list[FakeRepo]
+    since: dt.datetime
+    until: dt.datetime
+    wall: float = 0.0
+    requests: Counter = field(default_factory=Counter)
+    calls: int = 0
+    sidecar: dict = field(default_factory=dict)
+    rerun_wall: float = 0.0
+    rerun_requests: int = 0
+    rerun_calls: int = 0
+    rss_mb: float | None = None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     date = dt.date.fromisoformat(args.date)
@@ -121,70 +140,44 @@ def main(argv: list[str] | None = None) -> None:
         source = f"{len(repos)} real repositories from {SHARED}"
     else:
         raise SystemExit(f"no {SHARED}: use --synthetic N")
-    names = [r.full_name for r in repos]
     since = dt.datetime.combine(date, dt.time(), dt.UTC)
-    until = since + dt.timedelta(days=1)
-
+    figures = Figures(source, repos, since, since + dt.timedelta(days=1))
     if not args.no_model:  # a one-off cost of seconds, not part of the work being measured
         started = time.perf_counter()
         import digest.summarize.llm  # noqa: F401
 
         print(f"(litellm imported in {time.perf_counter() - started:.1f} s, excluded below)")
-    with Servers(repos, args.github_latency, args.llm_latency, TOKEN) as servers:
+    measure(args, figures)
+    report(args, figures)
+
+
+def measure(args: argparse.Namespace, figures: Figures) -> None:
+    names = [r.full_name for r in figures.repos]
+    with Servers(figures.repos, args.github_latency, args.llm_latency, TOKEN) as servers:
         os.environ.update(GITHUB_API_URL=servers.api_url, GITHUB_TOKEN=TOKEN)
         api_base = None if args.no_model else servers.api_base
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out"
             argv = digest_argv(names, args.date, out, api_base, args.concurrency)
-            wall = run_in_process(argv)
-            first_requests, first_calls = servers.counts()
-            sidecar = json.loads((out / f"reports/{args.date}.json").read_text())
-            rerun_wall = run_in_process(argv)
+            figures.wall = run_in_process(argv)
+            figures.requests, figures.calls = servers.counts()
+            figures.sidecar = json.loads((out / f"reports/{args.date}.json").read_text())
+            figures.rerun_wall = run_in_process(argv)
             requests, calls = servers.counts()
-            rerun_requests = sum(requests.values()) - sum(first_requests.values())
-            rerun_calls = calls - first_calls
-            rss = None
+            figures.rerun_requests = sum(requests.values()) - sum(figures.requests.values())
+            figures.rerun_calls = calls - figures.calls
             if not args.no_rss:  # as the action's image runs it (Dockerfile: MALLOC_ARENA_MAX)
                 env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
-                rss_argv = digest_argv(
-                    names, args.date, Path(tmp) / "rss", api_base, args.concurrency
+                rss_out = Path(tmp) / "rss"
+                figures.rss_mb = peak_rss_mb(
+                    digest_argv(names, args.date, rss_out, api_base, args.concurrency), env
                 )
-                rss = peak_rss_mb(rss_argv, env)
-
-    report(
-        args,
-        source,
-        repos,
-        since,
-        until,
-        wall,
-        first_requests,
-        first_calls,
-        sidecar,
-        rerun_wall,
-        rerun_requests,
-        rerun_calls,
-        rss,
-    )
 
 
-def report(
-    args,
-    source,
-    repos,
-    since,
-    until,
-    wall,
-    requests,
-    calls,
-    sidecar,
-    rerun_wall,
-    rerun_requests,
-    rerun_calls,
-    rss,
-) -> None:
+def report(args: argparse.Namespace, f: Figures) -> None:
+    sidecar, repos = f.sidecar, f.repos
     active = [r for r in sidecar["activity"]["repos"] if not r["failure"]]
-    print(f"digest benchmark: {source}, day {args.date}")
+    print(f"digest benchmark: {f.source}, day {args.date}")
     print(
         f"latency: GitHub {args.github_latency * 1000:.0f} ms/request, "
         f"LLM {args.llm_latency:.1f} s/call, max-concurrency {args.concurrency}"
@@ -197,16 +190,16 @@ def report(
         f"({sum(len(r['commits']) for r in active)} commits)"
     )
     print("\nGitHub requests by endpoint:")
-    for endpoint, n in sorted(requests.items()):
+    for endpoint, n in sorted(f.requests.items()):
         print(f"  {n:5d}  {endpoint}")
-    total = sum(requests.values())
-    naive = naive_requests(repos, since, until)
+    total = sum(f.requests.values())
+    naive = naive_requests(repos, f.since, f.until)
     print(
         f"  {total:5d}  total ({total / max(len(repos), 1):.2f} per repository); "
         f"one request per commit would cost {naive}"
     )
-    print(f"\nLLM calls: {calls}")
-    if calls:
+    print(f"\nLLM calls: {f.calls}")
+    if f.calls:
         print("prompt tokens per repository:")
         for summary in sidecar["repos"]:
             usage = summary["usage"]
@@ -224,22 +217,23 @@ def report(
             f"{sidecar['usage']['completion_tokens']} completion tokens"
         )
     slowest_calls = max((s["usage"]["llm_calls"] for s in sidecar["repos"]), default=0)
-    critical = args.github_latency * _rounds(requests, len(repos)) + (
-        args.llm_latency * (slowest_calls + (1 if calls else 0))
+    critical = args.github_latency * _rounds(f.requests, len(repos)) + (
+        args.llm_latency * (slowest_calls + (1 if f.calls else 0))
     )
     print(
-        f"\nwall time: {wall:.2f} s; critical path {critical:.2f} s "
+        f"\nwall time: {f.wall:.2f} s; critical path {critical:.2f} s "
         f"(slowest collection + {slowest_calls} repository call(s) + overall); "
-        f"ratio {wall / critical:.2f}"
+        f"ratio {f.wall / critical:.2f}"
     )
+    per_repo = f.rerun_requests / max(len(repos), 1)
     print(
-        f"rerun of the same day: {rerun_calls} LLM calls, {rerun_requests} GitHub requests "
-        f"({rerun_requests / max(len(repos), 1):.2f} per repository), {rerun_wall:.2f} s"
+        f"rerun of the same day: {f.rerun_calls} LLM calls, {f.rerun_requests} GitHub "
+        f"requests ({per_repo:.2f} per repository), {f.rerun_wall:.2f} s"
     )
-    if rss is not None:
+    if f.rss_mb is not None:
         print(
             f"peak RSS of a separate `digest run` (MALLOC_ARENA_MAX=2, as in the image): "
-            f"{rss:.0f} MB"
+            f"{f.rss_mb:.0f} MB"
         )
 
 

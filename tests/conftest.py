@@ -7,9 +7,12 @@ import os
 # Before anything can import litellm: never fetch the price map from the internet.
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import mistune
 import pytest
 
 from tests.fakegithub.server import FakeGitHub
@@ -41,3 +44,33 @@ def tree(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def links(markdown: str) -> list[str]:
+    """Every link target in a Markdown document, as a renderer would see them."""
+    found: list[str] = []
+
+    def walk(nodes: list[dict]) -> None:
+        for node in nodes:
+            if node["type"] == "link":
+                found.append(node["attrs"]["url"])
+            walk(node.get("children", []))
+
+    walk(mistune.create_markdown(renderer="ast")(markdown))
+    return found
+
+
+ROOT = Path(__file__).parents[1]
+
+
+def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`python ARGS` from the repository root, as a separate process."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN, tree
+from tests.conftest import TOKEN, run_python, tree
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeIssue, FakeRepo
-
-ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture
@@ -28,18 +23,6 @@ def day(github):
 def _env(**extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     return {**keep, **extra}
-
-
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
@@ -65,7 +48,7 @@ def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
         },
     )
     workspace.mkdir()
-    done = _run(["entrypoint.py"], runner)
+    done = run_python(["entrypoint.py"], runner)
     assert done.returncode == 0, done.stderr
 
     cli = _env(GITHUB_API_URL=day.api_url, GITHUB_TOKEN=TOKEN)
@@ -84,7 +67,7 @@ def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
         "--output-dir",
         str(local),
     ]
-    done = _run(args, cli)
+    done = run_python(args, cli)
     assert done.returncode == 0, done.stderr
 
     assert tree(workspace) == tree(local)
@@ -95,12 +78,14 @@ def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
     assert "| vllm-project/vllm | ok | 1 | 1 | 1 | 0 | extractive |" in summary.read_text()
 
 
-def test_collect_then_report_equals_run(day, tmp_path):
+def test_collect_then_report_equalsrun_python(day, tmp_path):
     env = _env(GITHUB_API_URL=day.api_url, GITHUB_TOKEN=TOKEN)
     common = ["--repos", "vllm-project/vllm,sgl-project/sglang", "--date", "2026-02-04"]
     activity = tmp_path / "activity.json"
-    assert _run(["-m", "digest", "collect", *common, "-o", str(activity)], env).returncode == 0
-    report = _run(
+    assert (
+        run_python(["-m", "digest", "collect", *common, "-o", str(activity)], env).returncode == 0
+    )
+    report = run_python(
         [
             "-m",
             "digest",
@@ -113,7 +98,9 @@ def test_collect_then_report_equals_run(day, tmp_path):
         env,
     )
     assert report.returncode == 0, report.stderr
-    whole = _run(["-m", "digest", "run", *common, "--output-dir", str(tmp_path / "whole")], env)
+    whole = run_python(
+        ["-m", "digest", "run", *common, "--output-dir", str(tmp_path / "whole")], env
+    )
     assert whole.returncode == 0, whole.stderr
     assert tree(tmp_path / "staged") == tree(tmp_path / "whole")
 
@@ -121,7 +108,7 @@ def test_collect_then_report_equals_run(day, tmp_path):
 def test_report_refuses_a_file_that_is_not_activity(tmp_path):
     bogus = tmp_path / "activity.json"
     bogus.write_text('{"hello": "world"}')
-    done = _run(
+    done = run_python(
         ["-m", "digest", "report", "--activity", str(bogus), "--output-dir", str(tmp_path / "out")],
         _env(),
     )
@@ -152,7 +139,7 @@ def test_entrypoint_on_a_runner_commits_and_writes_outputs_and_summary(day, tmp_
             "INPUT_TARGET-REPO": "",
         },
     )
-    done = _run(["entrypoint.py"], runner)
+    done = run_python(["entrypoint.py"], runner)
     assert done.returncode == 0, done.stderr
     assert f"::add-mask::{TOKEN}" in done.stdout
     assert "::group::Collect 1 repositories" in done.stderr

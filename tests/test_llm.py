@@ -5,21 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import mistune
 import pytest
 
 from digest.cli import main
-from tests.conftest import tree
+from tests.conftest import links, run_python, tree
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeIssue, FakeRelease, FakeRepo
 from tests.fakellm.server import FakeLLM, diligent, error, ok
 
-ROOT = Path(__file__).parents[1]
 IDS = re.compile(r"id: ((?:pr|commit|issue|release):\S+)")
 
 
@@ -73,19 +69,6 @@ def run(out: Path, llm: FakeLLM, *extra: str, repos: str = REPOS) -> int:
             *extra,
         ]
     )
-
-
-def links(markdown: str) -> list[str]:
-    found: list[str] = []
-
-    def walk(nodes):
-        for node in nodes:
-            if node["type"] == "link":
-                found.append(node["attrs"]["url"])
-            walk(node.get("children", []))
-
-    walk(mistune.create_markdown(renderer="ast")(markdown))
-    return found
 
 
 def test_model_summary_cites_and_links_real_items(day, tmp_path):
@@ -331,13 +314,5 @@ def test_builtin_summarizer_never_imports_litellm(day, tmp_path):
         "print('litellm' in sys.modules, rc)"
     )
     env = {"GITHUB_API_URL": day.api_url, "GITHUB_TOKEN": "test-token", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(["-c", code], env)
     assert done.stdout.splitlines()[-1] == "False 0", done.stderr

@@ -8,7 +8,7 @@ import mistune
 import pytest
 
 from digest.cli import main
-from tests.conftest import tree
+from tests.conftest import links, tree
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeFile, FakeIssue, FakeRelease, FakeRepo
 
@@ -61,19 +61,6 @@ def day(github):
 
 def run(out, *extra):
     return main(["run", "--repos", REPOS, "--date", "2026-02-04", "--output-dir", str(out), *extra])
-
-
-def links(markdown: str) -> list[str]:
-    found = []
-
-    def walk(nodes):
-        for node in nodes:
-            if node["type"] == "link":
-                found.append(node["attrs"]["url"])
-            walk(node.get("children", []))
-
-    walk(mistune.create_markdown(renderer="ast")(markdown))
-    return found
 
 
 def test_report_sidecar_and_index_are_written(day, tmp_path):

@@ -17,6 +17,15 @@ from typing import Any
 NOW = "2026-02-05T00:05:00Z"
 
 
+UNSIGNED = {
+    "verified": False,
+    "reason": "unsigned",
+    "signature": None,
+    "payload": None,
+    "verified_at": None,
+}
+
+
 def blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
@@ -159,13 +168,7 @@ def commit_body(api: str, web: str, repo: GitRepo, sha: str) -> dict[str, Any]:
             }
             for p in commit["parents"]
         ],
-        "verification": {
-            "verified": False,
-            "reason": "unsigned",
-            "signature": None,
-            "payload": None,
-            "verified_at": None,
-        },
+        "verification": UNSIGNED,
     }
 
 
