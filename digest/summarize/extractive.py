@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
 from digest.locales import Locale
 from digest.models import (
@@ -19,6 +21,9 @@ from digest.models import (
 from digest.summarize.themes import main_folder, split_title
 
 METHOD = "extractive"
+
+# Window.contains: is this moment inside the report's window?
+Contains = Callable[[dt.datetime | None], bool]
 MAX_THEMES = 6  # more than this and themes stop helping; the rest go to "Other changes"
 MAX_HIGHLIGHTS = 5
 
@@ -31,16 +36,12 @@ def commit_ref(sha: str) -> str:
     return f"commit:{sha[:7]}"
 
 
-def merged_pulls(activity: RepoActivity, window_contains) -> list[PullRequest]:
-    return [p for p in activity.pulls if window_contains(p.merged_at)]
-
-
-def summarize_repo(activity: RepoActivity, contains, loc: Locale) -> RepoSummary:
+def summarize_repo(activity: RepoActivity, contains: Contains, loc: Locale) -> RepoSummary:
     if not activity.ok:
         return RepoSummary(repo=activity.repo, status="failed", method=METHOD)
     if activity.item_count == 0:
         return RepoSummary(repo=activity.repo, status="empty", method=METHOD)
-    merged = merged_pulls(activity, contains)
+    merged = [p for p in activity.pulls if contains(p.merged_at)]
     merged_numbers = {p.number for p in merged}
     direct = [c for c in activity.commits if c.pr_number not in merged_numbers]
     themes = _themes(merged, direct, loc)
@@ -84,7 +85,7 @@ def _classify(title: str, files: list[FileChange] | None, loc: Locale) -> tuple[
 
 
 def _other_sections(
-    activity: RepoActivity, contains, merged: set[int], loc: Locale
+    activity: RepoActivity, contains: Contains, merged: set[int], loc: Locale
 ) -> list[Section]:
     sections = []
     opened = [p for p in activity.pulls if p.number not in merged and contains(p.created_at)]
@@ -120,7 +121,7 @@ def _release_text(name: str, tag: str, prerelease: bool, loc: Locale) -> str:
     return f"{text} — {loc['prerelease']}" if prerelease else text
 
 
-def _counts(activity: RepoActivity, contains, loc: Locale) -> list[str]:
+def _counts(activity: RepoActivity, contains: Contains, loc: Locale) -> list[str]:
     figures = [
         ("commits", len(activity.commits)),
         ("merged_pulls", sum(1 for p in activity.pulls if contains(p.merged_at))),
@@ -176,13 +177,13 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
     )
 
 
-def _weight(repo: RepoActivity, contains) -> int:
+def _weight(repo: RepoActivity, contains: Contains) -> int:
     merged = sum(1 for p in repo.pulls if contains(p.merged_at))
     direct = sum(1 for c in repo.commits if c.pr_number is None)
     return 3 * merged + direct + len(repo.issues) + 5 * len(repo.releases)
 
 
-def _highlights(active: list[RepoActivity], contains, loc: Locale) -> list[Item]:
+def _highlights(active: list[RepoActivity], contains: Contains, loc: Locale) -> list[Item]:
     """Releases, then the biggest merged changes, then the most discussed new issues."""
     items = [
         Item(
