@@ -166,3 +166,9 @@ def test_rerun_costs_one_request_per_batch_of_repositories(day, tmp_path):
     run(tmp_path)
     # the direct push's files come from the previous sidecar: commits never change
     assert sum(day.counts().values()) - first == 1
+
+
+def test_fail_on_error_exits_non_zero_after_writing_the_others(day, tmp_path):
+    assert run(tmp_path, "--fail-on-error", "true") == 1
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    assert "[#2490](https://github.com/flashinfer-ai/flashinfer/pull/2490)" in report
