@@ -102,7 +102,9 @@ def window_text(digest: Digest, loc: Locale) -> str:
 
 
 def _footer(digest: Digest, loc: Locale) -> str:
-    methods = sorted({s.method for s in digest.repos} | {digest.overall.method})
+    # Only what wrote visible text: empty and unreadable repositories have no summary.
+    written = {s.method for s in digest.repos if s.status == "ok"} | {digest.overall.method}
+    methods = sorted(written, key=lambda m: (m == "extractive", m))
     named = [loc["extractive_method"] if m == "extractive" else m for m in methods]
     return loc.format("generated_by", version=__version__, method=loc.join(named))
 
