@@ -159,3 +159,17 @@ def test_unknown_target_repository(github, source, tmp_path, capsys):
     code, _ = publish(tmp_path)
     assert code != 0
     assert "input 'target-repo': me/digests was not found" in capsys.readouterr().err
+
+
+def test_model_rerun_in_commit_mode_reads_the_published_sidecar(github, target, source, tmp_path):
+    from tests.fakellm.server import FakeLLM, diligent
+
+    with FakeLLM(diligent) as llm:
+        model = ["--model", "openai/test-model", "--api-base", llm.api_base, "--api-key", "sk-x"]
+        publish(tmp_path, "2026-02-04", "commit", *model)
+        calls, head = len(llm.requests), target.refs["heads/main"]
+        code, outputs = publish(tmp_path, "2026-02-04", "commit", *model)
+    assert code == 0 and calls == 2
+    assert len(llm.requests) == calls  # summaries reused from the sidecar on the branch
+    assert target.refs["heads/main"] == head and outputs["commit-sha"] == ""
+    assert outputs["prompt-tokens"] == "0"

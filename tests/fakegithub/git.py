@@ -246,3 +246,26 @@ def pull_body(api: str, web: str, repo: GitRepo, pull: dict[str, Any]) -> dict[s
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def content_body(api: str, web: str, repo: GitRepo, path: str, ref: str) -> dict[str, Any] | None:
+    """GET /repos/{owner}/{repo}/contents/{path}?ref=, the `content-file` schema."""
+    head = repo.refs.get(f"heads/{ref}")
+    if head is None:
+        return None
+    sha = repo.trees[repo.commits[head]["tree"]].get(path)
+    if sha is None:
+        return None
+    data = repo.blobs[sha]
+    base = f"{api}/repos/{repo.full_name}"
+    return {
+        "type": "file", "encoding": "base64", "size": len(data),
+        "name": path.rsplit("/", 1)[-1], "path": path,
+        "content": base64.encodebytes(data).decode(), "sha": sha,
+        "url": f"{base}/contents/{path}?ref={ref}", "git_url": f"{base}/git/blobs/{sha}",
+        "html_url": f"{web}/{repo.full_name}/blob/{ref}/{path}",
+        "download_url": f"https://raw.githubusercontent.com/{repo.full_name}/{ref}/{path}",
+        "_links": {"self": f"{base}/contents/{path}?ref={ref}",
+                   "git": f"{base}/git/blobs/{sha}",
+                   "html": f"{web}/{repo.full_name}/blob/{ref}/{path}"},
+    }  # fmt: skip

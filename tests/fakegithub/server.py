@@ -448,6 +448,14 @@ class FakeGitHub:
             return 404, _NOT_FOUND
         return 200, git.tree_body(self.api_url, repo, match["sha"])
 
+    def get_content(self, match, args):
+        repo = self.target(match)
+        ref = args.get("ref") or (repo.default_branch if repo else "")
+        body = (
+            git.content_body(self.api_url, self.web_url, repo, match["path"], ref) if repo else None
+        )
+        return (200, body) if body else (404, _NOT_FOUND)
+
     def get_blob(self, match, _args):
         repo = self.target(match)
         if not repo or match["sha"] not in repo.blobs:
@@ -648,6 +656,12 @@ def _routes(server: FakeGitHub) -> list[tuple[str, re.Pattern, str, Any]]:
             server.update_ref,
         ),
         ("GET", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.list_pulls),
+        (
+            "GET",
+            _REPO + r"/contents/(?P<path>.+)$",
+            "/repos/{owner}/{repo}/contents/{path}",
+            server.get_content,
+        ),
         ("POST", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.create_pull),
         (
             "PATCH",
