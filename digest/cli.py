@@ -85,11 +85,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         run_plan = run_plan.model_copy(update={"window": activity.window})
         if run_plan.publish != "none":
             api = pipeline.github_api(settings)
-        previous = pipeline.previous(run_plan, api)
+        previous = pipeline.load_previous(run_plan, api)
     else:
         run_plan = pipeline.plan(settings)
         api = pipeline.github_api(settings)
-        previous = pipeline.previous(run_plan, api) if args.command == "run" else None
+        previous = pipeline.load_previous(run_plan, api) if args.command == "run" else None
         activity = pipeline.collect(run_plan, api, previous)
         if args.command == "collect":
             _write_activity(activity, args.output)

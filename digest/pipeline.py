@@ -28,10 +28,10 @@ from digest.models import (
     Files,
     PublishResult,
     RunPlan,
-    Usage,
 )
 from digest.publish.run import previous_digest, publish
 from digest.render.files import render_files
+from digest.render.job_summary import job_summary
 from digest.render.report import render_report
 from digest.summarize.run import summarize
 
@@ -157,7 +157,7 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
-def previous(run_plan: RunPlan, api: GitHubAPI | None) -> Digest | None:
+def load_previous(run_plan: RunPlan, api: GitHubAPI | None) -> Digest | None:
     """The sidecar already published for the plan's date: what a rerun can reuse."""
     return previous_digest(run_plan, run_plan.window.date.isoformat(), api)
 
@@ -199,7 +199,7 @@ def report(
 
     log.info(
         "summarized with %d LLM calls in %.2f s",
-        digest.usage.llm_calls,
+        digest.run_usage.llm_calls,
         time.perf_counter() - started,
     )
     started = time.perf_counter()
@@ -225,56 +225,11 @@ def _announce(digest: Digest, result: PublishResult) -> None:
             "cost-usd": digest.run_usage.cost_usd,
         }
     )
-    actions.write_summary(run_table(digest, result))
+    actions.write_summary(job_summary(digest, result))
     actions.write_summary(
         f"<details><summary>The report</summary>\n\n{render_report(digest, base_level=2)}"
         "\n</details>\n"
     )
-
-
-def run_table(digest: Digest, result: PublishResult) -> str:
-    """A short per-repository table for the job summary (never published)."""
-    window = digest.activity.window
-    lines = [
-        f"### digest: {window.date} ({window.timezone})",
-        "",
-        f"Report: `{result.report_path}` · {_published(result)} · "
-        f"GitHub requests to collect: {digest.activity.github_requests}",
-        "",
-        "| repository | status | commits | PRs | issues | releases | summary | calls | tokens |",
-        "|---|---|---:|---:|---:|---:|---|---:|---:|",
-    ]
-    for activity, summary in zip(digest.activity.repos, digest.repos, strict=True):
-        status = activity.failure or summary.status
-        method = (
-            f"{summary.method} (fallback: {summary.fallback})"
-            if summary.fallback
-            else (summary.method)
-        )
-        usage = Usage() if summary.reused else summary.usage
-        lines.append(
-            f"| {activity.repo} | {status} | {len(activity.commits)} | {len(activity.pulls)} "
-            f"| {len(activity.issues)} | {len(activity.releases)} | {method} "
-            f"| {usage.llm_calls} | {usage.prompt_tokens + usage.completion_tokens} |"
-        )
-    total = digest.run_usage
-    lines += [
-        "",
-        f"LLM calls: {total.llm_calls} · prompt tokens: {total.prompt_tokens} · "
-        f"completion tokens: {total.completion_tokens} · cost: "
-        f"{'unknown' if total.cost_usd is None else f'${total.cost_usd:.4f}'}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _published(result: PublishResult) -> str:
-    if result.pull_request_url:
-        return f"pull request {result.pull_request_url}"
-    if result.commit_sha:
-        return f"commit {result.commit_sha[:7]}"
-    if result.mode == "none":
-        return "files written"
-    return "nothing changed, no commit"
 
 
 def failed_repos(digest: Digest) -> list[str]:
