@@ -10,7 +10,7 @@ import pytest
 from digest.cli import main
 from tests.conftest import links, tree
 from tests.fakegithub.builders import at, direct_push, merged_pr
-from tests.fakegithub.server import FakeFile, FakeIssue, FakeRelease, FakeRepo
+from tests.fakegithub.server import FakeFile, FakeIssue, FakePull, FakeRelease, FakeRepo
 
 REPOS = "flashinfer-ai/flashinfer,deepseek-ai/FlashMLA,gone/missing,NVIDIA/cutlass"
 
@@ -172,3 +172,24 @@ def test_fail_on_error_exits_non_zero_after_writing_the_others(day, tmp_path):
     assert run(tmp_path, "--fail-on-error", "true") == 1
     report = (tmp_path / "reports/2026-02-04.md").read_text()
     assert "[#2490](https://github.com/flashinfer-ai/flashinfer/pull/2490)" in report
+
+
+def test_pull_requests_opened_and_merged_the_same_day_count_once(github, tmp_path):
+    repo = github.add(FakeRepo("sgl-project/sglang"))
+    merged_pr(repo, 9001, "fix: quick one", at("2026-02-04 11:00"), opened=at("2026-02-04 09:00"))
+    repo.pulls.append(FakePull(9002, "Still open", at("2026-02-04 10:00")))
+    main(
+        [
+            "run",
+            "--repos",
+            "sgl-project/sglang",
+            "--date",
+            "2026-02-04",
+            "--output-dir",
+            str(tmp_path),
+        ]
+    )
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    assert "1 commit, 1 merged pull request, 1 new pull request." in report
+    new_prs = report.split("#### New pull requests")[1].split("####")[0]
+    assert "Still open" in new_prs and "quick one" not in new_prs

@@ -48,7 +48,7 @@ def summarize_repo(activity: RepoActivity, contains: Contains, loc: Locale) -> R
     sections = [Section(title=title, items=items) for title, items in themes]
     sections += _other_sections(activity, contains, merged_numbers, loc)
     overview = loc.format("repo_overview", counts=loc.join(_counts(activity, contains, loc)))
-    if len(themes) > 1:
+    if len(themes) > 1 and len(themes[0][1]) > 1:  # a "most of the work" needs a majority
         named = [loc.paren(title, str(len(items))) for title, items in themes[:3]]
         overview = loc.sentences([overview, loc.format("busiest_themes", themes=loc.join(named))])
     return RepoSummary(
@@ -125,7 +125,11 @@ def _counts(activity: RepoActivity, contains: Contains, loc: Locale) -> list[str
     figures = [
         ("commits", len(activity.commits)),
         ("merged_pulls", sum(1 for p in activity.pulls if contains(p.merged_at))),
-        ("opened_pulls", sum(1 for p in activity.pulls if contains(p.created_at))),
+        # opened and still open at the end of the window: the merged ones are counted above
+        (
+            "opened_pulls",
+            sum(1 for p in activity.pulls if contains(p.created_at) and not contains(p.merged_at)),
+        ),
         ("opened_issues", sum(1 for i in activity.issues if contains(i.created_at))),
         ("closed_issues", sum(1 for i in activity.issues if contains(i.closed_at))),
         ("releases", len(activity.releases)),
