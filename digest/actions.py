@@ -23,10 +23,12 @@ def _escape(message: str) -> str:
 
 
 def error(message: str) -> None:
+    """A fatal error: an annotation on the run, and the same words atop the job summary."""
     print(
         f"::error::{_escape(message)}" if on_runner() else f"digest: error: {message}",
         file=sys.stderr,
     )
+    write_summary(f"### digest failed\n\n{message}\n")
 
 
 def warning(message: str) -> None:

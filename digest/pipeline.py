@@ -40,6 +40,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_FAILURE_HELP = {
+    "not_found": "not found, or the token cannot read it (a workflow's GITHUB_TOKEN reads "
+    "public repositories and its own; for other private ones pass a token as github-token)",
+    "forbidden": "the token may not read it (SSO authorization or an organization policy)",
+    "rate_limited": "GitHub's rate limit was reached; it will be read on the next run",
+    "error": "GitHub did not answer for it; see the log above",
+}
+
 
 def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool = True) -> RunPlan:
     if need_repos and not settings.repos:
@@ -92,7 +100,7 @@ def collect(run_plan: RunPlan, api: GitHubAPI, previous: Digest | None = None) -
         )
     for repo in activity.repos:
         if not repo.ok:
-            actions.warning(f"{repo.repo}: could not be collected ({repo.failure}); see the log")
+            actions.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
     if not any(repo.ok for repo in activity.repos):
         # A report of nothing but failures would replace a good report of the same day.
         raise DigestError(

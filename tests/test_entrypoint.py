@@ -149,3 +149,19 @@ def test_entrypoint_on_a_runner_commits_and_writes_outputs_and_summary(day, tmp_
     assert "| vllm-project/vllm | ok |" in summary.read_text()
     assert "Add FlashInfer MLA backend" in summary.read_text()
     assert not (tmp_path / "workspace").exists()
+
+
+def test_fatal_error_on_a_runner_is_an_annotation_and_a_summary(tmp_path):
+    summary = tmp_path / "summary.md"
+    runner = _env(
+        GITHUB_ACTIONS="true",
+        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_WORKSPACE=str(tmp_path),
+        INPUT_REPOS="vllm-project/vllm",
+        INPUT_TIMEZONE="Beijing",
+    )
+    done = run_python(["entrypoint.py"], runner)
+    assert done.returncode == 2
+    assert done.stderr.startswith("::error::input 'timezone': expected an IANA time zone")
+    assert "input 'timezone'" in summary.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.md"]
