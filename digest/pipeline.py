@@ -134,10 +134,10 @@ def load_activity(path: Path) -> Activity:
     return activity
 
 
-def start_llm_warm_up(llm: LLMConfig | None) -> threading.Thread | None:
+def start_llm_warm_up(llm: LLMConfig | None) -> None:
     """Import litellm and load tokenizers in the background while GitHub is read."""
     if llm is None:
-        return None
+        return
 
     def warm() -> None:
         from digest.summarize.llm import warm_up
@@ -147,9 +147,7 @@ def start_llm_warm_up(llm: LLMConfig | None) -> threading.Thread | None:
         except Exception as exc:  # only an optimization: the real call reports real errors
             log.debug("warm-up failed: %s", exc)
 
-    thread = threading.Thread(target=warm, name="llm-warm-up", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
 
 
 def llm_config(settings: Settings) -> LLMConfig | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from digest.models import Language
+from digest.models import Language, Window
 
 
 class Locale:
@@ -27,6 +28,13 @@ class Locale:
 
     def theme(self, key: str, **values: Any) -> str:
         return self._strings["themes"][key].format(**values)
+
+    def window(self, window: Window) -> str:
+        """`Activity on 2026-02-04 (Asia/Shanghai)`, or the first and last day of a longer one."""
+        if window.days == 1:
+            return self.format("window_one_day", date=window.date, timezone=window.timezone)
+        first = window.date - dt.timedelta(days=window.days - 1)
+        return self.format("window_days", first=first, last=window.date, timezone=window.timezone)
 
     def join(self, parts: list[str]) -> str:
         return self._strings["list_sep"].join(parts)

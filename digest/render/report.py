@@ -60,7 +60,7 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
             loc=loc,
             title=md.inline(digest.title),
             date=digest.activity.window.date.isoformat(),
-            window=md.inline(window_text(digest, loc)),
+            window=md.inline(loc.window(digest.activity.window)),
             overview=md.inline_with_code(digest.overall.overview),
             highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
             repos=repos,
@@ -79,7 +79,7 @@ def render_pull_body(digest: Digest, report_url: str) -> str:
         _environment()
         .get_template("pull_body.md.j2")
         .render(
-            window=md.inline(window_text(digest, loc)),
+            window=md.inline(loc.window(digest.activity.window)),
             overview=md.inline_with_code(digest.overall.overview),
             highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
             report_link=md.link(loc["read_report"], report_url),
@@ -91,14 +91,6 @@ def render_pull_body(digest: Digest, report_url: str) -> str:
 
 def _heading_marks(base_level: int) -> Callable[[int], str]:
     return lambda level: "#" * min(base_level + level - 1, 6)
-
-
-def window_text(digest: Digest, loc: Locale) -> str:
-    window = digest.activity.window
-    if window.days == 1:
-        return loc.format("window_one_day", date=window.date, timezone=window.timezone)
-    first = window.date.fromordinal(window.date.toordinal() - window.days + 1)
-    return loc.format("window_days", first=first, last=window.date, timezone=window.timezone)
 
 
 def _footer(digest: Digest, loc: Locale) -> str:

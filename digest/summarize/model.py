@@ -37,13 +37,12 @@ class ModelSummarizer:
         language: Language,
         loc: Locale,
         previous: Digest | None = None,
-        llm: LLM | None = None,
     ):
         self.config = config
         self.activity = activity
         self.language = language
         self.loc = loc
-        self.llm = llm or LLM(config)
+        self.llm = LLM(config)
         self.links = LinkTable(activity)
         self._previous = previous
         self._version = prompting.prompts(language)["version"]
@@ -96,7 +95,7 @@ class ModelSummarizer:
                 "repo",
                 repo=repo.repo,
                 description=prompting.data(repo.description or "", 200),
-                window=self._window_text(),
+                window=self.loc.window(self.activity.window),
                 activity=activity_text,
                 part=part,
                 parts=parts,
@@ -127,12 +126,6 @@ class ModelSummarizer:
     def _repair(self, problem: str) -> str:
         return prompting.render(self.language, "repair", problem=problem)
 
-    def _window_text(self) -> str:
-        window = self.activity.window
-        if window.days == 1:
-            return self.loc.format("window_one_day", date=window.date, timezone=window.timezone)
-        return f"{window.since.isoformat()} – {window.until.isoformat()} ({window.timezone})"
-
     # -- overall -------------------------------------------------------------------------
 
     def overall(self, summaries: list[RepoSummary]) -> OverallSummary:
@@ -146,7 +139,10 @@ class ModelSummarizer:
             return previous.model_copy(update={"reused": True})
         system = prompting.system_prompt(self.language, OverallAnswer)
         user = prompting.render(
-            self.language, "overall", window=self._window_text(), summaries=digest_text
+            self.language,
+            "overall",
+            window=self.loc.window(self.activity.window),
+            summaries=digest_text,
         )
         try:
             answer = self.llm.ask(system, user, OverallAnswer, self._repair)
