@@ -7,6 +7,7 @@ round; REST is used only for the files of direct pushes, which GraphQL does not 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -46,12 +47,13 @@ _STOP_FIELD = {
     "closedIssues": None,
     "releases": "createdAt",
 }
-_CURSOR_VARIABLE = {
-    "commits": "commitsAfter",
-    "openedPulls": "pullsAfter",
-    "openedIssues": "openedIssuesAfter",
-    "closedIssues": "closedIssuesAfter",
-    "releases": "releasesAfter",
+# Connection alias -> its variables in next_pages.graphql: (include flag, cursor).
+_PAGE_VARIABLES = {
+    "commits": ("withCommits", "commitsAfter"),
+    "openedPulls": ("withPulls", "pullsAfter"),
+    "openedIssues": ("withOpenedIssues", "openedIssuesAfter"),
+    "closedIssues": ("withClosedIssues", "closedIssuesAfter"),
+    "releases": ("withReleases", "releasesAfter"),
 }
 
 
@@ -170,8 +172,7 @@ class Collector:
             for raw in raws
             if not raw.failure
             for node in raw.nodes["commits"]
-            if not (node.get("associatedPullRequests") or {}).get("nodes")
-            and self.window.contains(parse.timestamp(node["committedDate"]))
+            if not _pull_node(node) and self.window.contains(parse.timestamp(node["committedDate"]))
         ]
 
         def fetch(item: tuple[str, str]) -> list[FileChange] | None:
@@ -200,10 +201,9 @@ class Collector:
     def _next_pages(self, raw: _Raw) -> None:
         owner, name = raw.repo.split("/")
         variables: dict[str, Any] = {**self._time_vars, "owner": owner, "name": name}
-        for connection, cursor_var in _CURSOR_VARIABLE.items():
-            flag = "with" + cursor_var[0].upper() + cursor_var[1:].removesuffix("After")
+        for connection, (flag, cursor) in _PAGE_VARIABLES.items():
             variables[flag] = connection in raw.cursors
-            variables[cursor_var] = raw.cursors.get(connection)
+            variables[cursor] = raw.cursors.get(connection)
         data, errors = self.api.graphql(document("next_pages"), variables)
         if errors or not data.get("repository"):
             raise RuntimeError(f"paging failed: {errors}")
@@ -211,19 +211,25 @@ class Collector:
 
     def _build(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:
         window = self.window
+        parsed: dict[int, PullRequest] = {}  # a merge-style PR arrives with each of its commits
+
+        def pull(node: dict) -> PullRequest:
+            if node["number"] not in parsed:
+                parsed[node["number"]] = self._pull(raw.repo, node)
+            return parsed[node["number"]]
+
         pulls: dict[int, PullRequest] = {}
         commits: list[Commit] = []
         for node in raw.nodes["commits"]:
-            pr_nodes = (node.get("associatedPullRequests") or {}).get("nodes") or []
-            pr = self._pull(raw.repo, pr_nodes[0]) if pr_nodes else None
+            pr = pull(pr_node) if (pr_node := _pull_node(node)) else None
             if pr and window.contains(pr.merged_at):
-                pulls.setdefault(pr.number, pr)
+                pulls[pr.number] = pr
             commit = parse.commit(node, pr)
             if window.contains(commit.committed_at):
                 commits.append(commit)
         for node in raw.nodes["openedPulls"]:
             if window.contains(parse.timestamp(node["createdAt"])):
-                pulls.setdefault(node["number"], self._pull(raw.repo, node))
+                pulls[node["number"]] = pull(node)
         commits = [
             c.model_copy(update={"files": files[c.sha]}) if c.sha in files else c for c in commits
         ]
@@ -271,6 +277,12 @@ class Collector:
         return files
 
 
+def _pull_node(commit: dict) -> dict | None:
+    """The PR a commit came in with; None for a direct push."""
+    nodes = (commit.get("associatedPullRequests") or {}).get("nodes") or []
+    return nodes[0] if nodes else None
+
+
 def _connections(repository: dict, only: set[str] | None = None) -> dict[str, dict | None]:
     branch = repository.get("defaultBranchRef") or {}
     history = (branch.get("target") or {}).get("history")
@@ -284,7 +296,7 @@ def _connections(repository: dict, only: set[str] | None = None) -> dict[str, di
     return {k: v for k, v in found.items() if only is None or k in only}
 
 
-def _iso(moment: Any) -> str:
+def _iso(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
