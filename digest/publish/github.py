@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from github import GithubException, InputGitTreeElement
 from github.GitCommit import GitCommit
+from github.GitRef import GitRef
 from github.Repository import Repository
 
 from digest.errors import DigestError, GitHubAccessError
@@ -90,44 +91,44 @@ class GitHubPublisher:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _commit(self, branch: _Branch, files: Files, message: str) -> GitCommit | None:
-        """A commit of `files` on `branch.head`, or None when the branch already has them."""
+    def _commit(self, head_sha: str, render: Render, message: str) -> tuple[Files, str | None]:
+        """Render against the branch at `head_sha` and commit on it; no commit (None) when
+        the branch already has exactly these files."""
+        branch = self._read(head_sha)
+        files = render(branch.index_text, branch.dates)
         changed = [f for f in files.files if branch.blobs.get(f.path) != git_blob_sha(f.content)]
         if not changed:
-            return None
+            return files, None
         elements = [
             InputGitTreeElement(f.path, "100644", "blob", content=f.content) for f in changed
         ]
         try:
             tree = self.repo.create_git_tree(elements, base_tree=branch.head.tree)
-            return self.repo.create_git_commit(message, tree, [branch.head])
+            return files, self.repo.create_git_commit(message, tree, [branch.head]).sha
         except GithubException as exc:
             raise _write_error(exc, self.repo.full_name) from None
 
     def commit(self, branch_name: str, render: Render, message: str) -> PublishResult:
         """One commit on `branch_name` with the rendered files, retried if the branch moves."""
-        files, sha = self._commit_on(branch_name, render, message)
+        files, sha = self._commit_on(self._ref(branch_name), render, message)
         return self._result("commit", files, branch_name, sha)
 
-    def _commit_on(
-        self, branch_name: str, render: Render, message: str
-    ) -> tuple[Files, str | None]:
+    def _commit_on(self, ref: GitRef, render: Render, message: str) -> tuple[Files, str | None]:
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            ref = self.repo.get_git_ref(f"heads/{branch_name}")
-            branch = self._read(ref.object.sha)
-            files = render(branch.index_text, branch.dates)
-            commit = self._commit(branch, files, message)
-            if commit is None:
-                log.info("%s already has these files: nothing to commit", branch_name)
+            if attempt > 1:  # the branch moved: read it again
+                ref = self._ref(ref.ref.removeprefix("refs/heads/"))
+            files, sha = self._commit(ref.object.sha, render, message)
+            if sha is None:
+                log.info("%s already has these files: nothing to commit", ref.ref)
                 return files, None
-            if self._fast_forward(ref, commit.sha, branch_name, attempt):
-                return files, commit.sha
+            if self._fast_forward(ref, sha, attempt):
+                return files, sha
         raise DigestError(
-            f"branch '{branch_name}' of {self.repo.full_name} kept moving during "
+            f"{ref.ref} of {self.repo.full_name} kept moving during "
             f"{MAX_ATTEMPTS} attempts; nothing was published, run again"
         )
 
-    def _fast_forward(self, ref, sha: str, branch_name: str, attempt: int) -> bool:
+    def _fast_forward(self, ref: GitRef, sha: str, attempt: int) -> bool:
         try:
             ref.edit(sha, force=False)
             return True
@@ -135,7 +136,7 @@ class GitHubPublisher:
             if exc.status == 422:  # "Update is not a fast forward": someone else committed
                 log.warning(
                     "%s moved while publishing (attempt %d); rebuilding on the new head",
-                    branch_name,
+                    ref.ref,
                     attempt,
                 )
                 return False
@@ -151,32 +152,31 @@ class GitHubPublisher:
         body: Callable[[Files], str],
     ) -> PublishResult:
         """The report on `branch_name` and one open pull request into `base` for it."""
-        if not self._branch_exists(branch_name):
-            base_head = self.repo.get_git_ref(f"heads/{base}").object.sha
-            branch = self._read(base_head)
-            files = render(branch.index_text, branch.dates)
-            commit = self._commit(branch, files, message)
-            sha = commit.sha if commit else base_head
+        ref = self._ref(branch_name, missing_ok=True)
+        if ref is not None:
+            files, commit_sha = self._commit_on(ref, render, message)
+        else:
+            base_head = self._ref(base).object.sha
+            files, commit_sha = self._commit(base_head, render, message)
             try:
-                self.repo.create_git_ref(f"refs/heads/{branch_name}", sha)
+                self.repo.create_git_ref(f"refs/heads/{branch_name}", commit_sha or base_head)
             except GithubException as exc:
                 raise _write_error(exc, self.repo.full_name, pr=True) from None
-            commit_sha = commit.sha if commit else None
-        else:
-            files, commit_sha = self._commit_on(branch_name, render, message)
         pull = self._open_or_update_pull(base, branch_name, title, body(files))
         return self._result("pull-request", files, branch_name, commit_sha).model_copy(
             update={"pull_request_url": pull.html_url, "pull_request_number": pull.number}
         )
 
-    def _branch_exists(self, branch_name: str) -> bool:
+    def _ref(self, branch_name: str, *, missing_ok: bool = False) -> GitRef | None:
+        """The branch's ref, read now (PyGithub would otherwise read it lazily, later)."""
+        ref = self.repo.get_git_ref(f"heads/{branch_name}")
         try:
-            self.repo.get_git_ref(f"heads/{branch_name}").object  # noqa: B018 (fetches it)
-            return True
+            ref.object  # noqa: B018
         except GithubException as exc:
-            if exc.status == 404:
-                return False
+            if missing_ok and exc.status == 404:
+                return None
             raise
+        return ref
 
     def _open_or_update_pull(self, base: str, branch_name: str, title: str, body: str):
         owner = self.repo.full_name.split("/")[0]
@@ -193,13 +193,15 @@ class GitHubPublisher:
                 ) from None
             raise _write_error(exc, self.repo.full_name, pr=True) from None
 
+    def report_url(self, branch: str, path: str) -> str:
+        return f"{self.server_url}/{self.repo.full_name}/blob/{branch}/{path}"
+
     def _result(self, mode, files: Files, branch: str, sha: str | None) -> PublishResult:
-        url = f"{self.server_url}/{self.repo.full_name}/blob/{branch}/{files.report_path}"
         return PublishResult(
             mode=mode,
             report_path=files.report_path,
             written=[f.path for f in files.files] if sha else [],
-            report_url=url,
+            report_url=self.report_url(branch, files.report_path),
             commit_sha=sha,
         )
 

@@ -43,7 +43,7 @@ def publish(
         message=message,
         title=f"{digest.title} — {date}",
         body=lambda files: render_pull_body(
-            digest, f"{server_url}/{run_plan.target_repo}/blob/{work_branch}/{files.report_path}"
+            digest, publisher.report_url(work_branch, files.report_path)
         ),
     )
 
