@@ -26,6 +26,10 @@ class LinkTable:
     def _add(self, repo: str, kind: str, key: str, label: str, url: str) -> None:
         self._links[(repo, kind, key)] = (label, url)
 
+    def entries(self) -> list[tuple[str, str, str, str]]:
+        """Every collected object as (repo, kind, key, url); commit keys are 7-char SHAs."""
+        return [(repo, kind, key, url) for (repo, kind, key), (_, url) in self._links.items()]
+
     def resolve(self, ref: str, repo: str | None = None) -> tuple[str, str, str] | None:
         """`pr:12` (in `repo`) or `owner/name#pr:12` -> (kind, label, url); None if unknown."""
         match = _REF.match(ref.strip())

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import mistune
 
-from digest.models import Activity, Item, OverallSummary, RepoSummary, Section
+from digest.models import Item, OverallSummary, RepoSummary, Section
 from digest.render.links import LinkTable
 from digest.summarize.schemas import CitedPoint, OverallAnswer, RepoAnswer
 
@@ -33,23 +33,16 @@ _parse = mistune.create_markdown(renderer="ast", plugins=["strikethrough", "tabl
 class Known:
     """What was collected, to tell real references from invented ones."""
 
-    def __init__(self, activity: Activity):
+    def __init__(self, links: LinkTable):
         self.numbers: dict[str, set[int]] = {}
         self.shas: list[str] = []
-        self.urls: dict[str, str] = {}  # html_url -> ref id (qualified)
-        for repo in activity.repos:
-            numbers = self.numbers.setdefault(repo.repo.lower(), set())
-            for pr in repo.pulls:
-                numbers.add(pr.number)
-                self.urls[pr.url] = f"{repo.repo}#pr:{pr.number}"
-            for issue in repo.issues:
-                numbers.add(issue.number)
-                self.urls[issue.url] = f"{repo.repo}#issue:{issue.number}"
-            for commit in repo.commits:
-                self.shas.append(commit.sha)
-                self.urls[commit.url] = f"{repo.repo}#commit:{commit.short_sha}"
-            for release in repo.releases:
-                self.urls[release.url] = f"{repo.repo}#release:{release.tag}"
+        self.urls: dict[str, str] = {}  # html_url -> qualified ref id
+        for repo, kind, key, url in links.entries():
+            self.urls[url] = f"{repo}#{kind}:{key}"
+            if kind in {"pr", "issue"}:
+                self.numbers.setdefault(repo.lower(), set()).add(int(key))
+            elif kind == "commit":
+                self.shas.append(url.rsplit("/", 1)[-1])  # the full SHA ends a commit URL
 
     def number(self, repo: str | None, n: int) -> bool:
         if repo:
@@ -112,10 +105,8 @@ def _point(point: CitedPoint, known: Known, links: LinkTable, repo: str | None) 
     return Item(text=text, refs=list(dict.fromkeys(refs)))
 
 
-def ground_repo(
-    answer: RepoAnswer, repo: str, activity: Activity, links: LinkTable, method: str
-) -> RepoSummary:
-    known = Known(activity)
+def ground_repo(answer: RepoAnswer, repo: str, links: LinkTable, method: str) -> RepoSummary:
+    known = Known(links)
     sections = []
     for theme in answer.themes:
         items = [i for p in theme.points if (i := _point(p, known, links, repo))]
@@ -126,10 +117,8 @@ def ground_repo(
     return RepoSummary(repo=repo, status="ok", method=method, overview=overview, sections=sections)
 
 
-def ground_overall(
-    answer: OverallAnswer, activity: Activity, links: LinkTable, method: str
-) -> OverallSummary:
-    known = Known(activity)
+def ground_overall(answer: OverallAnswer, links: LinkTable, method: str) -> OverallSummary:
+    known = Known(links)
     highlights = [i for p in answer.highlights if (i := _point(p, known, links, None))]
     return OverallSummary(
         method=method,

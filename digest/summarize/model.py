@@ -120,7 +120,7 @@ class ModelSummarizer:
                 self.budget,
             )
         method = models[0] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models))
-        summary = ground_repo(_merge(answers), repo.repo, self.activity, self.links, method)
+        summary = ground_repo(_merge(answers), repo.repo, self.links, method)
         return summary.model_copy(update={"usage": usage})
 
     def _repair(self, problem: str) -> str:
@@ -150,7 +150,7 @@ class ModelSummarizer:
             log.warning("overall summary: every model failed (%s)", failure.kind)
             fallback = extractive.summarize_overall(self.activity, self.loc)
             return fallback.model_copy(update={"fallback": failure.kind})
-        grounded = ground_overall(answer.value, self.activity, self.links, answer.model)
+        grounded = ground_overall(answer.value, self.links, answer.model)
         return grounded.model_copy(update={"usage": answer.usage, "cache_key": key})
 
 
