@@ -47,7 +47,7 @@ def summarize_repo(activity: RepoActivity, contains: Contains, loc: Locale) -> R
     themes = _themes(merged, direct, loc)
     sections = [Section(title=title, items=items) for title, items in themes]
     sections += _other_sections(activity, contains, merged_numbers, loc)
-    overview = loc.format("repo_overview", counts=loc.join(_counts(activity, contains, loc)))
+    overview = loc.format("repo_overview", counts=loc.join(_counts([activity], contains, loc)))
     if len(themes) > 1 and len(themes[0][1]) > 1:  # a "most of the work" needs a majority
         named = [loc.paren(title, str(len(items))) for title, items in themes[:3]]
         overview = loc.sentences([overview, loc.format("busiest_themes", themes=loc.join(named))])
@@ -121,18 +121,21 @@ def _release_text(name: str, tag: str, prerelease: bool, loc: Locale) -> str:
     return f"{text} — {loc['prerelease']}" if prerelease else text
 
 
-def _counts(activity: RepoActivity, contains: Contains, loc: Locale) -> list[str]:
+def _counts(repos: list[RepoActivity], contains: Contains, loc: Locale) -> list[str]:
+    """`3 commits, 2 merged pull requests, …` over one or several repositories."""
+    pulls = [p for r in repos for p in r.pulls]
+    issues = [i for r in repos for i in r.issues]
     figures = [
-        ("commits", len(activity.commits)),
-        ("merged_pulls", sum(1 for p in activity.pulls if contains(p.merged_at))),
+        ("commits", sum(len(r.commits) for r in repos)),
+        ("merged_pulls", sum(1 for p in pulls if contains(p.merged_at))),
         # opened and still open at the end of the window: the merged ones are counted above
         (
             "opened_pulls",
-            sum(1 for p in activity.pulls if contains(p.created_at) and not contains(p.merged_at)),
+            sum(1 for p in pulls if contains(p.created_at) and not contains(p.merged_at)),
         ),
-        ("opened_issues", sum(1 for i in activity.issues if contains(i.created_at))),
-        ("closed_issues", sum(1 for i in activity.issues if contains(i.closed_at))),
-        ("releases", len(activity.releases)),
+        ("opened_issues", sum(1 for i in issues if contains(i.created_at))),
+        ("closed_issues", sum(1 for i in issues if contains(i.closed_at))),
+        ("releases", sum(len(r.releases) for r in repos)),
     ]
     return [loc.count(key, n) for key, n in figures if n]
 
@@ -149,24 +152,16 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
                 [overview, loc.format("overall_failed", repos=loc.join(failed))]
             )
         return OverallSummary(method=METHOD, overview=overview, conclusion=loc["conclusion_quiet"])
-    merged_all = RepoActivity(
-        repo="*",
-        url="",
-        commits=[c for r in active for c in r.commits],
-        pulls=[p for r in active for p in r.pulls],
-        issues=[i for r in active for i in r.issues],
-        releases=[x for r in active for x in r.releases],
-    )
     parts = [
         loc.format(
             "overall_active",
             active=len(active),
             total=total,
-            counts=loc.join(_counts(merged_all, contains, loc)),
+            counts=loc.join(_counts(active, contains, loc)),
         )
     ]
     ranked = sorted(active, key=lambda r: (-_weight(r, contains), activity.repos.index(r)))
-    busiest = [loc.paren(r.repo, loc.join(_counts(r, contains, loc)[:2])) for r in ranked[:3]]
+    busiest = [loc.paren(r.repo, loc.join(_counts([r], contains, loc)[:2])) for r in ranked[:3]]
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases]
     if releases:
