@@ -2,7 +2,7 @@
 
 import sys
 
-from digest.cli import main
+from digest.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main(["run", *sys.argv[1:]]))
+    entry(["run", *sys.argv[1:]])

@@ -1,5 +1,3 @@
-import sys
+from digest.cli import entry
 
-from digest.cli import main
-
-sys.exit(main())
+entry()

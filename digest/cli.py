@@ -1,34 +1,90 @@
 """`digest run | collect | report`: flags named like the action's inputs, then the pipeline.
 
-Library errors become one line and a non-zero exit; DIGEST_DEBUG=1 shows the traceback.
+Each command offers only the flags that apply to it. Failures become one line and an exit
+code that means one thing (errors.py); DIGEST_DEBUG=1 shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
 from digest import __version__, actions
 from digest.config import Settings, input_name, load_settings
-from digest.errors import DigestError
+from digest.errors import FAILED, UNEXPECTED, DigestError
 from digest.models import Activity
 
 # Inputs that come from the runner's environment, not from flags.
 _ENV_ONLY = {"github_api_url", "github_server_url"}
+_WINDOW = {"date", "days", "timezone"}
+_READ = {"repos", "github_token", *_WINDOW, "max_concurrency"}
+_WRITE = {
+    "model",
+    "fallback_models",
+    "api_base",
+    "api_key",
+    "language",
+    "title",
+    "max_input_tokens",
+    "reports_dir",
+    "index_file",
+    "publish",
+    "target_repo",
+    "target_branch",
+    "github_token",
+    "max_concurrency",
+    "fail_on_error",
+    "output_dir",
+}
+COMMAND_FIELDS = {
+    "run": _READ | _WRITE,
+    "collect": _READ,
+    "report": _WRITE,
+}
+_ENVIRONMENT = """\
+environment:
+  GITHUB_TOKEN        token used when --github-token is not given
+  GITHUB_API_URL      GitHub API base URL (GitHub Enterprise Server; default https://api.github.com)
+  GITHUB_SERVER_URL   GitHub web base URL for links (default https://github.com)
+  INPUT_<NAME>        any flag, as a GitHub runner passes the action's inputs (INPUT_REPORTS-DIR)
+  DIGEST_DEBUG=1      show tracebacks instead of one-line errors
+"""
+_EXAMPLES = {
+    "run": "digest run --repos vllm-project/vllm,sgl-project/sglang --output-dir out",
+    "collect": "digest collect --repos vllm-project/vllm --date 2026-02-04 -o activity.json",
+    "report": "digest report --activity activity.json --language zh --output-dir out",
+}
+_HELP = {
+    "run": "collect, summarize, render and publish",
+    "collect": "collect a window's activity into a JSON file",
+    "report": "summarize, render and publish an Activity file written by `digest collect`",
+}
 
 
-def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
+def _default(name: str) -> str | None:
+    field = Settings.model_fields[name]
+    if field.default_factory is not None or field.default in (None, ""):
+        return None
+    return str(field.default).lower() if isinstance(field.default, bool) else str(field.default)
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser, names: Iterable[str]) -> None:
     for name, field in Settings.model_fields.items():
-        if name in _ENV_ONLY:
+        if name in _ENV_ONLY or name not in names:
             continue
         flag = "--" + input_name(name)
+        default = _default(name)
+        text = (field.description or "") + (f" (default: {default})" if default else "")
         if field.annotation is bool:
-            parser.add_argument(flag, dest=name, nargs="?", const="true", help=field.description)
+            parser.add_argument(flag, dest=name, nargs="?", const="true", help=text)
         else:
-            parser.add_argument(flag, dest=name, metavar="VALUE", help=field.description)
+            parser.add_argument(flag, dest=name, metavar="VALUE", help=text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,29 +92,50 @@ def build_parser() -> argparse.ArgumentParser:
         prog="digest",
         description="A daily digest of activity across GitHub repositories. Every flag can "
         "also be given as the INPUT_<NAME> variable a GitHub runner sets.",
+        epilog=_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log every step"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="collect, summarize, render and publish")
-    collect = commands.add_parser("collect", help="collect activity into a JSON file")
-    collect.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
-    report = commands.add_parser("report", help="summarize, render and publish an Activity file")
-    report.add_argument("--activity", required=True, help="file written by `digest collect`")
-    for sub in (run, collect, report):
-        _add_setting_flags(sub)
+    for command, fields in COMMAND_FIELDS.items():
+        sub = commands.add_parser(
+            command,
+            help=_HELP[command],
+            description=_HELP[command][0].upper() + _HELP[command][1:] + ".",
+            epilog=f"example:\n  {_EXAMPLES[command]}\n\n{_ENVIRONMENT}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[verbose],
+        )
+        if command == "collect":
+            sub.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
+        if command == "report":
+            sub.add_argument("--activity", required=True, help="file written by `digest collect`")
+        _add_setting_flags(sub, fields)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(
-        level=logging.INFO if args.verbose or actions.on_runner() else logging.WARNING,
+        level=logging.INFO if verbose or actions.on_runner() else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
         force=True,  # the CLI owns the process: whatever a library set up before, we log
     )
-    logging.getLogger("LiteLLM").setLevel(logging.WARNING)  # one line per call otherwise
+    # litellm logs provider errors unredacted and one line per call; ours are redacted.
+    debug = bool(os.environ.get("DIGEST_DEBUG"))
+    logging.getLogger("LiteLLM").setLevel(logging.DEBUG if debug else logging.CRITICAL)
+    # urllib3 logs each retry of an unreachable host; digest says it once, naming the host.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose)
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
         settings = load_settings(**values)
@@ -69,37 +146,30 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("DIGEST_DEBUG"):
             raise
         actions.error(str(exc))
-        return 2
+        return exc.exit_code
+    except Exception as exc:  # a bug or an answer nobody planned for: still one line
+        if os.environ.get("DIGEST_DEBUG"):
+            raise
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+        actions.error(UNEXPECTED.format(kind=type(exc).__name__, message=first_line))
+        return FAILED
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
-    api = None
-    llm = pipeline.llm_config(settings)
-    if args.command != "collect":
-        pipeline.start_llm_warm_up(llm)
+    if args.command == "collect":
+        activity = pipeline.collect_command(settings)
+        _write_activity(activity, args.output)
+        return 0
     if args.command == "report":
         activity = pipeline.load_activity(Path(args.activity))
-        run_plan = pipeline.plan(settings, need_repos=False)
-        run_plan = run_plan.model_copy(update={"window": activity.window})
-        if run_plan.publish != "none":
-            api = pipeline.github_api(settings)
-        previous = pipeline.load_previous(run_plan, api)
+        digest, result = pipeline.report_command(settings, activity)
     else:
-        run_plan = pipeline.plan(settings)
-        api = pipeline.github_api(settings)
-        previous = pipeline.load_previous(run_plan, api) if args.command == "run" else None
-        activity = pipeline.collect(run_plan, api, previous)
-        if args.command == "collect":
-            _write_activity(activity, args.output)
-            return 0
-    digest, result = pipeline.report(
-        activity, run_plan, api, settings.github_server_url, llm, previous
-    )
+        digest, result = pipeline.run_command(settings)
     print(result.report_path)
     failed = pipeline.failed_repos(digest)
-    return 1 if failed and run_plan.fail_on_error else 0
+    return FAILED if failed and settings.fail_on_error else 0
 
 
 def _write_activity(activity: Activity, output: str) -> None:
@@ -110,5 +180,14 @@ def _write_activity(activity: Activity, output: str) -> None:
         Path(output).write_text(text, encoding="utf-8")
 
 
+def entry(argv: list[str] | None = None) -> NoReturn:
+    """The process entry point (`digest`, `python -m digest`, the action's image)."""
+    code = main(argv)
+    # The OS reclaims the memory at exit. Left to the collector, tearing down the ~300,000
+    # objects litellm's import creates took a second after the last line of every run.
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,7 @@ from digest.collect.collector import collect_activity
 from digest.collect.github_api import GitHubAPI
 from digest.collect.window import compute_window
 from digest.config import Settings
-from digest.errors import DigestError, InputError
+from digest.errors import LLM_EXTRA_MISSING, NOTHING_READ, DigestError, InputError
 from digest.models import (
     SCHEMA_VERSION,
     Activity,
@@ -28,6 +30,7 @@ from digest.models import (
     Files,
     PublishResult,
     RunPlan,
+    Window,
 )
 from digest.publish.run import previous_digest, publish
 from digest.render.files import render_files
@@ -49,8 +52,11 @@ _FAILURE_HELP = {
 }
 
 
-def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool = True) -> RunPlan:
-    if need_repos and not settings.repos:
+def plan(
+    settings: Settings, *, now: dt.datetime | None = None, window: Window | None = None
+) -> RunPlan:
+    """What the run will do, from validated settings; `window` when it comes from a file."""
+    if window is None and not settings.repos:
         raise InputError(
             "repos", "is required: one or more owner/name, comma- or newline-separated"
         )
@@ -61,9 +67,14 @@ def plan(settings: Settings, *, now: dt.datetime | None = None, need_repos: bool
             f"is required with publish: {publish} (owner/name; on a runner it defaults to the "
             "workflow's repository), or set publish: none to only write files",
         )
+    if window is not None and settings.date and settings.date != window.date:
+        raise InputError(
+            "date",
+            f"must match the activity file, which holds {window.date} (got {settings.date})",
+        )
     return RunPlan(
         repos=settings.repos,
-        window=compute_window(settings.date, settings.days, settings.timezone, now),
+        window=window or compute_window(settings.date, settings.days, settings.timezone, now),
         language=settings.language,
         title=settings.title,
         reports_dir=settings.reports_dir,
@@ -103,10 +114,7 @@ def collect(run_plan: RunPlan, api: GitHubAPI, previous: Digest | None = None) -
             actions.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
     if not any(repo.ok for repo in activity.repos):
         # A report of nothing but failures would replace a good report of the same day.
-        raise DigestError(
-            f"no repository could be read from {api.api_url}; nothing was written "
-            "(the log above has GitHub's answers)"
-        )
+        raise DigestError(NOTHING_READ.format(api=api.api_url))
     log.info(
         "collected %d repositories with %d GitHub requests in %.2f s",
         len(activity.repos),
@@ -114,6 +122,33 @@ def collect(run_plan: RunPlan, api: GitHubAPI, previous: Digest | None = None) -
         time.perf_counter() - started,
     )
     return activity
+
+
+def collect_command(settings: Settings) -> Activity:
+    """`digest collect`: the window's activity, nothing summarized or written."""
+    run_plan = plan(settings)
+    return collect(run_plan, github_api(settings))
+
+
+def report_command(settings: Settings, activity: Activity) -> tuple[Digest, PublishResult]:
+    """`digest report --activity FILE`: summarize, render and publish collected activity."""
+    run_plan = plan(settings, window=activity.window)
+    llm = llm_config(settings)
+    api = github_api(settings) if run_plan.publish != "none" else None
+    with llm_warmed_up(llm):
+        previous = load_previous(run_plan, api)
+    return report(activity, run_plan, api, settings.github_server_url, llm, previous)
+
+
+def run_command(settings: Settings) -> tuple[Digest, PublishResult]:
+    """`digest run`: every input and the model are checked before the first request."""
+    run_plan = plan(settings)
+    llm = llm_config(settings)
+    api = github_api(settings)
+    with llm_warmed_up(llm):
+        previous = load_previous(run_plan, api)
+        activity = collect(run_plan, api, previous)
+    return report(activity, run_plan, api, settings.github_server_url, llm, previous)
 
 
 def load_activity(path: Path) -> Activity:
@@ -134,33 +169,46 @@ def load_activity(path: Path) -> Activity:
     return activity
 
 
-def start_llm_warm_up(llm: LLMConfig | None) -> None:
-    """Import litellm and load tokenizers in the background while GitHub is read."""
+@contextmanager
+def llm_warmed_up(llm: LLMConfig | None) -> Iterator[None]:
+    """Load tokenizers and the provider SDK's lazily imported parts while the body (reading
+    GitHub) runs, and wait for that to finish before going on.
+
+    The thread is joined, never left behind: a daemon thread still importing when the
+    interpreter shuts down holds the import lock forever, and litellm's finalizers import
+    while they run, so the process hung after its last line (see tests/test_exit.py)."""
     if llm is None:
+        yield
         return
+    from digest.summarize.llm import warm_up
 
-    def warm() -> None:
-        from digest.summarize.llm import warm_up
-
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-warm-up") as pool:
+        warming = pool.submit(warm_up, llm.models)
+        yield
         try:
-            warm_up(llm.models)
+            warming.result()
         except Exception as exc:  # only an optimization: the real call reports real errors
             log.debug("warm-up failed: %s", exc)
 
-    threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
-
 
 def llm_config(settings: Settings) -> LLMConfig | None:
+    """The model setup, checked before anything else runs; None for the built-in summarizer."""
     if not settings.model:
         return None
-    from digest.summarize.llm import LLMConfig  # imports litellm: only with a model
-
-    return LLMConfig(
+    try:
+        from digest.summarize.llm import LLMConfig, check_models  # imports litellm
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] in {"litellm", "tenacity"}:
+            raise InputError("model", LLM_EXTRA_MISSING) from None
+        raise
+    config = LLMConfig(
         models=[settings.model, *settings.fallback_models],
         api_base=settings.api_base or None,
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         max_input_tokens=settings.max_input_tokens,
     )
+    check_models(config)
+    return config
 
 
 def load_previous(run_plan: RunPlan, api: GitHubAPI | None) -> Digest | None:

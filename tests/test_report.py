@@ -193,3 +193,23 @@ def test_pull_requests_opened_and_merged_the_same_day_count_once(github, tmp_pat
     assert "1 commit, 1 merged pull request, 1 new pull request." in report
     new_prs = report.split("#### New pull requests")[1].split("####")[0]
     assert "Still open" in new_prs and "quick one" not in new_prs
+
+
+def test_written_files_are_readable_by_later_steps_and_keep_their_mode(day, tmp_path):
+    import os
+    import stat
+
+    (tmp_path / "README.md").write_text("# Ours\n")
+    (tmp_path / "README.md").chmod(0o640)
+    previous = os.umask(0o022)
+    try:
+        assert run(tmp_path) == 0
+    finally:
+        os.umask(previous)
+
+    def mode(path: str) -> int:
+        return stat.S_IMODE((tmp_path / path).stat().st_mode)
+
+    assert mode("reports/2026-02-04.md") == 0o644
+    assert mode("reports/2026-02-04.json") == 0o644
+    assert mode("README.md") == 0o640  # replaced, not recreated with another mode

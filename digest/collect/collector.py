@@ -20,7 +20,7 @@ from digest import __version__
 from digest.collect import parse
 from digest.collect.github_api import GitHubAPI
 from digest.collect.queries import document, repositories_query
-from digest.errors import GitHubAccessError
+from digest.errors import DigestError
 from digest.models import (
     Activity,
     Commit,
@@ -115,7 +115,7 @@ class Collector:
         raws = [_Raw(repo=repo) for repo in batch]
         try:
             data, errors = self.api.graphql(repositories_query(len(batch)), variables)
-        except GitHubAccessError:
+        except DigestError:  # fatal for the whole run, not this repository
             raise
         except Exception as exc:  # one failed batch must not lose the other batches
             log.warning("GitHub query for %s failed: %s", ", ".join(batch), exc)
@@ -158,7 +158,7 @@ class Collector:
         try:
             while raw.cursors and not raw.failure:
                 self._next_pages(raw)
-        except GitHubAccessError:
+        except DigestError:  # fatal for the whole run, not this repository
             raise
         except Exception as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
@@ -178,7 +178,7 @@ class Collector:
         def fetch(item: tuple[str, str]) -> list[FileChange] | None:
             try:
                 return self.api.commit_files(*item)
-            except GitHubAccessError:
+            except DigestError:  # fatal for the whole run, not this repository
                 raise
             except Exception as exc:  # the commit stays, without its file list
                 log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)

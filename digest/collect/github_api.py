@@ -6,18 +6,23 @@ Counts the requests it makes so runs can report (and tests can pin) their cost.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
-from github import Auth, Github, GithubException
+import requests
+from github import Auth, Github, GithubException, GithubRetry
 from github.Repository import Repository
 
-from digest.errors import GitHubAccessError
+from digest import errors
+from digest.errors import GitHubAccessError, GitHubUnreachable
 from digest.models import FileChange
 
-_TOKEN_HELP = (
-    "GitHub rejected the token (HTTP 401). Set `github-token` (or GITHUB_TOKEN locally) "
-    "to a token that can read the repositories; GitHub's GraphQL API needs one."
-)
+# A host that refuses or does not resolve will not start answering within a run: two more
+# tries, not urllib3's ten. 5xx and rate limits keep PyGithub's own retry policy, but a
+# primary rate limit is not waited out for an hour.
+_RETRY = GithubRetry(total=10, connect=2, max_rate_limit_wait=300)
 
 
 class GitHubAPI:
@@ -30,10 +35,7 @@ class GitHubAPI:
         pool_size: int = 8,
     ):
         if not token:
-            raise GitHubAccessError(
-                "input 'github-token' is required: GitHub's GraphQL API does not answer "
-                "anonymous requests (locally: export GITHUB_TOKEN=$(gh auth token))"
-            )
+            raise errors.InputError("github-token", errors.TOKEN_MISSING)
         self._gh = Github(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
@@ -41,6 +43,7 @@ class GitHubAPI:
             # GitHub asks for a pause between *many* writes; a run makes three or four.
             seconds_between_writes=None,
             pool_size=pool_size,
+            retry=_RETRY,
             lazy=True,  # get_repo() costs no request: we only go through it to a commit
             user_agent="digest (+https://github.com/marketplace/actions/digest)",
         )
@@ -66,12 +69,13 @@ class GitHubAPI:
         """Run a query; return (data, errors). Errors on some aliases keep the others' data."""
         self._count()
         try:
-            _, response = self._gh.requester.graphql_query(query, variables)
+            with self.reachable():
+                _, response = self._gh.requester.graphql_query(query, variables)
         except GithubException as exc:
             # PyGithub raises on any `errors` entry, but the response still holds the data of
             # every repository that did resolve: keep it.
             if exc.status == 401:
-                raise GitHubAccessError(_TOKEN_HELP) from None
+                raise GitHubAccessError(errors.TOKEN_REJECTED) from None
             body = exc.data if isinstance(exc.data, dict) else {}
             if "data" not in body or body["data"] is None:
                 raise
@@ -81,7 +85,8 @@ class GitHubAPI:
     def commit_files(self, repo: str, sha: str) -> list[FileChange]:
         """Changed files of one commit (REST: GraphQL has no per-commit file list)."""
         self._count()
-        commit = self._gh.get_repo(repo).get_commit(sha)
+        with self.reachable():
+            commit = self._gh.get_repo(repo).get_commit(sha)
         return [
             FileChange(
                 path=f.filename,
@@ -92,3 +97,32 @@ class GitHubAPI:
             )
             for f in commit.files
         ]
+
+    @contextmanager
+    def reachable(self) -> Iterator[None]:
+        """Turn "the host cannot be reached" into one fatal error naming the host."""
+        try:
+            yield
+        except requests.ConnectionError as exc:
+            if isinstance(exc, requests.exceptions.ReadTimeout) or _is_read_error(exc):
+                raise  # the host answered once: a transient failure of this request only
+            host = urlsplit(self.api_url).netloc or self.api_url
+            raise GitHubUnreachable(
+                errors.UNREACHABLE.format(host=host, reason=_connect_reason(exc))
+            ) from None
+
+
+def _is_read_error(exc: requests.ConnectionError) -> bool:
+    text = str(exc)
+    return "Read timed out" in text or "RemoteDisconnected" in text or "reset by peer" in text
+
+
+def _connect_reason(exc: requests.ConnectionError) -> str:
+    text = str(exc)
+    if "NameResolution" in text or "Name or service not known" in text or "resolve" in text:
+        return "the name does not resolve"
+    if "refused" in text:
+        return "connection refused"
+    if "timed out" in text:
+        return "connection timed out"
+    return "no connection"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -30,12 +31,26 @@ def write_files(root: Path, files: Files) -> PublishResult:
     return PublishResult(mode="none", report_path=files.report_path, written=written)
 
 
+def _mode_for(target: Path) -> int:
+    """A replaced file keeps its mode; a new one gets what `open` would give it (0666 less
+    the umask). mkstemp's 0600 would hide the report from the job's later steps, which run
+    as the runner user while a Docker action runs as root."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _atomic_write(target: Path, content: str) -> None:
     # A crash mid-write must not leave a half report or a truncated README behind.
+    mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,10 +20,15 @@ from typing import Any, Generic, TypeVar
 import tenacity
 from pydantic import BaseModel, ValidationError
 
+from digest.errors import MODEL_KEY_MISSING, MODEL_UNKNOWN, InputError
 from digest.models import Usage
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 import litellm
+
+# litellm prints "Give Feedback / Get Help" and "Provider List" banners to stdout on every
+# error; our own log lines say what failed, redacted.
+litellm.suppress_debug_info = True
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +90,32 @@ def parse_answer(content: str | None, schema: type[T]) -> T:
 
 
 def redact(message: str, secret: str | None) -> str:
+    """The message without the key or anything shaped like a key or an account id.
+
+    The key is replaced only where it stands as a token of its own: a placeholder key such
+    as `x` must not turn `OpenAIException` into `OpenAIE***ception`."""
     if secret:
-        message = message.replace(secret, "***")
+        message = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", "***", message)
     return _SECRETS.sub("***", message)[:300]
+
+
+def check_models(config: LLMConfig) -> None:
+    """Fail now, before any GitHub request, on a model that cannot work: one litellm
+    cannot resolve, or a provider whose key is nowhere (with `api-base` a self-hosted
+    server may need none)."""
+    for position, model in enumerate(config.models):
+        name = "model" if position == 0 else "fallback-models"
+        try:
+            litellm.get_llm_provider(model, api_base=config.api_base)
+        except litellm.BadRequestError:
+            raise InputError(name, MODEL_UNKNOWN.format(model=model)) from None
+        if config.api_key or config.api_base:
+            continue
+        missing = litellm.validate_environment(model).get("missing_keys") or []
+        if missing:
+            raise InputError(
+                "api-key", MODEL_KEY_MISSING.format(model=model, variables=" and ".join(missing))
+            )
 
 
 def _failure_kind(exc: BaseException) -> str:
@@ -120,9 +148,22 @@ def _retry_after(exc: BaseException | None) -> float | None:
         return None  # an HTTP date: rare from LLM providers; fall back to backoff
 
 
+# Sent to a self-hosted server (`api-base`) when no key is configured: the OpenAI SDK
+# refuses to send a request without one, and such servers usually check none.
+NO_KEY = "no-key"
+
+
+def _key_for(model: str, config: LLMConfig) -> str | None:
+    if config.api_key or not config.api_base:
+        return config.api_key
+    missing = litellm.validate_environment(model).get("missing_keys") or []
+    return NO_KEY if missing else None
+
+
 class LLM:
     def __init__(self, config: LLMConfig, *, sleep=None):
         self.config = config
+        self._keys = {model: _key_for(model, config) for model in config.models}
         self._sleep = sleep or tenacity.nap.sleep
         self._backoff = tenacity.wait_exponential_jitter(initial=1, max=30)
 
@@ -153,7 +194,7 @@ class LLM:
             messages=messages,
             response_format=schema if structured else None,
             api_base=self.config.api_base or None,
-            api_key=self.config.api_key or None,
+            api_key=self._keys[model],
             timeout=self.config.timeout,
             temperature=0.2,
             num_retries=0,
