@@ -31,6 +31,11 @@ def error(message: str) -> None:
     write_summary(f"### digest failed\n\n{message}\n")
 
 
+def notice(message: str) -> None:
+    """A line the user should see without -v (the pull request's URL, say)."""
+    print(message if on_runner() else f"digest: {message}", file=sys.stderr, flush=True)
+
+
 def warning(message: str) -> None:
     print(
         f"::warning::{_escape(message)}" if on_runner() else f"digest: warning: {message}",

@@ -7,6 +7,8 @@ Every model round-trips through JSON so a stage can run in another process or jo
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -35,6 +37,35 @@ class Window(Frozen):
         return moment is not None and self.since <= moment < self.until
 
 
+_REPORT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
+
+
+class Layout(Frozen):
+    """Where a digest's files live in the target repository: the one definition of paths."""
+
+    reports_dir: str
+    index_file: str
+
+    def report(self, date: dt.date) -> str:
+        return f"{self.reports_dir}/{date.isoformat()}.md"
+
+    def sidecar(self, date: dt.date) -> str:
+        return f"{self.reports_dir}/{date.isoformat()}.json"
+
+    def dates(self, paths: Iterable[str]) -> set[dt.date]:
+        """Dates of the reports among repository paths (directly in `reports_dir`)."""
+        found = set()
+        for path in paths:
+            folder, _, name = path.rpartition("/")
+            match = _REPORT_NAME.match(name)
+            if folder == self.reports_dir and match:
+                try:
+                    found.add(dt.date.fromisoformat(match[1]))
+                except ValueError:
+                    continue  # 2026-02-30.md is not one of ours
+        return found
+
+
 class RunPlan(Frozen):
     """What a run will do, decided (and validated) before any network call."""
 
@@ -50,6 +81,10 @@ class RunPlan(Frozen):
     target_branch: str | None = None
     max_concurrency: int = 8
     fail_on_error: bool = False
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(reports_dir=self.reports_dir, index_file=self.index_file)
 
 
 class FileChange(Frozen):

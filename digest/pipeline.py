@@ -18,11 +18,15 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from digest import actions
+from digest.archive.base import Archive, Publication, Snapshot, report_dates
+from digest.archive.local import DirectoryArchive
+from digest.archive.target import open_archive
 from digest.collect.collector import collect_activity
-from digest.collect.github_api import GitHubAPI
 from digest.collect.window import compute_window
 from digest.config import Settings
 from digest.errors import LLM_EXTRA_MISSING, NOTHING_READ, DigestError, InputError
+from digest.github import GitHubAPI
+from digest.locales import locale
 from digest.models import (
     SCHEMA_VERSION,
     Activity,
@@ -32,10 +36,9 @@ from digest.models import (
     RunPlan,
     Window,
 )
-from digest.publish.run import previous_digest, publish
 from digest.render.files import render_files
 from digest.render.job_summary import job_summary
-from digest.render.report import render_report
+from digest.render.report import render_pull_body, render_report
 from digest.summarize.run import summarize
 
 if TYPE_CHECKING:
@@ -134,10 +137,10 @@ def report_command(settings: Settings, activity: Activity) -> tuple[Digest, Publ
     """`digest report --activity FILE`: summarize, render and publish collected activity."""
     run_plan = plan(settings, window=activity.window)
     llm = llm_config(settings)
-    api = github_api(settings) if run_plan.publish != "none" else None
     with llm_warmed_up(llm):
-        previous = load_previous(run_plan, api)
-    return report(activity, run_plan, api, settings.github_server_url, llm, previous)
+        archive = _archive(run_plan, settings)
+        previous = archive.previous_digest(run_plan.layout, run_plan.window.date)
+    return report(activity, run_plan, archive, llm, previous)
 
 
 def run_command(settings: Settings) -> tuple[Digest, PublishResult]:
@@ -146,9 +149,17 @@ def run_command(settings: Settings) -> tuple[Digest, PublishResult]:
     llm = llm_config(settings)
     api = github_api(settings)
     with llm_warmed_up(llm):
-        previous = load_previous(run_plan, api)
+        archive = open_archive(run_plan, api, settings.github_server_url)
+        previous = archive.previous_digest(run_plan.layout, run_plan.window.date)
         activity = collect(run_plan, api, previous)
-    return report(activity, run_plan, api, settings.github_server_url, llm, previous)
+    return report(activity, run_plan, archive, llm, previous)
+
+
+def _archive(run_plan: RunPlan, settings: Settings) -> Archive:
+    api = github_api(settings) if run_plan.publish != "none" else None
+    if api is None:
+        return DirectoryArchive(Path(run_plan.output_dir))
+    return open_archive(run_plan, api, settings.github_server_url)
 
 
 def load_activity(path: Path) -> Activity:
@@ -211,16 +222,10 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     return config
 
 
-def load_previous(run_plan: RunPlan, api: GitHubAPI | None) -> Digest | None:
-    """The sidecar already published for the plan's date: what a rerun can reuse."""
-    return previous_digest(run_plan, run_plan.window.date.isoformat(), api)
-
-
 def report(
     activity: Activity,
     run_plan: RunPlan,
-    api: GitHubAPI | None,
-    server_url: str,
+    archive: Archive,
     llm: LLMConfig | None = None,
     previous: Digest | None = None,
 ) -> tuple[Digest, PublishResult]:
@@ -242,13 +247,14 @@ def report(
                     "the built-in summary was used"
                 )
 
-    def render(existing_index: str | None, dates: set[dt.date]) -> Files:
+    layout = run_plan.layout
+
+    def render(snapshot: Snapshot) -> Files:
         return render_files(
             digest,
-            reports_dir=run_plan.reports_dir,
-            index_file=run_plan.index_file,
-            existing_index=existing_index,
-            existing_dates=dates,
+            layout=layout,
+            existing_index=snapshot.read(layout.index_file),
+            existing_dates=report_dates(snapshot, layout),
         )
 
     log.info(
@@ -258,10 +264,23 @@ def report(
     )
     started = time.perf_counter()
     with actions.group(f"Publish ({run_plan.publish})"):
-        result = publish(run_plan, digest, render, api, server_url)
+        result = archive.publish(render, _publication(digest))
     log.info("published (%s) in %.2f s", run_plan.publish, time.perf_counter() - started)
     _announce(digest, result)
     return digest, result
+
+
+def _publication(digest: Digest) -> Publication:
+    date = digest.activity.window.date.isoformat()
+    active = sum(1 for r in digest.activity.repos if r.ok and r.item_count)
+    failed = [r.repo for r in digest.activity.repos if not r.ok]
+    body = f"{active} of {len(digest.activity.repos)} repositories had activity."
+    body += f" Not read: {', '.join(failed)}." if failed else ""
+    return Publication(
+        message=f"digest: report for {date}\n\n{body}",
+        title=f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}",
+        body=lambda url: render_pull_body(digest, url),
+    )
 
 
 def _announce(digest: Digest, result: PublishResult) -> None:

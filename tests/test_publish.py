@@ -173,3 +173,64 @@ def test_model_rerun_in_commit_mode_reads_the_published_sidecar(github, target, 
     assert len(llm.requests) == calls  # summaries reused from the sidecar on the branch
     assert target.refs["heads/main"] == head and outputs["commit-sha"] == ""
     assert outputs["prompt-tokens"] == "0"
+
+
+def _collection_requests(github) -> list[str]:
+    return [route for _, route in github.requests if route == "/graphql"]
+
+
+def test_a_branch_that_does_not_exist_is_bad_input_before_collecting(
+    github, target, source, tmp_path, capsys
+):
+    code, _ = publish(tmp_path, "2026-02-04", "commit", "--target-branch", "mian")
+    assert code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("digest: error: input 'target-branch': branch 'mian' does not exist")
+    assert _collection_requests(github) == []
+    assert target.log() == ["Initial commit"]
+
+
+def test_an_empty_target_repository_says_what_to_do(github, source, tmp_path, capsys):
+    github.add_target(GitRepo("me/digests"))
+    code, _ = publish(tmp_path)
+    assert code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "input 'target-repo': me/digests is empty" in line and "first commit" in line
+    assert _collection_requests(github) == []
+
+
+def test_a_refused_write_is_one_line_and_exit_1(github, target, source, tmp_path, capsys):
+    target.refuse_tree = "tree.path contains a malformed path component"
+    code, _ = publish(tmp_path)
+    assert code == 1
+    err = capsys.readouterr().err
+    line = [x for x in err.splitlines() if x.startswith("digest: error:")]
+    assert len(line) == 1 and "HTTP 422: tree.path contains a malformed path" in line[0]
+    assert "Traceback" not in err
+    assert target.log() == ["Initial commit"]
+
+
+def test_a_refused_pull_request_leaves_no_branch_behind(github, target, source, tmp_path):
+    target.allow_actions_pull_requests = False
+    code, _ = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 1
+    assert "heads/digest/2026-02-04" not in target.refs
+
+
+def test_an_unchanged_pull_request_rerun_does_not_edit_it(github, target, source, tmp_path, capsys):
+    publish(tmp_path, "2026-02-04", "pull-request")
+    before = len(github.requests)
+    code, outputs = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 0 and outputs["pull-request-number"] == "1"
+    writes = [r for m, r in github.requests[before:] if m != "GET" and r != "/graphql"]
+    assert writes == []
+    assert "pull request: https://github.com/me/digests/pull/1" in capsys.readouterr().err
+
+
+def test_a_seven_day_window_is_titled_as_a_week(github, target, source, tmp_path):
+    code, _ = publish(tmp_path, "2026-02-05", "pull-request", "--days", "7")
+    assert code == 0
+    (pull,) = target.pulls
+    assert pull["title"] == "Weekly digest — 2026-01-30 to 2026-02-05"
+    report = target.files_at("digest/2026-02-05")["reports/2026-02-05.md"]
+    assert report.startswith("# Weekly digest — 2026-01-30 to 2026-02-05\n")

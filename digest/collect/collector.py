@@ -18,9 +18,9 @@ from github import GithubException
 
 from digest import __version__
 from digest.collect import parse
-from digest.collect.github_api import GitHubAPI
 from digest.collect.queries import document, repositories_query
 from digest.errors import DigestError
+from digest.github import GitHubAPI
 from digest.models import (
     Activity,
     Commit,

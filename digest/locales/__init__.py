@@ -36,6 +36,19 @@ class Locale:
         first = window.date - dt.timedelta(days=window.days - 1)
         return self.format("window_days", first=first, last=window.date, timezone=window.timezone)
 
+    def title(self, days: int) -> str:
+        """The default title for a window: a 7-day window is not a "Daily digest"."""
+        if days == 1:
+            return self["default_title"]
+        return self["weekly_title"] if days == 7 else self.format("days_title", days=days)
+
+    def date_label(self, window: Window) -> str:
+        """`2026-02-04`, or `2026-01-29 to 2026-02-04` for a longer window."""
+        if window.days == 1:
+            return window.date.isoformat()
+        first = window.date - dt.timedelta(days=window.days - 1)
+        return self.format("date_range", first=first, last=window.date)
+
     def join(self, parts: list[str]) -> str:
         return self._strings["list_sep"].join(parts)
 

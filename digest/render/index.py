@@ -5,29 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable
 
 from digest.locales import Locale
+from digest.models import Layout
 from digest.render import markdown as md
 
 START = "<!-- digest:start -->"
 END = "<!-- digest:end -->"
 _NOTICE = "<!-- Written by digest: edits between these markers are replaced on each run. -->"
 _BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-REPORT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
-
-
-def report_dates(names: Iterable[str]) -> set[dt.date]:
-    """Dates of the reports among file names in the reports folder."""
-    dates = set()
-    for name in names:
-        match = REPORT_NAME.match(posixpath.basename(name))
-        if match:
-            try:
-                dates.add(dt.date.fromisoformat(match[1]))
-            except ValueError:
-                continue  # 2026-02-30.md is not one of ours
-    return dates
 
 
 def render_index(
@@ -36,14 +22,13 @@ def render_index(
     title: str,
     latest_embedded: str,
     dates: set[dt.date],
-    reports_dir: str,
-    index_file: str,
+    layout: Layout,
     loc: Locale,
 ) -> str:
     """Replace (or add) the marker block, leaving every other byte of `existing` alone."""
-    here = posixpath.dirname(index_file) or "."
+    here = posixpath.dirname(layout.index_file) or "."
     lines = [
-        f"- {md.link(d.isoformat(), posixpath.relpath(f'{reports_dir}/{d}.md', here))}"
+        f"- {md.link(d.isoformat(), posixpath.relpath(layout.report(d), here))}"
         for d in sorted(dates, reverse=True)
     ]
     block = "\n".join(

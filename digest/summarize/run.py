@@ -42,7 +42,7 @@ def summarize(
     return Digest(
         tool_version=__version__,
         language=language,
-        title=title or loc["default_title"],
+        title=title or loc.title(activity.window.days),
         activity=activity,
         repos=repos,
         overall=overall,

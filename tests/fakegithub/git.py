@@ -44,6 +44,7 @@ class GitRepo:
     refs: dict[str, str] = field(default_factory=dict)  # "heads/main" -> commit sha
     pulls: list[dict[str, Any]] = field(default_factory=list)
     allow_actions_pull_requests: bool = True
+    refuse_tree: str | None = None  # a 422 message for every tree creation
     # Called once, just before the next ref update is applied: a concurrent push.
     before_ref_update: Callable[[GitRepo], None] | None = None
 

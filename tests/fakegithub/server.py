@@ -432,6 +432,9 @@ class FakeGitHub:
 
     def get_ref(self, match, _args):
         repo = self.target(match)
+        if repo and not repo.refs:
+            return 409, {"message": "Git Repository is empty.", "status": "409",
+                         "documentation_url": "https://docs.github.com/rest/git/refs#get-a-reference"}  # fmt: skip  # noqa: E501
         if not repo or match["ref"] not in repo.refs:
             return 404, _NOT_FOUND
         return 200, git.ref_body(self.api_url, repo, match["ref"])
@@ -464,6 +467,9 @@ class FakeGitHub:
 
     def create_tree(self, match, body):
         repo = self.target(match)
+        if repo.refuse_tree:
+            return 422, {"message": repo.refuse_tree, "status": "422",
+                         "documentation_url": "https://docs.github.com/rest/git/trees#create-a-tree"}  # fmt: skip  # noqa: E501
         base = repo.trees.get(body.get("base_tree"), {}) if body.get("base_tree") else {}
         files = {e["path"]: e["content"] for e in body["tree"]}
         return 201, git.tree_body(self.api_url, repo, repo.make_tree(base, files))
@@ -493,6 +499,14 @@ class FakeGitHub:
                          "documentation_url": "https://docs.github.com/rest/git/refs#update-a-reference"}  # fmt: skip  # noqa: E501
         repo.refs[ref] = body["sha"]
         return 200, git.ref_body(self.api_url, repo, ref)
+
+    def delete_ref(self, match, _body):
+        repo = self.target(match)
+        if not repo or match["ref"] not in repo.refs:
+            return 422, {"message": "Reference does not exist", "status": "422",
+                         "documentation_url": "https://docs.github.com/rest/git/refs#delete-a-reference"}  # fmt: skip  # noqa: E501
+        del repo.refs[match["ref"]]
+        return 204, None
 
     def list_pulls(self, match, args):
         repo = self.target(match)
@@ -655,6 +669,12 @@ def _routes(server: FakeGitHub) -> list[tuple[str, re.Pattern, str, Any]]:
             "/repos/{owner}/{repo}/git/refs/{ref}",
             server.update_ref,
         ),
+        (
+            "DELETE",
+            _REPO + r"/git/refs/(?P<ref>heads/.+)$",
+            "/repos/{owner}/{repo}/git/refs/{ref}",
+            server.delete_ref,
+        ),
         ("GET", _REPO + r"/pulls$", "/repos/{owner}/{repo}/pulls", server.list_pulls),
         (
             "GET",
@@ -683,7 +703,7 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _reply(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
+            data = b"" if body is None else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
@@ -742,5 +762,8 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 
         def do_PATCH(self) -> None:
             self._serve("PATCH")
+
+        def do_DELETE(self) -> None:
+            self._serve("DELETE")
 
     return Handler

@@ -1,0 +1,325 @@
+"""A GitHub repository as the archive, through the Git Data API: no git, no checkout.
+
+Reading: the branch's recursive tree (one request) tells which files exist; blobs are read
+only when asked. Writing: render against that state, then one tree, one commit and a
+fast-forward ref update. If the branch moved meanwhile (another run, a human push),
+everything is re-read and re-rendered on the new head; nothing is forced.
+
+Every GitHub answer that stops publishing becomes one line naming what to fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+import requests
+from github import GithubException, InputGitTreeElement
+from github.GitCommit import GitCommit
+from github.GitRef import GitRef
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+
+from digest import actions
+from digest.archive.base import Publication, Render, parse_digest
+from digest.errors import DigestError, GitHubAccessError, InputError
+from digest.github import GitHubAPI
+from digest.models import Digest, Files, Layout, PublishMode, PublishResult
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+_NOT_FOUND = (
+    "{repo} was not found, or the token cannot see it: check the name, and that the token "
+    "(github-token) has access to it"
+)
+_NO_BRANCH = (
+    "branch {branch!r} does not exist in {repo}: check the name, or leave target-branch "
+    "empty to publish to the default branch"
+)
+_EMPTY = (
+    "{repo} is empty: the Git Data API cannot commit to a repository without a first "
+    "commit. Add one (a README will do) and run again"
+)
+_WRITE_DENIED = (
+    "the token cannot write to {repo} (HTTP {status}: {reason}). In the workflow, grant "
+    "`permissions: contents: write`{pr}; with a personal or app token for another "
+    "repository, give it Contents: read and write there"
+)
+_PR_SETTING = (
+    "GitHub refused to open the pull request: {reason}. Allow it in {repo} under Settings → "
+    "Actions → General → Workflow permissions → 'Allow GitHub Actions to create and approve "
+    "pull requests', or use a token that may open pull requests, or set publish: commit"
+)
+_REFUSED = (
+    "GitHub refused to publish to {repo} (HTTP {status}: {reason}); nothing was published. "
+    "Check reports-dir and index-file, then run again"
+)
+_CONNECTION = "lost the connection to GitHub while publishing to {repo}; nothing was published"
+_KEPT_MOVING = (
+    "{branch} of {repo} kept moving during {attempts} attempts; nothing was published, run again"
+)
+
+
+def git_blob_sha(content: str) -> str:
+    data = content.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def pull_branch(date: dt.date) -> str:
+    """The work branch of the pull request for a run's date."""
+    return f"digest/{date.isoformat()}"
+
+
+@dataclass
+class BranchSnapshot:
+    """A branch at one commit: its files by path, read from GitHub only when asked."""
+
+    repo: Repository
+    ref: GitRef
+    head: GitCommit
+    blobs: dict[str, str]  # path -> blob sha
+    _texts: dict[str, str] = field(default_factory=dict)
+
+    def files_in(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/") + "/"
+        return [p for p in self.blobs if p.startswith(prefix) and "/" not in p[len(prefix) :]]
+
+    def read(self, path: str) -> str | None:
+        sha = self.blobs.get(path)
+        if sha is None:
+            return None
+        if path not in self._texts:
+            blob = self.repo.get_git_blob(sha)
+            raw = base64.b64decode(blob.content) if blob.encoding == "base64" else blob.content
+            self._texts[path] = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return self._texts[path]
+
+
+class GitHubArchive:
+    def __init__(self, repo: Repository, base: str, mode: PublishMode, server_url: str):
+        self.repo = repo
+        self.base = base
+        self.mode = mode
+        self.server_url = server_url.rstrip("/")
+        self._snapshots: dict[str, BranchSnapshot | None] = {}
+        self.work_branch: str | None = None
+
+    # -- opening: bad targets are bad input, found before anything is collected ------------
+
+    @classmethod
+    def open(
+        cls,
+        api: GitHubAPI,
+        full_name: str,
+        branch: str | None,
+        mode: PublishMode,
+        server_url: str,
+    ) -> GitHubArchive:
+        repo = api.repository(full_name)
+        try:
+            base = branch or repo.default_branch  # the first attribute read fetches the repo
+        except GithubException as exc:
+            if exc.status in (401, 403, 404):
+                raise InputError("target-repo", _NOT_FOUND.format(repo=full_name)) from None
+            raise _refused(exc, full_name) from None
+        archive = cls(repo, base, mode, server_url)
+        if archive._branch(base) is None:
+            raise InputError("target-branch", _NO_BRANCH.format(branch=base, repo=full_name))
+        return archive
+
+    def for_date(self, date: dt.date) -> GitHubArchive:
+        """Pull-request mode works on a branch named after the run's date."""
+        self.work_branch = pull_branch(date) if self.mode == "pull-request" else None
+        return self
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _ref(self, branch: str) -> GitRef | None:
+        """The branch's ref read now (PyGithub would otherwise read it lazily, later)."""
+        ref = self.repo.get_git_ref(f"heads/{branch}")
+        try:
+            ref.object  # noqa: B018
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            if exc.status == 409:  # "Git Repository is empty."
+                raise InputError("target-repo", _EMPTY.format(repo=self.repo.full_name)) from None
+            raise _refused(exc, self.repo.full_name) from None
+        return ref
+
+    def _branch(self, branch: str, *, fresh: bool = False) -> BranchSnapshot | None:
+        if fresh or branch not in self._snapshots:
+            ref = self._ref(branch)
+            self._snapshots[branch] = self._read(ref) if ref else None
+        return self._snapshots[branch]
+
+    def _read(self, ref: GitRef) -> BranchSnapshot:
+        head = self.repo.get_git_commit(ref.object.sha)
+        tree = self.repo.get_git_tree(head.tree.sha, recursive=True)
+        blobs = {e.path: e.sha for e in tree.tree if e.type == "blob"}
+        return BranchSnapshot(self.repo, ref, head, blobs)
+
+    def snapshot(self) -> BranchSnapshot:
+        """The branch this run renders against: the pull request's if it exists."""
+        if self.work_branch and (work := self._branch(self.work_branch)):
+            return work
+        base = self._branch(self.base)
+        if base is None:  # deleted since it was opened
+            raise InputError(
+                "target-branch", _NO_BRANCH.format(branch=self.base, repo=self.repo.full_name)
+            )
+        return base
+
+    def previous_digest(self, layout: Layout, date: dt.date) -> Digest | None:
+        path = layout.sidecar(date)
+        return parse_digest(self.snapshot().read(path), f"{self.repo.full_name}:{path}")
+
+    # -- writing -------------------------------------------------------------------------
+
+    def publish(self, render: Render, publication: Publication) -> PublishResult:
+        try:
+            if self.work_branch:
+                return self._pull_request(self.work_branch, render, publication)
+            files, sha = self._commit_on(self.base, render, publication.message)
+            return self._result(files, self.base, sha)
+        except requests.ConnectionError:
+            raise DigestError(_CONNECTION.format(repo=self.repo.full_name)) from None
+
+    def _commit(
+        self, snapshot: BranchSnapshot, render: Render, message: str
+    ) -> tuple[Files, str | None]:
+        """Render against `snapshot` and commit on its head; no commit (None) when the
+        branch already holds exactly these files."""
+        files = render(snapshot)
+        changed = [f for f in files.files if snapshot.blobs.get(f.path) != git_blob_sha(f.content)]
+        if not changed:
+            return files, None
+        elements = [
+            InputGitTreeElement(f.path, "100644", "blob", content=f.content) for f in changed
+        ]
+        try:
+            tree = self.repo.create_git_tree(elements, base_tree=snapshot.head.tree)
+            return files, self.repo.create_git_commit(message, tree, [snapshot.head]).sha
+        except GithubException as exc:
+            raise _write_error(exc, self.repo.full_name, pr=bool(self.work_branch)) from None
+
+    def _commit_on(self, branch: str, render: Render, message: str) -> tuple[Files, str | None]:
+        """One commit on `branch` with the rendered files, retried if the branch moves."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            snapshot = self._branch(branch, fresh=attempt > 1)
+            if snapshot is None:
+                raise InputError(
+                    "target-branch", _NO_BRANCH.format(branch=branch, repo=self.repo.full_name)
+                )
+            files, sha = self._commit(snapshot, render, message)
+            if sha is None:
+                log.info("%s already has these files: nothing to commit", branch)
+                return files, None
+            if self._fast_forward(snapshot.ref, sha, attempt):
+                return files, sha
+        raise DigestError(
+            _KEPT_MOVING.format(branch=branch, repo=self.repo.full_name, attempts=MAX_ATTEMPTS)
+        )
+
+    def _fast_forward(self, ref: GitRef, sha: str, attempt: int) -> bool:
+        try:
+            ref.edit(sha, force=False)
+            return True
+        except GithubException as exc:
+            if exc.status == 422:  # "Update is not a fast forward": someone else committed
+                log.warning(
+                    "%s moved while publishing (attempt %d); rebuilding on the new head",
+                    ref.ref,
+                    attempt,
+                )
+                return False
+            raise _write_error(exc, self.repo.full_name, pr=bool(self.work_branch)) from None
+
+    def _pull_request(self, work: str, render: Render, publication: Publication) -> PublishResult:
+        """The report on the work branch and one open pull request into the base for it."""
+        created = False
+        if self._branch(work) is not None:
+            files, sha = self._commit_on(work, render, publication.message)
+        else:
+            base = self.snapshot()
+            files, sha = self._commit(base, render, publication.message)
+            if sha is None:
+                log.info("%s already has these files: no pull request needed", self.base)
+                return self._result(files, self.base, None)
+            try:
+                self.repo.create_git_ref(f"refs/heads/{work}", sha)
+            except GithubException as exc:
+                raise _write_error(exc, self.repo.full_name, pr=True) from None
+            created = True
+        url = self.report_url(work, files.report_path)
+        try:
+            pull = self._open_or_update_pull(work, publication.title, publication.body(url))
+        except DigestError:
+            if created:  # nothing half-written: no branch without its pull request
+                self._delete_branch(work)
+            raise
+        actions.notice(f"pull request: {pull.html_url}")
+        return self._result(files, work, sha).model_copy(
+            update={"pull_request_url": pull.html_url, "pull_request_number": pull.number}
+        )
+
+    def _open_or_update_pull(self, work: str, title: str, body: str) -> PullRequest:
+        owner = self.repo.full_name.split("/")[0]
+        for pull in self.repo.get_pulls(state="open", head=f"{owner}:{work}", base=self.base):
+            if (pull.title, pull.body or "") != (title, body):
+                pull.edit(title=title, body=body)
+            return pull
+        try:
+            return self.repo.create_pull(base=self.base, head=work, title=title, body=body)
+        except GithubException as exc:
+            reason = _reason(exc)
+            if exc.status == 403 and "pull request" in reason.lower():
+                raise GitHubAccessError(
+                    _PR_SETTING.format(reason=reason, repo=self.repo.full_name)
+                ) from None
+            raise _write_error(exc, self.repo.full_name, pr=True) from None
+
+    def _delete_branch(self, branch: str) -> None:
+        try:
+            ref = self._ref(branch)
+            if ref is not None:
+                ref.delete()
+        except (GithubException, requests.RequestException) as exc:
+            log.warning("could not delete %s after the failure: %s", branch, exc)
+
+    def report_url(self, branch: str, path: str) -> str:
+        return f"{self.server_url}/{self.repo.full_name}/blob/{branch}/{path}"
+
+    def _result(self, files: Files, branch: str, sha: str | None) -> PublishResult:
+        return PublishResult(
+            mode=self.mode,
+            report_path=files.report_path,
+            written=[f.path for f in files.files] if sha else [],
+            report_url=self.report_url(branch, files.report_path),
+            commit_sha=sha,
+        )
+
+
+def _reason(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    return str(data.get("message") or exc)
+
+
+def _refused(exc: GithubException, repo: str) -> DigestError:
+    return DigestError(_REFUSED.format(repo=repo, status=exc.status, reason=_reason(exc)))
+
+
+def _write_error(exc: GithubException, repo: str, *, pr: bool = False) -> DigestError:
+    if exc.status in (401, 403, 404):  # GitHub answers 404 to writes the token may not make
+        extra = " and `pull-requests: write`" if pr else ""
+        return GitHubAccessError(
+            _WRITE_DENIED.format(repo=repo, status=exc.status, reason=_reason(exc), pr=extra)
+        )
+    if exc.status == 409:
+        return InputError("target-repo", _EMPTY.format(repo=repo))
+    return _refused(exc, repo)

@@ -1,1 +1,0 @@
-"""Publish: put the rendered files where the user wants them."""
