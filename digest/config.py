@@ -135,7 +135,11 @@ class Settings(BaseSettings):
     def _check_repos(cls, repos: list[str]) -> list[str]:
         for repo in repos:
             _check_repo(repo)
-        return list(dict.fromkeys(repos))  # keep the user's order, drop repeats
+        # GitHub's names are case-insensitive: NVIDIA/cutlass and nvidia/cutlass are one.
+        first = {}
+        for repo in repos:
+            first.setdefault(repo.lower(), repo)
+        return list(first.values())  # the user's order, each repository once
 
     @field_validator("target_repo")
     @classmethod

@@ -47,11 +47,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _FAILURE_HELP = {
-    "not_found": "not found, or the token cannot read it (a workflow's GITHUB_TOKEN reads "
-    "public repositories and its own; for other private ones pass a token as github-token)",
+    "not_found": "not found, or the token cannot read it: check the name, and that the token "
+    "can read it (a workflow's GITHUB_TOKEN reads public repositories and its own; for other "
+    "private ones pass a token as github-token)",
     "forbidden": "the token may not read it (SSO authorization or an organization policy)",
-    "rate_limited": "GitHub's rate limit was reached; it will be read on the next run",
-    "error": "GitHub did not answer for it; see the log above",
+    "rate_limited": "GitHub's rate limit was reached before it was read; rerun the workflow "
+    "for this date to fill it in",
+    "error": "GitHub did not answer for it (see the log above); rerun the workflow for this "
+    "date to fill it in",
 }
 
 

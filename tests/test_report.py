@@ -101,7 +101,11 @@ def test_repositories_in_input_order_empty_and_failed_as_one_line(day, tmp_path)
     flashmla = report.split("deepseek-ai/FlashMLA](https://github.com/deepseek-ai/FlashMLA)")[1]
     assert flashmla.split("###")[0].strip() == "No activity in this window."
     missing = report.split("### gone/missing")[1].split("###")[0].strip()
-    assert missing == "Could not be read for this report; it will be picked up on the next run."
+    assert missing == (
+        "Not found, or not readable with this token: check the repository's name and the "
+        "token's access."
+    )
+    assert "next run" not in report
     assert "Could not resolve" not in "".join(tree(tmp_path).values())
 
 
@@ -213,3 +217,22 @@ def test_written_files_are_readable_by_later_steps_and_keep_their_mode(day, tmp_
     assert mode("reports/2026-02-04.md") == 0o644
     assert mode("reports/2026-02-04.json") == 0o644
     assert mode("README.md") == 0o640  # replaced, not recreated with another mode
+
+
+def test_repository_names_are_case_insensitive_and_spelled_as_github_does(day, tmp_path):
+    code = main(
+        [
+            "run",
+            "--repos",
+            "nvidia/CUTLASS,NVIDIA/cutlass,nvidia/cutlass",
+            "--date",
+            "2026-02-04",
+            "--output-dir",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    assert re.findall(r"^### (.+)$", report, re.M) == [
+        "[NVIDIA/cutlass](https://github.com/NVIDIA/cutlass)"
+    ]

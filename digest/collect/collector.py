@@ -93,7 +93,7 @@ class Collector:
     def collect(self, repos: Sequence[str]) -> Activity:
         batches = [repos[i : i + BATCH_SIZE] for i in range(0, len(repos), BATCH_SIZE)]
         raws = [raw for batch in self._map(self._first_pages, batches) for raw in batch]
-        raws = self._map(self._all_pages, raws)
+        raws = self._map(self._all_pages, _unique(raws))
         files = self._direct_push_files(raws)
         return Activity(
             tool_version=__version__,
@@ -127,6 +127,7 @@ class Collector:
             if node is None:
                 raw.failure = _failure_of_errors(errors, f"repo{i}", raw.repo)
                 continue
+            raw.repo = node["nameWithOwner"]  # as GitHub spells it, whatever case was given
             raw.url = node["url"]
             raw.description = node.get("description")
             branch = node.get("defaultBranchRef")
@@ -275,6 +276,18 @@ class Collector:
             files.extend(connection["nodes"])
             page = connection["pageInfo"]
         return files
+
+
+def _unique(raws: list[_Raw]) -> list[_Raw]:
+    """Each repository once: two names (a different case, a renamed repository) can resolve
+    to the same one."""
+    seen: set[str] = set()
+    unique = []
+    for raw in raws:
+        if raw.repo.lower() not in seen:
+            seen.add(raw.repo.lower())
+            unique.append(raw)
+    return unique
 
 
 def _pull_node(commit: dict) -> dict | None:

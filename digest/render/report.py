@@ -10,7 +10,7 @@ import jinja2
 
 from digest import __version__
 from digest.locales import Locale, locale
-from digest.models import Digest, Item, RepoSummary
+from digest.models import Digest, FailureKind, Item, RepoSummary
 from digest.render import markdown as md
 from digest.render.links import LinkTable
 
@@ -48,7 +48,13 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
     by_repo = {s.repo: s for s in digest.repos}
     repos = [
         _repo_view(
-            activity.repo, activity.url, activity.description, by_repo[activity.repo], links, loc
+            activity.repo,
+            activity.url,
+            activity.description,
+            activity.failure,
+            by_repo[activity.repo],
+            links,
+            loc,
         )
         for activity in digest.activity.repos
     ]
@@ -101,17 +107,28 @@ def _footer(digest: Digest, loc: Locale) -> str:
     return loc.format("generated_by", version=__version__, method=loc.join(named))
 
 
+# What a reader of the report is told about a repository that could not be read: only a
+# transient failure promises that it can still be filled in.
+_FAILED_TEXT = {
+    "not_found": "failed_not_found",
+    "forbidden": "failed_forbidden",
+    "rate_limited": "failed_transient",
+    "error": "failed_transient",
+}
+
+
 def _repo_view(
     repo: str,
     url: str,
     description: str | None,
+    failure: FailureKind | None,
     summary: RepoSummary,
     links: LinkTable,
     loc: Locale,
 ) -> _RepoView:
     heading = md.link(repo, url) if url else md.inline(repo)
     if summary.status == "failed":
-        return _RepoView(heading, "", md.inline(loc["failed_repo"]), [])
+        return _RepoView(heading, "", md.inline(loc[_FAILED_TEXT[failure or "error"]]), [])
     if summary.status == "empty":
         return _RepoView(heading, "", md.inline(loc["empty_repo"]), [])
     sections = [
