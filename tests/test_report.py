@@ -236,3 +236,14 @@ def test_repository_names_are_case_insensitive_and_spelled_as_github_does(day, t
     assert re.findall(r"^### (.+)$", report, re.M) == [
         "[NVIDIA/cutlass](https://github.com/NVIDIA/cutlass)"
     ]
+
+
+def test_only_a_transient_failure_promises_that_it_can_be_filled_in(day, tmp_path):
+    day.repos["nvidia/cutlass"].error = "RATE_LIMITED"
+    assert run(tmp_path) == 0
+    report = (tmp_path / "reports/2026-02-04.md").read_text()
+    cutlass = report.split("### NVIDIA/cutlass")[1]  # unread: no URL to link
+    assert "GitHub did not answer for it this time" in cutlass
+    assert "rerun the workflow for this date" in cutlass
+    missing = report.split("### gone/missing")[1].split("###")[0]
+    assert "rerun" not in missing and "check the repository's name" in missing

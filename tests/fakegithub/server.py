@@ -125,6 +125,9 @@ class FakeRepo:
     pulls: list[FakePull] = field(default_factory=list)
     issues: list[FakeIssue] = field(default_factory=list)
     releases: list[FakeRelease] = field(default_factory=list)
+    # A GraphQL error type GitHub answers for this repository instead of its data
+    # (RATE_LIMITED, FORBIDDEN, ...), as it does per alias in a batched query.
+    error: str | None = None
 
     def pull(self, number: int) -> FakePull | None:
         return next((p for p in self.pulls if p.number == number), None)
@@ -312,7 +315,13 @@ class RepositoryNode:
 
 
 class NotFound(GraphQLError):
-    pass
+    kind = "NOT_FOUND"
+
+
+class RepositoryError(GraphQLError):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 class QueryRoot:
@@ -323,6 +332,8 @@ class QueryRoot:
         repo = self._server.repos.get(f"{owner}/{name}".lower())
         if repo is None:
             raise NotFound(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+        if repo.error:
+            raise RepositoryError(repo.error, f"{repo.error} for {owner}/{name}")
         return RepositoryNode(self._server, repo)
 
 
@@ -405,8 +416,9 @@ class FakeGitHub:
     def _github_error(error: GraphQLError) -> dict[str, Any]:
         formatted = error.formatted
         original = error.original_error
-        if isinstance(original, NotFound) or isinstance(error, NotFound):
-            formatted["type"] = "NOT_FOUND"
+        kind = getattr(original, "kind", None) or getattr(error, "kind", None)
+        if kind:
+            formatted["type"] = kind
         formatted.pop("extensions", None)
         return formatted
 
