@@ -114,6 +114,10 @@ class Commit(Frozen):
         return self.sha[:7]
 
     @property
+    def ref(self) -> str:
+        return f"commit:{self.short_sha}"
+
+    @property
     def title(self) -> str:
         return self.message.split("\n", 1)[0].strip()
 
@@ -135,6 +139,10 @@ class PullRequest(Frozen):
     changed_files: int = 0
     files: list[FileChange] = Field(default_factory=list)
 
+    @property
+    def ref(self) -> str:
+        return f"pr:{self.number}"
+
 
 class Issue(Frozen):
     number: int
@@ -148,6 +156,10 @@ class Issue(Frozen):
     closed_at: AwareDatetime | None = None
     comments: int = 0
 
+    @property
+    def ref(self) -> str:
+        return f"issue:{self.number}"
+
 
 class Release(Frozen):
     tag: str
@@ -157,6 +169,10 @@ class Release(Frozen):
     published_at: AwareDatetime
     prerelease: bool = False
     body: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"release:{self.tag}"
 
 
 FailureKind = Literal["not_found", "forbidden", "rate_limited", "error"]
@@ -194,11 +210,17 @@ class Activity(Frozen):
     github_requests: int = Field(0, exclude=True)
 
 
+def qualified(repo: str, ref: str) -> str:
+    """`pr:12` of `owner/name` as cited across repositories: `owner/name#pr:12`."""
+    return f"{repo}#{ref}"
+
+
 class Item(Frozen):
     """One line of a summary: text plus the collected objects it cites.
 
-    `refs` are ids such as `pr:34049`, `commit:78a0091`, `issue:2496`, `release:v4.4.0`;
-    the renderer turns them into links, so summaries never carry URLs of their own.
+    `refs` are ids such as `pr:34049`, `commit:78a0091`, `issue:2496`, `release:v4.4.0`
+    (each collected object's `.ref`), or `owner/name#pr:34049` across repositories; the
+    link table turns them into links, so summaries never carry URLs of their own.
     """
 
     text: str

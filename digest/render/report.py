@@ -9,10 +9,10 @@ from functools import cache
 import jinja2
 
 from digest import __version__
+from digest.citations import LinkTable
 from digest.locales import Locale, locale
 from digest.models import Digest, FailureKind, Item, RepoSummary
 from digest.render import markdown as md
-from digest.render.links import LinkTable
 
 
 @dataclass(frozen=True)

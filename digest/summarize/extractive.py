@@ -17,6 +17,7 @@ from digest.models import (
     RepoActivity,
     RepoSummary,
     Section,
+    qualified,
 )
 from digest.summarize.themes import main_folder, split_title
 
@@ -26,14 +27,6 @@ METHOD = "extractive"
 Contains = Callable[[dt.datetime | None], bool]
 MAX_THEMES = 6  # more than this and themes stop helping; the rest go to "Other changes"
 MAX_HIGHLIGHTS = 5
-
-
-def pr_ref(number: int) -> str:
-    return f"pr:{number}"
-
-
-def commit_ref(sha: str) -> str:
-    return f"commit:{sha[:7]}"
 
 
 def summarize_repo(activity: RepoActivity, contains: Contains, loc: Locale) -> RepoSummary:
@@ -62,10 +55,10 @@ def _themes(
     grouped: dict[str, list[Item]] = defaultdict(list)
     for pr in merged:
         theme, text = _classify(pr.title, pr.files, loc)
-        grouped[theme].append(Item(text=text, refs=[pr_ref(pr.number)]))
+        grouped[theme].append(Item(text=text, refs=[pr.ref]))
     for commit in direct:
         theme, text = _classify(commit.title, commit.files, loc)
-        grouped[theme].append(Item(text=text, refs=[commit_ref(commit.sha)]))
+        grouped[theme].append(Item(text=text, refs=[commit.ref]))
     ranked = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     other = loc.theme("other")
     kept = [(t, items) for t, items in ranked if t != other][:MAX_THEMES]
@@ -90,22 +83,19 @@ def _other_sections(
     sections = []
     opened = [p for p in activity.pulls if p.number not in merged and contains(p.created_at)]
     if opened:
-        items = [Item(text=p.title, refs=[pr_ref(p.number)]) for p in opened]
+        items = [Item(text=p.title, refs=[p.ref]) for p in opened]
         sections.append(Section(title=loc["section_opened_pulls"], items=items))
     new_issues = [i for i in activity.issues if contains(i.created_at)]
     if new_issues:
-        items = [
-            Item(text=_issue_text(i.title, i.labels, loc), refs=[f"issue:{i.number}"])
-            for i in new_issues
-        ]
+        items = [Item(text=_issue_text(i.title, i.labels, loc), refs=[i.ref]) for i in new_issues]
         sections.append(Section(title=loc["section_opened_issues"], items=items))
     closed = [i for i in activity.issues if contains(i.closed_at)]
     if closed:
-        items = [Item(text=i.title, refs=[f"issue:{i.number}"]) for i in closed]
+        items = [Item(text=i.title, refs=[i.ref]) for i in closed]
         sections.append(Section(title=loc["section_closed_issues"], items=items))
     if activity.releases:
         items = [
-            Item(text=_release_text(r.name, r.tag, r.prerelease, loc), refs=[f"release:{r.tag}"])
+            Item(text=_release_text(r.name, r.tag, r.prerelease, loc), refs=[r.ref])
             for r in activity.releases
         ]
         sections.append(Section(title=loc["section_releases"], items=items))
@@ -187,7 +177,7 @@ def _highlights(active: list[RepoActivity], contains: Contains, loc: Locale) -> 
     items = [
         Item(
             text=f"{r.repo}: {_release_text(x.name, x.tag, x.prerelease, loc)}",
-            refs=[f"{r.repo}#release:{x.tag}"],
+            refs=[qualified(r.repo, x.ref)],
         )
         for r in active
         for x in r.releases
@@ -203,7 +193,7 @@ def _highlights(active: list[RepoActivity], contains: Contains, loc: Locale) -> 
         items.append(
             Item(
                 text=f"{repo}: {loc.paren(split_title(pr.title)[1], changed)}",
-                refs=[f"{repo}#{pr_ref(pr.number)}"],
+                refs=[qualified(repo, pr.ref)],
             )
         )
     issues = [

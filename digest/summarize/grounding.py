@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 import mistune
 
+from digest.citations import LinkTable
 from digest.models import Item, OverallSummary, RepoSummary, Section
-from digest.render.links import LinkTable
 from digest.summarize.schemas import CitedPoint, OverallAnswer, RepoAnswer
 
 _URL = re.compile(r"<?\bhttps?://[^\s<>()\[\]]+>?")

@@ -12,9 +12,9 @@ import json
 import logging
 from collections.abc import Callable
 
+from digest.citations import LinkTable
 from digest.locales import Locale
 from digest.models import Activity, Digest, Language, OverallSummary, RepoActivity, RepoSummary
-from digest.render.links import LinkTable
 from digest.summarize import extractive, prompting
 from digest.summarize.budget import input_budget, pack
 from digest.summarize.grounding import ground_overall, ground_repo

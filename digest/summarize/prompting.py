@@ -76,7 +76,7 @@ def _pull(pr: PullRequest, merged: bool) -> Block:
     size = pr.additions + pr.deletions
     noise_only = bool(pr.files) and all(NOISE.search(f.path) for f in pr.files)
     lines = [
-        f"- id: pr:{pr.number} | {'merged' if merged else 'opened'} | by {pr.author or '?'} | "
+        f"- id: {pr.ref} | {'merged' if merged else 'opened'} | by {pr.author or '?'} | "
         f"+{pr.additions}/-{pr.deletions} in {pr.changed_files} files"
         + (f" | labels: {', '.join(pr.labels)}" if pr.labels else ""),
         f"  title: {data(pr.title)}",
@@ -86,13 +86,13 @@ def _pull(pr: PullRequest, merged: bool) -> Block:
     if pr.body:
         lines.append(f"  description: {data(pr.body, BODY_CHARS)}")
     priority = (1 if merged else 4) * 100_000 - min(size, 99_999) + (50_000 if noise_only else 0)
-    return Block(f"pr:{pr.number}", priority, "\n".join(lines))
+    return Block(pr.ref, priority, "\n".join(lines))
 
 
 def _commit(commit: Commit) -> Block:
     paths = [f.path for f in commit.files or []]
     lines = [
-        f"- id: commit:{commit.short_sha} | pushed directly | by "
+        f"- id: {commit.ref} | pushed directly | by "
         f"{commit.author_login or commit.author_name or '?'} | "
         f"+{commit.additions}/-{commit.deletions}",
         f"  message: {data(commit.message, BODY_CHARS)}",
@@ -100,12 +100,12 @@ def _commit(commit: Commit) -> Block:
     if paths:
         lines.append(f"  where: {_files(paths)}")
     size = commit.additions + commit.deletions
-    return Block(f"commit:{commit.short_sha}", 200_000 - min(size, 99_999), "\n".join(lines))
+    return Block(commit.ref, 200_000 - min(size, 99_999), "\n".join(lines))
 
 
 def _issue(issue: Issue, event: str) -> Block:
     lines = [
-        f"- id: issue:{issue.number} | {event} | by {issue.author or '?'} | "
+        f"- id: {issue.ref} | {event} | by {issue.author or '?'} | "
         f"{issue.comments} comments"
         + (f" | labels: {', '.join(issue.labels)}" if issue.labels else ""),
         f"  title: {data(issue.title)}",
@@ -114,15 +114,15 @@ def _issue(issue: Issue, event: str) -> Block:
         lines.append(f"  body: {data(issue.body, BODY_CHARS)}")
     weight = issue.comments * 10 + (50 if issue.labels else 0)
     base = 300_000 if event == "opened" else 500_000
-    return Block(f"issue:{issue.number}", base - min(weight, 99_999), "\n".join(lines))
+    return Block(issue.ref, base - min(weight, 99_999), "\n".join(lines))
 
 
 def _release(release: Release) -> Block:
     kind = "pre-release" if release.prerelease else "release"
-    lines = [f"- id: release:{release.tag} | {kind} | name: {data(release.name)}"]
+    lines = [f"- id: {release.ref} | {kind} | name: {data(release.name)}"]
     if release.body:
         lines.append(f"  notes: {data(release.body, BODY_CHARS * 2)}")
-    return Block(f"release:{release.tag}", 0, "\n".join(lines))
+    return Block(release.ref, 0, "\n".join(lines))
 
 
 def activity_blocks(activity: RepoActivity, contains: Callable) -> list[Block]:

@@ -1,5 +1,7 @@
-"""Citations to links. Summaries cite collected objects by id; only this table makes URLs,
-so a link in a report always points at something that was really collected."""
+"""Citations to links: shared by summarize (grounding) and render (links).
+
+Summaries cite collected objects by id (their `.ref`); only this table, derived once from
+an Activity, makes URLs, so a link in a report always points at something collected."""
 
 from __future__ import annotations
 
@@ -15,15 +17,16 @@ class LinkTable:
         self._links: dict[tuple[str, str, str], tuple[str, str]] = {}
         for repo in activity.repos:
             for pr in repo.pulls:
-                self._add(repo.repo, "pr", str(pr.number), f"#{pr.number}", pr.url)
+                self._add(repo.repo, pr.ref, f"#{pr.number}", pr.url)
             for issue in repo.issues:
-                self._add(repo.repo, "issue", str(issue.number), f"#{issue.number}", issue.url)
+                self._add(repo.repo, issue.ref, f"#{issue.number}", issue.url)
             for commit in repo.commits:
-                self._add(repo.repo, "commit", commit.sha[:7], commit.short_sha, commit.url)
+                self._add(repo.repo, commit.ref, commit.short_sha, commit.url)
             for release in repo.releases:
-                self._add(repo.repo, "release", release.tag, release.tag, release.url)
+                self._add(repo.repo, release.ref, release.tag, release.url)
 
-    def _add(self, repo: str, kind: str, key: str, label: str, url: str) -> None:
+    def _add(self, repo: str, ref: str, label: str, url: str) -> None:
+        kind, key = ref.split(":", 1)
         self._links[(repo, kind, key)] = (label, url)
 
     def entries(self) -> list[tuple[str, str, str, str]]:
