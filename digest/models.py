@@ -134,6 +134,9 @@ class PullRequest(Frozen):
     created_at: AwareDatetime
     merged_at: AwareDatetime | None = None
     merge_commit_sha: str | None = None
+    # Classified once, by collect, against the report's window.
+    merged_in_window: bool
+    opened_in_window: bool
     additions: int = 0
     deletions: int = 0
     changed_files: int = 0
@@ -155,6 +158,9 @@ class Issue(Frozen):
     created_at: AwareDatetime
     closed_at: AwareDatetime | None = None
     comments: int = 0
+    # Classified once, by collect, against the report's window.
+    opened_in_window: bool
+    closed_in_window: bool
 
     @property
     def ref(self) -> str:
@@ -199,6 +205,29 @@ class RepoActivity(Frozen):
     @property
     def item_count(self) -> int:
         return len(self.commits) + len(self.pulls) + len(self.issues) + len(self.releases)
+
+    @property
+    def merged_pulls(self) -> list[PullRequest]:
+        return [p for p in self.pulls if p.merged_in_window]
+
+    @property
+    def opened_pulls(self) -> list[PullRequest]:
+        """Opened in the window and not merged in it (those count as merged)."""
+        return [p for p in self.pulls if p.opened_in_window and not p.merged_in_window]
+
+    @property
+    def direct_commits(self) -> list[Commit]:
+        """Commits that did not come in with a pull request merged in the window."""
+        merged = {p.number for p in self.merged_pulls}
+        return [c for c in self.commits if c.pr_number not in merged]
+
+    @property
+    def opened_issues(self) -> list[Issue]:
+        return [i for i in self.issues if i.opened_in_window]
+
+    @property
+    def closed_issues(self) -> list[Issue]:
+        return [i for i in self.issues if i.closed_in_window]
 
 
 class Activity(Frozen):

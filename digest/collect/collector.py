@@ -223,7 +223,7 @@ class Collector:
         commits: list[Commit] = []
         for node in raw.nodes["commits"]:
             pr = pull(pr_node) if (pr_node := _pull_node(node)) else None
-            if pr and window.contains(pr.merged_at):
+            if pr and pr.merged_in_window:
                 pulls[pr.number] = pr
             commit = parse.commit(node, pr)
             if window.contains(commit.committed_at):
@@ -236,8 +236,8 @@ class Collector:
         ]
         issues = {
             issue.number: issue
-            for issue in map(parse.issue, raw.nodes["openedIssues"] + raw.nodes["closedIssues"])
-            if window.contains(issue.created_at) or window.contains(issue.closed_at)
+            for node in raw.nodes["openedIssues"] + raw.nodes["closedIssues"]
+            if (issue := parse.issue(node, window)).opened_in_window or issue.closed_in_window
         }
         releases = [
             parse.release(node)
@@ -258,7 +258,7 @@ class Collector:
     def _pull(self, repo: str, node: dict) -> PullRequest:
         if not parse.pull_files_complete(node):
             node = {**node, "files": {"nodes": self._all_pull_files(repo, node)}}
-        return parse.pull_request(node)
+        return parse.pull_request(node, self.window)
 
     def _all_pull_files(self, repo: str, node: dict) -> list[dict]:
         owner, name = repo.split("/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from digest.models import Commit, FileChange, Issue, PullRequest, Release
+from digest.models import Commit, FileChange, Issue, PullRequest, Release, Window
 
 # Bodies are context for a summary, not content to republish: keep the opening.
 BODY_EXCERPT_CHARS = 2000
@@ -47,9 +47,11 @@ def file_change(node: dict) -> FileChange:
     )
 
 
-def pull_request(node: dict[str, Any]) -> PullRequest:
+def pull_request(node: dict[str, Any], window: Window) -> PullRequest:
     state = "merged" if node.get("mergedAt") else node["state"].lower()
     return PullRequest(
+        merged_in_window=window.contains(timestamp(node.get("mergedAt"))),
+        opened_in_window=window.contains(timestamp(node["createdAt"])),
         number=node["number"],
         title=node["title"],
         url=node["url"],
@@ -92,8 +94,10 @@ def commit(node: dict[str, Any], pr: PullRequest | None) -> Commit:
     )
 
 
-def issue(node: dict[str, Any]) -> Issue:
+def issue(node: dict[str, Any], window: Window) -> Issue:
     return Issue(
+        opened_in_window=window.contains(timestamp(node["createdAt"])),
+        closed_in_window=window.contains(timestamp(node.get("closedAt"))),
         number=node["number"],
         title=node["title"],
         url=node["url"],

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 
 from digest.locales import Locale
 from digest.models import (
@@ -23,24 +21,19 @@ from digest.summarize.themes import main_folder, split_title
 
 METHOD = "extractive"
 
-# Window.contains: is this moment inside the report's window?
-Contains = Callable[[dt.datetime | None], bool]
 MAX_THEMES = 6  # more than this and themes stop helping; the rest go to "Other changes"
 MAX_HIGHLIGHTS = 5
 
 
-def summarize_repo(activity: RepoActivity, contains: Contains, loc: Locale) -> RepoSummary:
+def summarize_repo(activity: RepoActivity, loc: Locale) -> RepoSummary:
     if not activity.ok:
         return RepoSummary(repo=activity.repo, status="failed", method=METHOD)
     if activity.item_count == 0:
         return RepoSummary(repo=activity.repo, status="empty", method=METHOD)
-    merged = [p for p in activity.pulls if contains(p.merged_at)]
-    merged_numbers = {p.number for p in merged}
-    direct = [c for c in activity.commits if c.pr_number not in merged_numbers]
-    themes = _themes(merged, direct, loc)
+    themes = _themes(activity.merged_pulls, activity.direct_commits, loc)
     sections = [Section(title=title, items=items) for title, items in themes]
-    sections += _other_sections(activity, contains, merged_numbers, loc)
-    overview = loc.format("repo_overview", counts=loc.join(_counts([activity], contains, loc)))
+    sections += _other_sections(activity, loc)
+    overview = loc.format("repo_overview", counts=loc.join(_counts([activity], loc)))
     if len(themes) > 1 and len(themes[0][1]) > 1:  # a "most of the work" needs a majority
         named = [loc.paren(title, str(len(items))) for title, items in themes[:3]]
         overview = loc.sentences([overview, loc.format("busiest_themes", themes=loc.join(named))])
@@ -77,19 +70,17 @@ def _classify(title: str, files: list[FileChange] | None, loc: Locale) -> tuple[
         return kind, text  # a project's own tag, such as [Kernel]
 
 
-def _other_sections(
-    activity: RepoActivity, contains: Contains, merged: set[int], loc: Locale
-) -> list[Section]:
+def _other_sections(activity: RepoActivity, loc: Locale) -> list[Section]:
     sections = []
-    opened = [p for p in activity.pulls if p.number not in merged and contains(p.created_at)]
+    opened = activity.opened_pulls
     if opened:
         items = [Item(text=p.title, refs=[p.ref]) for p in opened]
         sections.append(Section(title=loc["section_opened_pulls"], items=items))
-    new_issues = [i for i in activity.issues if contains(i.created_at)]
+    new_issues = activity.opened_issues
     if new_issues:
         items = [Item(text=_issue_text(i.title, i.labels, loc), refs=[i.ref]) for i in new_issues]
         sections.append(Section(title=loc["section_opened_issues"], items=items))
-    closed = [i for i in activity.issues if contains(i.closed_at)]
+    closed = activity.closed_issues
     if closed:
         items = [Item(text=i.title, refs=[i.ref]) for i in closed]
         sections.append(Section(title=loc["section_closed_issues"], items=items))
@@ -111,27 +102,20 @@ def _release_text(name: str, tag: str, prerelease: bool, loc: Locale) -> str:
     return f"{text} — {loc['prerelease']}" if prerelease else text
 
 
-def _counts(repos: list[RepoActivity], contains: Contains, loc: Locale) -> list[str]:
+def _counts(repos: list[RepoActivity], loc: Locale) -> list[str]:
     """`3 commits, 2 merged pull requests, …` over one or several repositories."""
-    pulls = [p for r in repos for p in r.pulls]
-    issues = [i for r in repos for i in r.issues]
     figures = [
         ("commits", sum(len(r.commits) for r in repos)),
-        ("merged_pulls", sum(1 for p in pulls if contains(p.merged_at))),
-        # opened and still open at the end of the window: the merged ones are counted above
-        (
-            "opened_pulls",
-            sum(1 for p in pulls if contains(p.created_at) and not contains(p.merged_at)),
-        ),
-        ("opened_issues", sum(1 for i in issues if contains(i.created_at))),
-        ("closed_issues", sum(1 for i in issues if contains(i.closed_at))),
+        ("merged_pulls", sum(len(r.merged_pulls) for r in repos)),
+        ("opened_pulls", sum(len(r.opened_pulls) for r in repos)),
+        ("opened_issues", sum(len(r.opened_issues) for r in repos)),
+        ("closed_issues", sum(len(r.closed_issues) for r in repos)),
         ("releases", sum(len(r.releases) for r in repos)),
     ]
     return [loc.count(key, n) for key, n in figures if n]
 
 
 def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
-    contains = activity.window.contains
     total = loc.count("repositories", len(activity.repos))
     active = [r for r in activity.repos if r.ok and r.item_count]
     failed = [r.repo for r in activity.repos if not r.ok]
@@ -147,11 +131,11 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
             "overall_active",
             active=len(active),
             total=total,
-            counts=loc.join(_counts(active, contains, loc)),
+            counts=loc.join(_counts(active, loc)),
         )
     ]
-    ranked = sorted(active, key=lambda r: (-_weight(r, contains), activity.repos.index(r)))
-    busiest = [loc.paren(r.repo, loc.join(_counts([r], contains, loc)[:2])) for r in ranked[:3]]
+    ranked = sorted(active, key=lambda r: (-_weight(r), activity.repos.index(r)))
+    busiest = [loc.paren(r.repo, loc.join(_counts([r], loc)[:2])) for r in ranked[:3]]
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases]
     if releases:
@@ -161,18 +145,18 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
     return OverallSummary(
         method=METHOD,
         overview=loc.sentences(parts),
-        highlights=_highlights(active, contains, loc),
+        highlights=_highlights(active, loc),
         conclusion=loc.format("conclusion_busy", repo=ranked[0].repo),
     )
 
 
-def _weight(repo: RepoActivity, contains: Contains) -> int:
-    merged = sum(1 for p in repo.pulls if contains(p.merged_at))
+def _weight(repo: RepoActivity) -> int:
+    merged = len(repo.merged_pulls)
     direct = sum(1 for c in repo.commits if c.pr_number is None)
     return 3 * merged + direct + len(repo.issues) + 5 * len(repo.releases)
 
 
-def _highlights(active: list[RepoActivity], contains: Contains, loc: Locale) -> list[Item]:
+def _highlights(active: list[RepoActivity], loc: Locale) -> list[Item]:
     """Releases, then the biggest merged changes, then the most discussed new issues."""
     items = [
         Item(
@@ -182,12 +166,7 @@ def _highlights(active: list[RepoActivity], contains: Contains, loc: Locale) -> 
         for r in active
         for x in r.releases
     ]
-    changes = [
-        (p.additions + p.deletions, r.repo, p)
-        for r in active
-        for p in r.pulls
-        if contains(p.merged_at)
-    ]
+    changes = [(p.additions + p.deletions, r.repo, p) for r in active for p in r.merged_pulls]
     for _, repo, pr in sorted(changes, key=lambda t: (-t[0], t[1], t[2].number))[:3]:
         changed = loc.format("lines_changed", additions=pr.additions, deletions=pr.deletions)
         items.append(
@@ -196,12 +175,7 @@ def _highlights(active: list[RepoActivity], contains: Contains, loc: Locale) -> 
                 refs=[qualified(repo, pr.ref)],
             )
         )
-    issues = [
-        (i.comments, r.repo, i)
-        for r in active
-        for i in r.issues
-        if contains(i.created_at) and i.comments
-    ]
+    issues = [(i.comments, r.repo, i) for r in active for i in r.opened_issues if i.comments]
     for _, repo, issue in sorted(issues, key=lambda t: (-t[0], t[1], t[2].number))[:2]:
         items.append(
             Item(

@@ -67,9 +67,8 @@ class ModelSummarizer:
     # -- per repository ------------------------------------------------------------------
 
     def repo(self, repo: RepoActivity) -> RepoSummary:
-        contains = self.activity.window.contains
         if not repo.ok or not repo.item_count:
-            return extractive.summarize_repo(repo, contains, self.loc)
+            return extractive.summarize_repo(repo, self.loc)
         key = self._key(
             [self.activity.window.model_dump(mode="json"), repo.model_dump(mode="json")]
         )
@@ -82,12 +81,12 @@ class ModelSummarizer:
             log.warning(
                 "%s: every model failed (%s); using the built-in summary", repo.repo, failure.kind
             )
-            summary = extractive.summarize_repo(repo, contains, self.loc)
+            summary = extractive.summarize_repo(repo, self.loc)
             return summary.model_copy(update={"fallback": failure.kind})
 
     def _ask_repo(self, repo: RepoActivity) -> RepoSummary:
         system = prompting.system_prompt(self.language, RepoAnswer)
-        blocks = prompting.activity_blocks(repo, self.activity.window.contains)
+        blocks = prompting.activity_blocks(repo)
 
         def user(activity_text: str, part: int | None, parts: int) -> str:
             return prompting.render(

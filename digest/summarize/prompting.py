@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -125,16 +124,11 @@ def _release(release: Release) -> Block:
     return Block(release.ref, 0, "\n".join(lines))
 
 
-def activity_blocks(activity: RepoActivity, contains: Callable) -> list[Block]:
+def activity_blocks(activity: RepoActivity) -> list[Block]:
     """Every item of the window, most important first."""
-    merged = {p.number for p in activity.pulls if contains(p.merged_at)}
     blocks = [_release(r) for r in activity.releases]
-    blocks += [_pull(p, p.number in merged) for p in activity.pulls]
-    blocks += [_commit(c) for c in activity.commits if c.pr_number not in merged]
-    blocks += [_issue(i, "opened") for i in activity.issues if contains(i.created_at)]
-    blocks += [
-        _issue(i, "closed")
-        for i in activity.issues
-        if contains(i.closed_at) and not contains(i.created_at)
-    ]
+    blocks += [_pull(p, p.merged_in_window) for p in activity.pulls]
+    blocks += [_commit(c) for c in activity.direct_commits]
+    blocks += [_issue(i, "opened") for i in activity.opened_issues]
+    blocks += [_issue(i, "closed") for i in activity.closed_issues if not i.opened_in_window]
     return sorted(blocks, key=lambda b: b.priority)

@@ -26,9 +26,8 @@ def summarize(
     max_concurrency: int = 8,
 ) -> Digest:
     loc = locale(language)
-    contains = activity.window.contains
     if llm is None:
-        repos = [extractive.summarize_repo(repo, contains, loc) for repo in activity.repos]
+        repos = [extractive.summarize_repo(repo, loc) for repo in activity.repos]
         overall = extractive.summarize_overall(activity, loc)
     else:
         from digest.summarize.model import ModelSummarizer
