@@ -6,16 +6,17 @@ an Activity, makes URLs, so a link in a report always points at something collec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from digest.models import Activity
+from digest.models import RepoActivity
 
 _REF = re.compile(r"^(?:(?P<repo>[\w.-]+/[\w.-]+)#)?(?P<kind>pr|commit|issue|release):(?P<key>.+)$")
 
 
 class LinkTable:
-    def __init__(self, activity: Activity):
+    def __init__(self, repos: Iterable[RepoActivity]):
         self._links: dict[tuple[str, str, str], tuple[str, str]] = {}
-        for repo in activity.repos:
+        for repo in repos:
             for pr in repo.pulls:
                 self._add(repo.repo, pr.ref, f"#{pr.number}", pr.url)
             for issue in repo.issues:

@@ -39,7 +39,7 @@ from digest.models import (
 from digest.render.files import render_files
 from digest.render.job_summary import job_summary
 from digest.render.report import render_pull_body, render_report
-from digest.summarize.run import summarize
+from digest.summarize.run import summarize, summarizer_for
 
 if TYPE_CHECKING:
     from digest.summarize.llm import LLMConfig
@@ -237,10 +237,9 @@ def report(
     with actions.group("Summarize"):
         digest = summarize(
             activity,
+            summarizer_for(llm, activity, run_plan.language, previous),
             language=run_plan.language,
             title=run_plan.title,
-            llm=llm,
-            previous=previous,
             max_concurrency=run_plan.max_concurrency,
         )
         for summary in digest.repos:

@@ -44,7 +44,7 @@ def _environment() -> jinja2.Environment:
 def render_report(digest: Digest, *, base_level: int = 1) -> str:
     """The report; `base_level` 2 demotes every heading, for embedding in the index."""
     loc = locale(digest.language)
-    links = LinkTable(digest.activity)
+    links = LinkTable(digest.activity.repos)
     by_repo = {s.repo: s for s in digest.repos}
     repos = [
         _repo_view(
@@ -80,7 +80,7 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
 def render_pull_body(digest: Digest, report_url: str) -> str:
     """The pull request's description: the overall summary and a link to the report."""
     loc = locale(digest.language)
-    links = LinkTable(digest.activity)
+    links = LinkTable(digest.activity.repos)
     text = (
         _environment()
         .get_template("pull_body.md.j2")

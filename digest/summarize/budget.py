@@ -23,15 +23,18 @@ def input_budget(configured: int | None, context_windows: list[int | None]) -> i
     return min([DEFAULT_BUDGET, *known])
 
 
-def pack(blocks: list[Block], room: int, count: Callable[[str], int]) -> list[list[Block]]:
+def pack(
+    blocks: list[Block], room: int, count: Callable[[str], int], separator: str = "\n"
+) -> list[list[Block]]:
     """Blocks, in their order, into as few parts as fit `room` tokens each."""
-    if count("\n".join(b.text for b in blocks)) <= room:
+    if count(separator.join(b.text for b in blocks)) <= room:
         return [blocks] if blocks else []  # the usual day: one count, one part
     parts: list[list[Block]] = []
     current: list[Block] = []
     used = 0
+    joint = count(separator)
     for block in blocks:
-        size = count(block.text) + 1  # the newline joining blocks
+        size = count(block.text) + joint
         if current and used + size > room:
             parts.append(current)
             current, used = [], 0

@@ -25,6 +25,19 @@ MAX_THEMES = 6  # more than this and themes stop helping; the rest go to "Other 
 MAX_HIGHLIGHTS = 5
 
 
+class BuiltinSummarizer:
+    """The Summarizer that needs no model: deterministic and free."""
+
+    def __init__(self, loc: Locale):
+        self.loc = loc
+
+    def repo(self, activity: RepoActivity) -> RepoSummary:
+        return summarize_repo(activity, self.loc)
+
+    def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
+        return summarize_overall(activity, self.loc)
+
+
 def summarize_repo(activity: RepoActivity, loc: Locale) -> RepoSummary:
     if not activity.ok:
         return RepoSummary(repo=activity.repo, status="failed", method=METHOD)

@@ -14,11 +14,28 @@ from collections.abc import Callable
 
 from digest.citations import LinkTable
 from digest.locales import Locale
-from digest.models import Activity, Digest, Language, OverallSummary, RepoActivity, RepoSummary
+from digest.models import (
+    Activity,
+    Digest,
+    Language,
+    OverallSummary,
+    RepoActivity,
+    RepoSummary,
+    Usage,
+    Window,
+)
 from digest.summarize import extractive, prompting
 from digest.summarize.budget import input_budget, pack
 from digest.summarize.grounding import ground_overall, ground_repo
-from digest.summarize.llm import LLM, LLMConfig, LLMFailure, context_window, count_tokens
+from digest.summarize.llm import (
+    LLM,
+    Answer,
+    LLMConfig,
+    LLMFailure,
+    context_window,
+    count_tokens,
+)
+from digest.summarize.prompting import Block
 from digest.summarize.schemas import OverallAnswer, RepoAnswer, Theme
 
 log = logging.getLogger(__name__)
@@ -29,21 +46,25 @@ def cache_key(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+MAX_ROUNDS = 6  # of reducing the overall summary's input; each round shrinks it manyfold
+
+
 class ModelSummarizer:
+    """The Summarizer that asks a model, grounded in what was collected."""
+
     def __init__(
         self,
         config: LLMConfig,
-        activity: Activity,
+        window: Window,
         language: Language,
         loc: Locale,
         previous: Digest | None = None,
     ):
         self.config = config
-        self.activity = activity
+        self.window = window
         self.language = language
         self.loc = loc
         self.llm = LLM(config)
-        self.links = LinkTable(activity)
         self._previous = previous
         self._version = prompting.prompts(language)["version"]
         primary = config.models[0]
@@ -69,9 +90,7 @@ class ModelSummarizer:
     def repo(self, repo: RepoActivity) -> RepoSummary:
         if not repo.ok or not repo.item_count:
             return extractive.summarize_repo(repo, self.loc)
-        key = self._key(
-            [self.activity.window.model_dump(mode="json"), repo.model_dump(mode="json")]
-        )
+        key = self._key([self.window.model_dump(mode="json"), repo.model_dump(mode="json")])
         cached = self._cached_repo(repo.repo, key)
         if cached:
             return cached
@@ -94,7 +113,7 @@ class ModelSummarizer:
                 "repo",
                 repo=repo.repo,
                 description=prompting.data(repo.description or "", 200),
-                window=self.loc.window(self.activity.window),
+                window=self.loc.window(self.window),
                 activity=activity_text,
                 part=part,
                 parts=parts,
@@ -119,7 +138,7 @@ class ModelSummarizer:
                 self.budget,
             )
         method = models[0] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models))
-        summary = ground_repo(_merge(answers), repo.repo, self.links, method)
+        summary = ground_repo(_merge(answers), repo.repo, LinkTable([repo]), method)
         return summary.model_copy(update={"usage": usage})
 
     def _repair(self, problem: str) -> str:
@@ -127,30 +146,79 @@ class ModelSummarizer:
 
     # -- overall -------------------------------------------------------------------------
 
-    def overall(self, summaries: list[RepoSummary]) -> OverallSummary:
-        active = [s for s in summaries if s.status == "ok"]
+    def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
+        active = [s for s in repos if s.status == "ok"]
         if not active:
-            return extractive.summarize_overall(self.activity, self.loc)
-        digest_text = "\n\n".join(_summary_text(s) for s in active)
-        key = self._key(digest_text)
+            return extractive.summarize_overall(activity, self.loc)
+        texts = [_summary_text(s) for s in active]
+        key = self._key("\n\n".join(texts))
         previous = self._previous.overall if self._previous else None
         if previous and previous.cache_key == key and not previous.fallback:
             return previous.model_copy(update={"reused": True})
-        system = prompting.system_prompt(self.language, OverallAnswer)
-        user = prompting.render(
-            self.language,
-            "overall",
-            window=self.loc.window(self.activity.window),
-            summaries=digest_text,
-        )
         try:
-            answer = self.llm.ask(system, user, OverallAnswer, self._repair)
+            answer, usage = self._reduce(texts)
         except LLMFailure as failure:
             log.warning("overall summary: every model failed (%s)", failure.kind)
-            fallback = extractive.summarize_overall(self.activity, self.loc)
+            fallback = extractive.summarize_overall(activity, self.loc)
             return fallback.model_copy(update={"fallback": failure.kind})
-        grounded = ground_overall(answer.value, self.links, answer.model)
-        return grounded.model_copy(update={"usage": answer.usage, "cache_key": key})
+        grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
+        return grounded.model_copy(update={"usage": usage, "cache_key": key})
+
+    def _overall_prompt(self, summaries: str, part: int | None, parts: int) -> str:
+        return prompting.render(
+            self.language,
+            "overall",
+            window=self.loc.window(self.window),
+            summaries=summaries,
+            part=part,
+            parts=parts,
+        )
+
+    def _reduce(self, texts: list[str]) -> tuple[Answer[OverallAnswer], Usage]:
+        """One call when every summary fits the budget; else rounds that condense groups of
+        summaries (each group within the budget) until the condensed ones fit. Nothing is
+        cut: every summary is read by the model in some call."""
+        system = prompting.system_prompt(self.language, OverallAnswer)
+        room = self.budget - self._count(system) - self._count(self._overall_prompt("", 1, 9))
+        usage = Usage()
+        for round_number in range(1, MAX_ROUNDS + 1):
+            blocks = [Block(ref="", priority=n, text=t) for n, t in enumerate(texts)]
+            groups = pack(blocks, max(room, 1000), self._count, separator="\n\n")
+            if len(groups) == 1:
+                answer = self.llm.ask(
+                    system, self._overall_prompt(texts_of(groups[0]), None, 1), OverallAnswer,
+                    self._repair,
+                )  # fmt: skip
+                return answer, usage + answer.usage
+            log.info(
+                "overall summary: %d summaries exceed %d tokens; round %d condenses them "
+                "in %d parts",
+                len(texts),
+                self.budget,
+                round_number,
+                len(groups),
+            )
+            condensed = []
+            for number, group in enumerate(groups, start=1):
+                prompt = self._overall_prompt(texts_of(group), number, len(groups))
+                answer = self.llm.ask(system, prompt, OverallAnswer, self._repair)
+                usage += answer.usage
+                condensed.append(_answer_text(answer.value))
+            texts = condensed
+        raise LLMFailure("context_window")
+
+
+def texts_of(blocks: list[Block]) -> str:
+    return "\n\n".join(b.text for b in blocks)
+
+
+def _answer_text(answer: OverallAnswer) -> str:
+    """A condensed part, in the shape of a repository summary, its citations kept."""
+    lines = [prompting.data(answer.overview)]
+    for point in answer.highlights:
+        refs = ", ".join(r.strip() for r in point.refs)
+        lines.append(f"- {prompting.data(point.text)}" + (f" [{refs}]" if refs else ""))
+    return "\n".join(lines)
 
 
 def _merge(answers: list[RepoAnswer]) -> RepoAnswer:
