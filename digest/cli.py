@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
-from digest import __version__, actions
-from digest.config import Settings, input_name, load_settings
+from digest import __version__
+from digest.config import Settings, build_plan, input_name, load_activity, load_settings
 from digest.errors import FAILED, UNEXPECTED, DigestError
-from digest.models import Activity
+from digest.runner import Runner
 
 # Inputs that come from the runner's environment, not from flags.
 _ENV_ONLY = {"github_api_url", "github_server_url"}
@@ -119,9 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbose: bool) -> None:
+def _configure_logging(verbose: bool, runner: Runner) -> None:
     logging.basicConfig(
-        level=logging.INFO if verbose or actions.on_runner() else logging.WARNING,
+        level=logging.INFO if verbose or runner.active else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
         force=True,  # the CLI owns the process: whatever a library set up before, we log
@@ -135,49 +135,37 @@ def _configure_logging(verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _configure_logging(args.verbose)
+    runner = Runner.from_environ(os.environ)
+    _configure_logging(args.verbose, runner)
+    # Before anything imports litellm: without it, its import fetches a price map online.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
         settings = load_settings(**values)
         for secret in (settings.github_token, settings.api_key):
-            actions.mask(secret.get_secret_value() if secret else None)
-        return _dispatch(args, settings)
+            runner.mask(secret.get_secret_value() if secret else None)
+        activity = load_activity(Path(args.activity)) if args.command == "report" else None
+        plan = build_plan(
+            settings,
+            args.command,
+            on_runner=runner.active,
+            activity=activity,
+            output=getattr(args, "output", None),
+        )
+        from digest import pipeline  # imports PyGithub: not needed for --help or bad input
+
+        return pipeline.run(plan, runner)
     except DigestError as exc:
         if os.environ.get("DIGEST_DEBUG"):
             raise
-        actions.error(str(exc))
+        runner.error(str(exc))
         return exc.exit_code
     except Exception as exc:  # a bug or an answer nobody planned for: still one line
         if os.environ.get("DIGEST_DEBUG"):
             raise
         first_line = (str(exc).strip().splitlines() or [""])[0][:200]
-        actions.error(UNEXPECTED.format(kind=type(exc).__name__, message=first_line))
+        runner.error(UNEXPECTED.format(kind=type(exc).__name__, message=first_line))
         return FAILED
-
-
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from digest import pipeline  # imports PyGithub: not needed for --help or bad input
-
-    if args.command == "collect":
-        activity = pipeline.collect_command(settings)
-        _write_activity(activity, args.output)
-        return 0
-    if args.command == "report":
-        activity = pipeline.load_activity(Path(args.activity))
-        digest, result = pipeline.report_command(settings, activity)
-    else:
-        digest, result = pipeline.run_command(settings)
-    print(result.report_path)
-    failed = pipeline.failed_repos(digest)
-    return FAILED if failed and settings.fail_on_error else 0
-
-
-def _write_activity(activity: Activity, output: str) -> None:
-    text = activity.model_dump_json(indent=2) + "\n"
-    if output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
 
 
 def entry(argv: list[str] | None = None) -> NoReturn:

@@ -1,8 +1,9 @@
-"""Settings: every input of the action contract, from `INPUT_*` variables and CLI flags.
+"""Settings and the plan: every input of the action contract, validated, then what to do.
 
 Precedence: CLI flags > action inputs (`INPUT_<NAME>`, hyphens kept, as the runner sets
 them) > the runner's own variables (`GITHUB_REPOSITORY`, `GITHUB_TOKEN`, ...) > defaults.
-Everything is validated here, before any network call, so bad input costs nothing.
+Everything is validated here, before any network call, so bad input costs nothing; the
+plan is built from the settings alone (and, for `report`, the activity file it reads).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import posixpath
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,7 +22,20 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from digest.errors import InputError
-from digest.models import Language, PublishMode
+from digest.models import (
+    SCHEMA_VERSION,
+    Activity,
+    GitHubSetup,
+    Job,
+    Language,
+    Layout,
+    ModelSetup,
+    Plan,
+    PublishMode,
+    Stage,
+    Target,
+)
+from digest.window import compute_window
 
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
@@ -235,3 +250,92 @@ def _explain(error: Any) -> str:
     if kind.startswith("bool_"):
         return f"expected true or false (got {got!r})"
     return message
+
+
+def build_plan(
+    settings: Settings,
+    stage: Stage,
+    *,
+    on_runner: bool = False,
+    activity: Activity | None = None,
+    output: str | None = None,
+    now: dt.datetime | None = None,
+) -> Plan:
+    """The run's plan: one job today (several with backfill and several digests)."""
+    if activity is None and not settings.repos:
+        raise InputError(
+            "repos", "is required: one or more owner/name, comma- or newline-separated"
+        )
+    window = activity.window if activity else None
+    if window is not None and settings.date and settings.date != window.date:
+        raise InputError(
+            "date", f"must match the activity file, which holds {window.date} (got {settings.date})"
+        )
+    job = Job(
+        repos=[r.repo for r in activity.repos] if activity else settings.repos,
+        window=window or compute_window(settings.date, settings.days, settings.timezone, now),
+        language=settings.language,
+        title=settings.title,
+        layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
+        model=_model_setup(settings),
+    )
+    return Plan(
+        stage=stage,
+        jobs=[job],
+        target=_target(settings, on_runner),
+        github=GitHubSetup(
+            api_url=settings.github_api_url,
+            server_url=settings.github_server_url,
+            token=settings.github_token,
+        ),
+        max_concurrency=settings.max_concurrency,
+        fail_on_error=settings.fail_on_error,
+        output=output,
+        activity=activity,
+    )
+
+
+def _target(settings: Settings, on_runner: bool) -> Target:
+    mode = settings.publish or ("commit" if on_runner else "none")
+    if mode != "none" and not settings.target_repo:
+        raise InputError(
+            "target-repo",
+            f"is required with publish: {mode} (owner/name; on a runner it defaults to the "
+            "workflow's repository), or set publish: none to only write files",
+        )
+    return Target(
+        mode=mode,
+        repo=settings.target_repo if mode != "none" else None,
+        branch=settings.target_branch,
+        directory=settings.output_dir,
+    )
+
+
+def _model_setup(settings: Settings) -> ModelSetup | None:
+    if not settings.model:
+        return None
+    return ModelSetup(
+        models=[settings.model, *settings.fallback_models],
+        api_base=settings.api_base or None,
+        api_key=settings.api_key,
+        max_input_tokens=settings.max_input_tokens,
+    )
+
+
+def load_activity(path: Path) -> Activity:
+    """An Activity file given as input: one line naming the problem if it is not one."""
+    try:
+        activity = Activity.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError("activity", f"cannot be read: {exc.strerror} ({path})") from None
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"]
+        raise InputError(
+            "activity", f"must be a file written by `digest collect` ({path}: {reason})"
+        ) from None
+    if activity.schema_version != SCHEMA_VERSION:
+        raise InputError(
+            "activity",
+            f"has schema version {activity.schema_version}; this digest reads {SCHEMA_VERSION}",
+        )
+    return activity

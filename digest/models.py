@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 
 # Bump when a field is removed or changes meaning; readers refuse other versions.
 SCHEMA_VERSION = 1
@@ -66,25 +66,62 @@ class Layout(Frozen):
         return found
 
 
-class RunPlan(Frozen):
-    """What a run will do, decided (and validated) before any network call."""
+Stage = Literal["run", "collect", "report"]
+
+
+class Target(Frozen):
+    """Where a run publishes: a GitHub repository (one commit or a pull request) or a
+    local directory."""
+
+    mode: PublishMode
+    repo: str | None = None  # set unless mode is "none"
+    branch: str | None = None  # None: the repository's default branch
+    directory: str = "."  # mode "none"
+
+
+class GitHubSetup(Frozen):
+    api_url: str
+    server_url: str
+    token: SecretStr | None = Field(None, exclude=True)
+
+
+class ModelSetup(Frozen):
+    """The model a digest is summarized with: `models[0]`, then the fallbacks."""
+
+    models: list[str]
+    api_base: str | None = None
+    api_key: SecretStr | None = Field(None, exclude=True)
+    max_input_tokens: int | None = None
+
+
+class Job(Frozen):
+    """One report: a digest's repositories over one window, written to one layout."""
 
     repos: list[str]
     window: Window
     language: Language
     title: str | None
-    reports_dir: str
-    index_file: str
-    publish: PublishMode
-    output_dir: str
-    target_repo: str | None = None
-    target_branch: str | None = None
+    layout: Layout
+    model: ModelSetup | None = None
+
+
+class Plan(Frozen):
+    """What a run will do, decided and validated before any network call."""
+
+    stage: Stage
+    jobs: list[Job]
+    target: Target
+    github: GitHubSetup
     max_concurrency: int = 8
     fail_on_error: bool = False
+    output: str | None = None  # collect: where the Activity JSON goes ("-": stdout)
+    activity: Activity | None = None  # report: the collected activity it reads
 
     @property
-    def layout(self) -> Layout:
-        return Layout(reports_dir=self.reports_dir, index_file=self.index_file)
+    def job(self) -> Job:
+        """The one job of this run (several arrive with backfill and several digests)."""
+        (job,) = self.jobs
+        return job
 
 
 class FileChange(Frozen):
@@ -328,6 +365,7 @@ class RenderedFile(Frozen):
 class Files(Frozen):
     report_path: str
     files: list[RenderedFile]
+    embedded_report: str = ""  # the report with its headings one level down (index, summary)
 
 
 class PublishResult(Frozen):
@@ -338,3 +376,6 @@ class PublishResult(Frozen):
     commit_sha: str | None = None
     pull_request_url: str | None = None
     pull_request_number: int | None = None
+
+
+Plan.model_rebuild()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from digest.collect.collector import collect_activity
-from digest.collect.window import compute_window
+from digest.window import compute_window
 from digest.errors import GitHubAccessError
 from digest.github import GitHubAPI
 from tests.conftest import TOKEN

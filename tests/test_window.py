@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from digest.collect.window import compute_window, yesterday
+from digest.window import compute_window, yesterday
 from digest.errors import InputError
 
 NOW = dt.datetime(2026, 2, 5, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai

@@ -23,7 +23,6 @@ from github.GitRef import GitRef
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from digest import actions
 from digest.archive.base import Publication, Render, parse_digest
 from digest.errors import DigestError, GitHubAccessError, InputError
 from digest.github import GitHubAPI
@@ -263,7 +262,6 @@ class GitHubArchive:
             if created:  # nothing half-written: no branch without its pull request
                 self._delete_branch(work)
             raise
-        actions.notice(f"pull request: {pull.html_url}")
         return self._result(files, work, sha).model_copy(
             update={"pull_request_url": pull.html_url, "pull_request_number": pull.number}
         )

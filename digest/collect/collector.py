@@ -14,12 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import requests
 from github import GithubException
 
 from digest import __version__
 from digest.collect import parse
 from digest.collect.queries import document, repositories_query
-from digest.errors import DigestError
 from digest.github import GitHubAPI
 from digest.models import (
     Activity,
@@ -32,6 +32,10 @@ from digest.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# What GitHub (or the way to it) can answer for one batch, repository or commit: recorded
+# as that one's failure. A DigestError (token rejected, host unreachable) ends the run.
+_GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 BATCH_SIZE = 8  # repositories per GraphQL query: small enough to stay far from GitHub's timeout
 FIRST_PAGE = 30  # first page of each list; quiet repositories fit, busy ones page on by 100
@@ -115,9 +119,7 @@ class Collector:
         raws = [_Raw(repo=repo) for repo in batch]
         try:
             data, errors = self.api.graphql(repositories_query(len(batch)), variables)
-        except DigestError:  # fatal for the whole run, not this repository
-            raise
-        except Exception as exc:  # one failed batch must not lose the other batches
+        except _GITHUB_ERRORS as exc:  # one failed batch must not lose the other batches
             log.warning("GitHub query for %s failed: %s", ", ".join(batch), exc)
             for raw in raws:
                 raw.failure = _failure_of_exception(exc)
@@ -159,9 +161,7 @@ class Collector:
         try:
             while raw.cursors and not raw.failure:
                 self._next_pages(raw)
-        except DigestError:  # fatal for the whole run, not this repository
-            raise
-        except Exception as exc:
+        except _GITHUB_ERRORS as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
             raw.failure = _failure_of_exception(exc)
         return raw
@@ -179,9 +179,7 @@ class Collector:
         def fetch(item: tuple[str, str]) -> list[FileChange] | None:
             try:
                 return self.api.commit_files(*item)
-            except DigestError:  # fatal for the whole run, not this repository
-                raise
-            except Exception as exc:  # the commit stays, without its file list
+            except _GITHUB_ERRORS as exc:  # the commit stays, without its file list
                 log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)
                 return None
 
@@ -195,7 +193,7 @@ class Collector:
             return RepoActivity(repo=raw.repo, url=raw.url or "", failure=raw.failure)
         try:
             return self._build(raw, files)
-        except Exception as exc:
+        except _GITHUB_ERRORS as exc:  # paging a pull request's files
             log.warning("collecting %s failed: %s", raw.repo, exc)
             return RepoActivity(repo=raw.repo, url=raw.url, failure=_failure_of_exception(exc))
 
@@ -207,7 +205,8 @@ class Collector:
             variables[cursor] = raw.cursors.get(connection)
         data, errors = self.api.graphql(document("next_pages"), variables)
         if errors or not data.get("repository"):
-            raise RuntimeError(f"paging failed: {errors}")
+            raw.failure = _failure_of_errors(errors, "repository", raw.repo)
+            return
         self._absorb(raw, _connections(data["repository"], only=set(raw.cursors)))
 
     def _build(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:

@@ -18,10 +18,11 @@ def render_files(
     existing_dates: set[dt.date],
 ) -> Files:
     date = digest.activity.window.date
+    embedded = render_report(digest, base_level=2)
     index = render_index(
         existing_index,
         title=digest.title,
-        latest_embedded=render_report(digest, base_level=2),
+        latest_embedded=embedded,
         dates=existing_dates | {date},
         layout=layout,
         loc=locale(digest.language),
@@ -33,6 +34,7 @@ def render_files(
             RenderedFile(path=layout.sidecar(date), content=sidecar(digest)),
             RenderedFile(path=layout.index_file, content=index),
         ],
+        embedded_report=embedded,
     )
 
 

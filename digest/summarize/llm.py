@@ -11,20 +11,18 @@ asks, and move to the next model at once on what cannot (401, 403, 404, 400).
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import litellm
+import openai
 import tenacity
 from pydantic import BaseModel, ValidationError
 
 from digest.errors import MODEL_KEY_MISSING, MODEL_UNKNOWN, InputError
 from digest.models import Usage
-
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-import litellm
 
 # litellm prints "Give Feedback / Get Help" and "Provider List" banners to stdout on every
 # error; our own log lines say what failed, redacted.
@@ -213,7 +211,7 @@ class LLM:
             for repair in (False, True):
                 try:
                     response = self._call(model, messages, schema)
-                except Exception as exc:  # litellm raises many types; each is classified
+                except openai.OpenAIError as exc:  # litellm's errors all derive from it
                     last = exc
                     log.warning("%s failed: %s", model, redact(str(exc), self.config.api_key))
                     break
@@ -240,8 +238,8 @@ def _add(usage: Usage, response: Any) -> Usage:
     counted = getattr(response, "usage", None)
     try:
         cost = litellm.completion_cost(completion_response=response)
-    except Exception:  # litellm raises for models it has no prices for
-        cost = None
+    except (openai.OpenAIError, litellm.exceptions.ModelNotMappedError):
+        cost = None  # a model litellm has no prices for
     return usage + Usage(
         llm_calls=1,
         prompt_tokens=getattr(counted, "prompt_tokens", 0) or 0,
@@ -250,14 +248,21 @@ def _add(usage: Usage, response: Any) -> Usage:
     )
 
 
+class WarmUpFailed(Exception):
+    """Warming up is an optimization: its failure only means the first call does the work."""
+
+
 def warm_up(models: list[str]) -> None:
     """Load what the first call would (tokenizer, the provider SDK's resources), so that it
     happens while GitHub is being read rather than on the critical path."""
-    import openai.resources.chat  # noqa: F401  (litellm imports it lazily on the first call)
+    try:
+        import openai.resources.chat
 
-    for model in models:
-        count_tokens(model, "warm up")
-        litellm.supports_response_schema(model=model)
+        for model in models:
+            count_tokens(model, "warm up")
+            litellm.supports_response_schema(model=model)
+    except (openai.OpenAIError, litellm.exceptions.ModelNotMappedError, OSError) as exc:
+        raise WarmUpFailed(str(exc)) from exc  # an unknown model, a tokenizer not on disk
 
 
 def count_tokens(model: str, text: str) -> int:
@@ -267,5 +272,5 @@ def count_tokens(model: str, text: str) -> int:
 def context_window(model: str) -> int | None:
     try:
         return litellm.get_model_info(model).get("max_input_tokens")
-    except Exception:  # unknown to litellm: self-hosted or very new models
+    except litellm.exceptions.ModelNotMappedError:  # self-hosted or very new models
         return None

@@ -1,0 +1,45 @@
+"""The shape the code keeps: stages never import one another; only the top reads the
+environment."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "digest"
+STAGES = ("collect", "summarize", "render", "archive", "deliver")
+# The process's top: the command line and the settings read the environment; nothing below.
+TOP = {"cli.py", "config.py"}
+
+
+def imported(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_stage_never_imports_another(stage):
+    others = {f"digest.{s}" for s in STAGES if s != stage}
+    for path in (PACKAGE / stage).rglob("*.py"):
+        crossing = {
+            n for n in imported(path) if n.split(".")[:2] and ".".join(n.split(".")[:2]) in others
+        }
+        assert not crossing, f"{path.relative_to(PACKAGE)} imports {sorted(crossing)}"
+
+
+def test_only_the_top_reads_or_writes_the_environment():
+    readers = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.name not in TOP or path.parent != PACKAGE
+        if "os.environ" in path.read_text(encoding="utf-8")
+        or "getenv" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == []
