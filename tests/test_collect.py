@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from digest.collect.collector import collect_activity
-from digest.window import compute_window
 from digest.errors import GitHubAccessError
 from digest.github import GitHubAPI
+from digest.window import compute_window
 from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeFile, FakeIssue, FakePull, FakeRelease, FakeRepo

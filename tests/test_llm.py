@@ -328,7 +328,7 @@ def test_footer_names_the_model_not_the_builtin_for_empty_repositories(day, tmp_
 
 def test_the_overall_summary_of_many_repositories_is_reduced_in_rounds(github, tmp_path):
     names = [f"org/repo{i:02d}" for i in range(40)]
-    for i, name in enumerate(names):
+    for name in names:
         repo = github.add(FakeRepo(name))
         for n in range(3):
             merged_pr(repo, 100 + n, f"[Kernel] change {n} of {name}", at("2026-02-04 10:00"))

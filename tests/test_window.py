@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from digest.window import compute_window, yesterday
 from digest.errors import InputError
+from digest.window import compute_window, yesterday
 
 NOW = dt.datetime(2026, 2, 5, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
 
