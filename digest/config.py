@@ -41,6 +41,9 @@ _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
 REPO_RE = re.compile(rf"^{_OWNER}/{_NAME}$")
 
+# GitHub's usual bots: their pull requests and commits are counted, not told about.
+BOTS = ("dependabot[bot]", "renovate[bot]", "pre-commit-ci[bot]", "github-actions[bot]")
+
 # Runner variables used when the matching input is not given.
 RUNNER_FALLBACKS: dict[str, str] = {
     "github_token": "GITHUB_TOKEN",
@@ -102,6 +105,10 @@ class Settings(BaseSettings):
     fallback_models: list[str] = Field(
         default_factory=list, description="models tried in order when `model` fails"
     )
+    exclude_authors: list[str] = Field(
+        default_factory=lambda: list(BOTS),
+        description="authors (bots) whose PRs and commits collapse into one counted line",
+    )
     api_base: str = Field("", description="base URL of an OpenAI-compatible endpoint")
     api_key: SecretStr | None = Field(None, description="LLM key; else the provider's env var")
     language: Language = Field("en", description="report language: en or zh")
@@ -140,7 +147,7 @@ class Settings(BaseSettings):
             _RunnerFallbacks(settings_cls, os.environ),
         )
 
-    @field_validator("repos", "fallback_models", mode="before")
+    @field_validator("repos", "fallback_models", "exclude_authors", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_list(value)
@@ -278,6 +285,7 @@ def build_plan(
         title=settings.title,
         layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
         model=_model_setup(settings),
+        exclude_authors=settings.exclude_authors,
     )
     return Plan(
         stage=stage,

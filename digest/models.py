@@ -103,6 +103,7 @@ class Job(Frozen):
     title: str | None
     layout: Layout
     model: ModelSetup | None = None
+    exclude_authors: list[str] = Field(default_factory=list)
 
 
 class Plan(Frozen):
@@ -145,6 +146,8 @@ class Commit(Frozen):
     # None when GitHub was not asked: commits that came in through a PR share the PR's files.
     files: list[FileChange] | None = None
     pr_number: int | None = None
+    # By one of `exclude-authors` (bots): counted and linked on one line, not told about.
+    automated: bool = False
 
     @property
     def short_sha(self) -> str:
@@ -171,9 +174,10 @@ class PullRequest(Frozen):
     created_at: AwareDatetime
     merged_at: AwareDatetime | None = None
     merge_commit_sha: str | None = None
-    # Classified once, by collect, against the report's window.
+    # Classified once, by collect, against the report's window and `exclude-authors`.
     merged_in_window: bool
     opened_in_window: bool
+    automated: bool = False
     additions: int = 0
     deletions: int = 0
     changed_files: int = 0
@@ -245,18 +249,30 @@ class RepoActivity(Frozen):
 
     @property
     def merged_pulls(self) -> list[PullRequest]:
-        return [p for p in self.pulls if p.merged_in_window]
+        """Merged in the window, by people (automated ones: `automated`)."""
+        return [p for p in self.pulls if p.merged_in_window and not p.automated]
 
     @property
     def opened_pulls(self) -> list[PullRequest]:
-        """Opened in the window and not merged in it (those count as merged)."""
-        return [p for p in self.pulls if p.opened_in_window and not p.merged_in_window]
+        """Opened in the window and not merged in it (those count as merged), by people."""
+        return [
+            p
+            for p in self.pulls
+            if p.opened_in_window and not p.merged_in_window and not p.automated
+        ]
 
     @property
     def direct_commits(self) -> list[Commit]:
-        """Commits that did not come in with a pull request merged in the window."""
-        merged = {p.number for p in self.merged_pulls}
-        return [c for c in self.commits if c.pr_number not in merged]
+        """Commits by people that did not come in with a pull request merged in the window."""
+        merged = {p.number for p in self.pulls if p.merged_in_window}
+        return [c for c in self.commits if c.pr_number not in merged and not c.automated]
+
+    @property
+    def automated(self) -> list[PullRequest | Commit]:
+        """Pull requests and direct commits by `exclude-authors` (bots), in the window."""
+        merged = {p.number for p in self.pulls if p.merged_in_window}
+        pulls: list[PullRequest | Commit] = [p for p in self.pulls if p.automated]
+        return pulls + [c for c in self.commits if c.automated and c.pr_number not in merged]
 
     @property
     def opened_issues(self) -> list[Issue]:

@@ -112,6 +112,7 @@ def collect(
             api,
             max_concurrency=plan.max_concurrency,
             known_files=known_files,
+            exclude_authors=job.exclude_authors,
         )
     for repo in activity.repos:
         if repo.failure:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digest.config import Settings, input_name
+from digest.config import Settings, input_name, split_list
 from digest.deliver.outputs import OUTPUTS
 
 ROOT = Path(__file__).parents[1]
@@ -55,6 +55,8 @@ def test_action_defaults_are_the_settings_defaults(name):
         assert name == "repos"
     elif default is None or default == []:
         assert declared["default"] == ""
+    elif isinstance(default, list):
+        assert split_list(declared["default"]) == default
     else:
         expected = str(default).lower() if isinstance(default, bool) else str(default)
         assert declared["default"] == expected

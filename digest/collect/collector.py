@@ -82,8 +82,10 @@ class Collector:
         *,
         max_concurrency: int = 8,
         known_files: dict[str, list[FileChange]] | None = None,
+        exclude_authors: Sequence[str] = (),
     ):
         self.api = api
+        self._automated = {login.lower() for login in exclude_authors}
         # Files of commits already collected by an earlier run: a commit never changes.
         self.known_files = known_files or {}
         self.window = window
@@ -215,7 +217,10 @@ class Collector:
 
         def pull(node: dict) -> PullRequest:
             if node["number"] not in parsed:
-                parsed[node["number"]] = self._pull(raw.repo, node)
+                pr = self._pull(raw.repo, node)
+                if self._by_bot(pr.author):
+                    pr = pr.model_copy(update={"automated": True})
+                parsed[node["number"]] = pr
             return parsed[node["number"]]
 
         pulls: dict[int, PullRequest] = {}
@@ -225,6 +230,8 @@ class Collector:
             if pr and pr.merged_in_window:
                 pulls[pr.number] = pr
             commit = parse.commit(node, pr)
+            if (pr and pr.automated) or self._by_bot(commit.author_login):
+                commit = commit.model_copy(update={"automated": True})
             if window.contains(commit.committed_at):
                 commits.append(commit)
         for node in raw.nodes["openedPulls"]:
@@ -253,6 +260,9 @@ class Collector:
             issues=sorted(issues.values(), key=lambda i: i.number),
             releases=sorted(releases, key=lambda r: r.published_at),
         )
+
+    def _by_bot(self, login: str | None) -> bool:
+        return bool(login) and login.lower() in self._automated
 
     def _pull(self, repo: str, node: dict) -> PullRequest:
         if not parse.pull_files_complete(node):
@@ -345,6 +355,13 @@ def collect_activity(
     *,
     max_concurrency: int = 8,
     known_files: dict[str, list[FileChange]] | None = None,
+    exclude_authors: Sequence[str] = (),
 ) -> Activity:
-    collector = Collector(api, window, max_concurrency=max_concurrency, known_files=known_files)
+    collector = Collector(
+        api,
+        window,
+        max_concurrency=max_concurrency,
+        known_files=known_files,
+        exclude_authors=exclude_authors,
+    )
     return collector.collect(repos)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from digest.models import Commit, FileChange, Issue, PullRequest, Release, Window
@@ -25,8 +26,32 @@ def timestamp(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+# Template boilerplate that says nothing about a change: HTML comments (template hints),
+# checklists, badges, and headings with nothing under them.
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_CHECKLIST = re.compile(r"^\s*[-*]\s*\[[ xX]\].*$", re.M)
+_BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+.*$")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def clean_body(text: str | None) -> str:
+    """A PR, issue or release body without the template around what its author wrote."""
+    text = (text or "").replace("\r\n", "\n")
+    text = _BADGE.sub("", _CHECKLIST.sub("", _COMMENT.sub("", text)))
+    lines = text.split("\n")
+    kept: list[str] = []
+    for n, line in enumerate(lines):
+        if _HEADING.match(line):
+            following = next((x for x in lines[n + 1 :] if x.strip()), "")
+            if not following or _HEADING.match(following):
+                continue  # "## Motivation" with nothing under it
+        kept.append(line.rstrip())
+    return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip()
+
+
 def excerpt(text: str | None, limit: int = BODY_EXCERPT_CHARS) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = clean_body(text)
     return text if len(text) <= limit else text[:limit].rstrip() + " …"
 
 
