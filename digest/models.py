@@ -215,6 +215,7 @@ class Release(Frozen):
     author: str | None = None
     published_at: AwareDatetime
     prerelease: bool = False
+    nightly: bool = False  # a scheduled build (nightly-*, .devYYYYMMDD): collapsed in reports
     body: str = ""
 
     @property
@@ -266,6 +267,19 @@ class RepoActivity(Frozen):
         """Commits by people that did not come in with a pull request merged in the window."""
         merged = {p.number for p in self.pulls if p.merged_in_window}
         return [c for c in self.commits if c.pr_number not in merged and not c.automated]
+
+    @property
+    def figures(self) -> list[tuple[str, int]]:
+        """What the window holds, by kind (keys of the locales' counted phrases)."""
+        return [
+            ("commits", len(self.commits)),
+            ("merged_pulls", len(self.merged_pulls)),
+            ("opened_pulls", len(self.opened_pulls)),
+            ("opened_issues", len(self.opened_issues)),
+            ("closed_issues", len(self.closed_issues)),
+            ("releases", len(self.releases)),
+            ("automated", len(self.automated)),
+        ]
 
     @property
     def automated(self) -> list[PullRequest | Commit]:
@@ -339,8 +353,12 @@ class RepoSummary(Frozen):
     usage: Usage = Usage()
     # Identifies the input and model; a rerun with the same key reuses this summary.
     cache_key: str | None = None
-    # Why the model's summary was replaced by the built-in one: a category, never the error.
+    # Why the model's summary was replaced by the built-in one: a category, never the error
+    # ("ungrounded": the answer cited too little of what was collected).
     fallback: str | None = None
+    # Of the model's points: how many cited something collected and were kept.
+    points_kept: int | None = None
+    points_dropped: int | None = None
     # Taken from the previous sidecar: `usage` is what it cost then, not in this run.
     reused: bool = Field(False, exclude=True)
 
@@ -348,7 +366,8 @@ class RepoSummary(Frozen):
 class OverallSummary(Frozen):
     method: str
     overview: str
-    highlights: list[Item] = Field(default_factory=list)
+    highlights: list[Item] = Field(default_factory=list)  # the top developments, cited
+    risks: list[Item] = Field(default_factory=list)  # regressions, reverts, breaking changes
     conclusion: str = ""
     usage: Usage = Usage()
     cache_key: str | None = None

@@ -136,10 +136,16 @@ def issue(node: dict[str, Any], window: Window) -> Issue:
     )
 
 
+# Scheduled builds: `nightly-v0.6.2-20260204`, `v0.7.0.dev20260204`, `dev-20260204`.
+_NIGHTLY = re.compile(r"nightly|\.dev\d|[-.]dev[-.]?\d{6,}", re.I)
+
+
 def release(node: dict[str, Any]) -> Release:
+    tag, name = node["tagName"], node.get("name") or node["tagName"]
     return Release(
-        tag=node["tagName"],
-        name=node.get("name") or node["tagName"],
+        nightly=bool(_NIGHTLY.search(tag) or _NIGHTLY.search(name)),
+        tag=tag,
+        name=name,
         url=node["url"],
         author=_login(node.get("author")),
         published_at=node["publishedAt"],

@@ -26,6 +26,18 @@ class Locale:
         singular, plural = self._strings[key]
         return (singular if n == 1 else plural).format(n=n)
 
+    def counts(self, *figures: list[tuple[str, int]]) -> list[str]:
+        """`3 commits`, `2 merged pull requests`, … summed over one or more `figures`."""
+        totals: dict[str, int] = {}
+        for pairs in figures:
+            for key, n in pairs:
+                totals[key] = totals.get(key, 0) + n
+        return [self.count(key, n) for key, n in totals.items() if n]
+
+    def kind(self, kind: str) -> str:
+        """What kind of news an item is (significance.Kind), as a label."""
+        return self._strings["kinds"][str(kind)]
+
     def theme(self, key: str, **values: Any) -> str:
         return self._strings["themes"][key].format(**values)
 

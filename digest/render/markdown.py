@@ -15,8 +15,10 @@ from mistune.util import escape, escape_url
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
 # Characters that only matter at the start of a line (headings, quotes, lists).
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
-# @user or @org/team, as GitHub links (and notifies) them.
-_MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9][A-Za-z0-9-]*)")
+# @user or @org/team, as GitHub links (and notifies) them, and name@host, which it links.
+_MENTION = re.compile(r"(?<!`)@(?=[A-Za-z0-9][A-Za-z0-9-]*)")
+# Bare URLs, which GitHub links although they are not Markdown links.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp)://|\b(www)\.")
 # #123, which GitHub would link to an issue of the repository showing the text (the wrong one).
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -25,7 +27,15 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 def _escape(text: str) -> str:
     escaped = _INLINE.sub(r"\\\1", escape(text, quote=False))
     escaped = _ISSUE_REF.sub("#&#8203;", escaped)
+    escaped = _AUTOLINK.sub(_defuse_url, escaped)
     return _MENTION.sub("@&#8203;", escaped)
+
+
+def _defuse_url(match: re.Match) -> str:
+    """`https://x` stays readable but is no link: a zero-width space after the scheme."""
+    if match.group(1):
+        return f"{match.group(1)}:&#8203;//"
+    return f"{match.group(2)}&#8203;."
 
 
 def inline(text: str) -> str:

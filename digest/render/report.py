@@ -1,4 +1,9 @@
-"""The dated Markdown report, from a Digest and localized templates."""
+"""The dated Markdown report: the story on top, the complete record underneath.
+
+The story (the overview, top developments, risks, each repository's points) comes from the
+summaries; the record comes from the collected activity alone. Every list item links at
+least one collected object: a point whose citations resolve to nothing is not shown.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,18 @@ import jinja2
 from digest import __version__
 from digest.citations import LinkTable
 from digest.locales import Locale, locale
-from digest.models import Digest, FailureKind, Item, RepoSummary
+from digest.models import Digest, Item, RepoActivity, RepoSummary, Section
 from digest.render import markdown as md
+from digest.render.record import record_refs, render_record
 
-
-@dataclass(frozen=True)
-class _SectionView:
-    title: str
-    lines: list[str]
+# What a reader of the report is told about a repository that could not be read: only a
+# transient failure promises that it can still be filled in.
+_FAILED_TEXT = {
+    "not_found": "failed_not_found",
+    "forbidden": "failed_forbidden",
+    "rate_limited": "failed_transient",
+    "error": "failed_transient",
+}
 
 
 @dataclass(frozen=True)
@@ -26,7 +35,9 @@ class _RepoView:
     heading: str
     description: str
     overview: str
-    sections: list[_SectionView]
+    story: list[str]  # list items, each with its links
+    more: str  # "…and N more in the record below."
+    record: str
 
 
 @cache
@@ -46,18 +57,7 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
     loc = locale(digest.language)
     links = LinkTable(digest.activity.repos)
     by_repo = {s.repo: s for s in digest.repos}
-    repos = [
-        _repo_view(
-            activity.repo,
-            activity.url,
-            activity.description,
-            activity.failure,
-            by_repo[activity.repo],
-            links,
-            loc,
-        )
-        for activity in digest.activity.repos
-    ]
+    repos = [_repo_view(a, by_repo[a.repo], links, loc) for a in digest.activity.repos]
     text = (
         _environment()
         .get_template("report.md.j2")
@@ -68,7 +68,8 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
             date=md.inline(loc.date_label(digest.activity.window)),
             window=md.inline(loc.window(digest.activity.window)),
             overview=md.inline_with_code(digest.overall.overview),
-            highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
+            highlights=_lines(digest.overall.highlights, None, links, loc),
+            risks=_lines(digest.overall.risks, None, links, loc),
             repos=repos,
             conclusion=md.inline_with_code(digest.overall.conclusion),
             footer=md.inline(_footer(digest, loc)),
@@ -78,7 +79,7 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
 
 
 def render_pull_body(digest: Digest, report_url: str) -> str:
-    """The pull request's description: the overall summary and a link to the report."""
+    """The pull request's description: the overview, top developments, risks, a link."""
     loc = locale(digest.language)
     links = LinkTable(digest.activity.repos)
     text = (
@@ -87,7 +88,9 @@ def render_pull_body(digest: Digest, report_url: str) -> str:
         .render(
             window=md.inline(loc.window(digest.activity.window)),
             overview=md.inline_with_code(digest.overall.overview),
-            highlights=[_item_line(item, None, links, loc) for item in digest.overall.highlights],
+            highlights=_lines(digest.overall.highlights, None, links, loc),
+            risks=_lines(digest.overall.risks, None, links, loc),
+            risks_heading=md.inline(loc["risks_heading"]),
             report_link=md.link(loc["read_report"], report_url),
             footer=md.inline(_footer(digest, loc)),
         )
@@ -107,46 +110,54 @@ def _footer(digest: Digest, loc: Locale) -> str:
     return loc.format("generated_by", version=__version__, method=loc.join(named))
 
 
-# What a reader of the report is told about a repository that could not be read: only a
-# transient failure promises that it can still be filled in.
-_FAILED_TEXT = {
-    "not_found": "failed_not_found",
-    "forbidden": "failed_forbidden",
-    "rate_limited": "failed_transient",
-    "error": "failed_transient",
-}
-
-
 def _repo_view(
-    repo: str,
-    url: str,
-    description: str | None,
-    failure: FailureKind | None,
-    summary: RepoSummary,
-    links: LinkTable,
-    loc: Locale,
+    activity: RepoActivity, summary: RepoSummary, links: LinkTable, loc: Locale
 ) -> _RepoView:
-    heading = md.link(repo, url) if url else md.inline(repo)
+    heading = md.link(activity.repo, activity.url) if activity.url else md.inline(activity.repo)
     if summary.status == "failed":
-        return _RepoView(heading, "", md.inline(loc[_FAILED_TEXT[failure or "error"]]), [])
+        text = loc[_FAILED_TEXT[activity.failure or "error"]]
+        return _RepoView(heading, "", md.inline(text), [], "", "")
     if summary.status == "empty":
-        return _RepoView(heading, "", md.inline(loc["empty_repo"]), [])
-    sections = [
-        _SectionView(md.inline(s.title), [_item_line(i, repo, links, loc) for i in s.items])
-        for s in summary.sections
-        if s.items
-    ]
+        return _RepoView(heading, "", md.inline(loc["empty_repo"]), [], "", "")
+    story = _story(summary.sections, activity.repo, links, loc)
     overview = md.inline_with_code(summary.overview)
     if summary.fallback:  # the model failed: say so neutrally, the reason stays in the log
-        overview = f"{overview} _{md.inline(loc['fallback_note'])}_"
-    return _RepoView(heading, md.inline(description or ""), overview, sections)
+        note = "ungrounded_note" if summary.fallback == "ungrounded" else "fallback_note"
+        overview = f"{overview} _{md.inline(loc[note])}_".strip()
+    cited = {ref for section in summary.sections for item in section.items for ref in item.refs}
+    left = len(record_refs(activity) - cited)
+    more = md.inline(loc.format("more_in_record", n=left)) if story and left else ""
+    counts = loc.join(loc.counts(activity.figures))
+    return _RepoView(
+        heading,
+        md.inline(activity.description or ""),
+        overview,
+        story,
+        more,
+        render_record(activity, counts, loc),
+    )
 
 
-def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str:
+def _story(sections: list[Section], repo: str, links: LinkTable, loc: Locale) -> list[str]:
+    lines = []
+    for section in sections:
+        label = md.inline(section.title)
+        for line in _lines(section.items, repo, links, loc):
+            lines.append(f"**{label}**{loc['colon']}{line}" if label else line)
+    return lines
+
+
+def _lines(items: list[Item], repo: str | None, links: LinkTable, loc: Locale) -> list[str]:
+    """List items with their links; one that cites nothing collected is left out."""
+    return [line for item in items if (line := _item_line(item, repo, links, loc))]
+
+
+def _item_line(item: Item, repo: str | None, links: LinkTable, loc: Locale) -> str | None:
     cited = [found for ref in item.refs if (found := links.resolve(ref, repo))]
+    if not cited:
+        return None
     rendered = [
         md.code_link(label, url) if kind == "commit" else md.link(label, url)
-        for kind, label, url in cited
+        for kind, label, url in dict.fromkeys(cited)
     ]
-    text = md.inline_with_code(item.text)
-    return loc.paren(text, loc.join(rendered)) if rendered else text
+    return loc.paren(md.inline_with_code(item.text), loc.join(rendered))

@@ -1,28 +1,51 @@
-"""The built-in summarizer: deterministic, no LLM, every item cites what it came from."""
+"""The built-in summarizer: deterministic, no model, every point cites what it came from.
+
+Its story is the window's most significant items (significance.py), not its biggest: a
+release and what it contains, a breaking change, a regression reported, who did it. The
+complete record of the window is rendered from the activity itself, not from here.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter
+from dataclasses import dataclass
 
 from digest.locales import Locale
 from digest.models import (
     Activity,
-    Commit,
     FileChange,
     Item,
     OverallSummary,
-    PullRequest,
     RepoActivity,
     RepoSummary,
     Section,
     qualified,
 )
+from digest.summarize import significance
+from digest.summarize.significance import Kind, Signal
 from digest.summarize.themes import main_folder, split_title
 
 METHOD = "extractive"
+MAX_POINTS = 5  # story points per repository: the rest is in the record
+MAX_TOP = 5  # top developments across repositories
+MAX_RISKS = 6
+MAX_AREAS = 3
+NOTES_CHARS = 140  # what a release contains, from the first lines of its notes
 
-MAX_THEMES = 6  # more than this and themes stop helping; the rest go to "Other changes"
-MAX_HIGHLIGHTS = 5
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+_NOTE_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.+)$", re.M)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One item that could be a point of the story."""
+
+    signal: Signal
+    label: str  # the kind, localized: "Fix", "Release", ...
+    text: str  # plain text; the renderer escapes it
+    refs: list[str]
+    order: int  # position in the window, to break ties
 
 
 class BuiltinSummarizer:
@@ -38,94 +61,140 @@ class BuiltinSummarizer:
         return summarize_overall(activity, self.loc)
 
 
+# -- one repository ------------------------------------------------------------------------
+
+
 def summarize_repo(activity: RepoActivity, loc: Locale) -> RepoSummary:
     if not activity.ok:
         return RepoSummary(repo=activity.repo, status="failed", method=METHOD)
     if activity.item_count == 0:
         return RepoSummary(repo=activity.repo, status="empty", method=METHOD)
-    themes = _themes(activity.merged_pulls, activity.direct_commits, loc)
-    sections = [Section(title=title, items=items) for title, items in themes]
-    sections += _other_sections(activity, loc)
-    overview = loc.format("repo_overview", counts=loc.join(_counts([activity], loc)))
-    if len(themes) > 1 and len(themes[0][1]) > 1:  # a "most of the work" needs a majority
-        named = [loc.paren(title, str(len(items))) for title, items in themes[:3]]
-        overview = loc.sentences([overview, loc.format("busiest_themes", themes=loc.join(named))])
+    points = ranked(candidates(activity, loc))[:MAX_POINTS]
+    sections: dict[str, list[Item]] = {}
+    for point in points:
+        sections.setdefault(point.label, []).append(Item(text=point.text, refs=point.refs))
     return RepoSummary(
-        repo=activity.repo, status="ok", method=METHOD, overview=overview, sections=sections
+        repo=activity.repo,
+        status="ok",
+        method=METHOD,
+        overview=_repo_overview(activity, loc),
+        sections=[Section(title=title, items=items) for title, items in sections.items()],
     )
 
 
-def _themes(
-    merged: list[PullRequest], direct: list[Commit], loc: Locale
-) -> list[tuple[str, list[Item]]]:
-    grouped: dict[str, list[Item]] = defaultdict(list)
-    for pr in merged:
-        theme, text = _classify(pr.title, pr.files, loc)
-        grouped[theme].append(Item(text=text, refs=[pr.ref]))
-    for commit in direct:
-        theme, text = _classify(commit.title, commit.files, loc)
-        grouped[theme].append(Item(text=text, refs=[commit.ref]))
-    ranked = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    other = loc.theme("other")
-    kept = [(t, items) for t, items in ranked if t != other][:MAX_THEMES]
-    rest = [item for t, items in ranked if (t, items) not in kept for item in items]
-    return kept + ([(other, rest)] if rest else [])
+def candidates(activity: RepoActivity, loc: Locale) -> list[Candidate]:
+    """Every release (nightly builds as one), change by people and new issue, as a point."""
+    found: list[Candidate] = []
+    nightlies = [r for r in activity.releases if r.nightly]
+    for release in activity.releases:
+        if release in nightlies:
+            continue
+        signal = significance.of_release(release)
+        text = _release_text(release.name, release.tag, release.body, loc)
+        found.append(Candidate(signal, loc.kind(signal.kind), text, [release.ref], len(found)))
+    if nightlies:
+        text = loc.format("nightly_point", n=len(nightlies), tag=nightlies[-1].tag)
+        signal = significance.of_release(nightlies[-1])
+        refs = [r.ref for r in nightlies]
+        found.append(Candidate(signal, loc.kind(signal.kind), text, refs, len(found)))
+    for pr in activity.merged_pulls:
+        signal = significance.of_pull(pr)
+        text = _by(split_title(pr.title)[1], pr.author, loc)
+        found.append(Candidate(signal, loc.kind(signal.kind), text, [pr.ref], len(found)))
+    for commit in activity.direct_commits:
+        signal = significance.of_commit(commit)
+        author = commit.author_login or commit.author_name
+        text = _by(split_title(commit.title)[1], author, loc)
+        found.append(Candidate(signal, loc.kind(signal.kind), text, [commit.ref], len(found)))
+    for issue in activity.opened_issues:
+        signal = significance.of_issue(issue)
+        text = _plain(issue.title)
+        if issue.comments:
+            text = loc.paren(text, loc.count("comments", issue.comments))
+        found.append(Candidate(signal, loc.kind(signal.kind), text, [issue.ref], len(found)))
+    return found
 
 
-def _classify(title: str, files: list[FileChange] | None, loc: Locale) -> tuple[str, str]:
-    kind, text = split_title(title)
+def ranked(found: list[Candidate]) -> list[Candidate]:
+    return sorted(found, key=lambda c: (-c.signal.weight, c.order))
+
+
+def _by(title: str, author: str | None, loc: Locale) -> str:
+    text = _plain(title)
+    return loc.format("by_author", text=text, author=author) if author else text
+
+
+def _plain(text: str) -> str:
+    """Third-party text as one line without URLs: a story point links only what it cites."""
+    return " ".join(_URL.sub("", text).split())
+
+
+def _release_text(name: str, tag: str, notes: str, loc: Locale) -> str:
+    title = name if tag in name else loc.paren(name, tag)
+    lines = [_plain(m) for m in _NOTE_LINE.findall(notes or "")]
+    summary = ""
+    for line in (x for x in lines if x):
+        joined = f"{summary}; {line}" if summary else line
+        if len(joined) > NOTES_CHARS:
+            summary = summary or line[:NOTES_CHARS].rstrip() + " …"
+            break
+        summary = joined
+    return loc.format("release_point", name=title, notes=summary) if summary else title
+
+
+def _theme(title: str, files: list[FileChange] | None, loc: Locale) -> str | None:
+    """`[Tag]` or conventional type first, then the folder the change touched most."""
+    kind, _ = split_title(title)
     if kind is None:
         folder = main_folder(files)
-        return (loc.theme("folder", folder=folder) if folder else loc.theme("other")), text
+        return loc.theme("folder", folder=folder) if folder else None
     try:
-        return loc.theme(kind), text
+        return loc.theme(kind)
     except KeyError:
-        return kind, text  # a project's own tag, such as [Kernel]
+        return kind  # a project's own tag, such as [Kernel]
 
 
-def _other_sections(activity: RepoActivity, loc: Locale) -> list[Section]:
-    sections = []
-    opened = activity.opened_pulls
-    if opened:
-        items = [Item(text=p.title, refs=[p.ref]) for p in opened]
-        sections.append(Section(title=loc["section_opened_pulls"], items=items))
-    new_issues = activity.opened_issues
-    if new_issues:
-        items = [Item(text=_issue_text(i.title, i.labels, loc), refs=[i.ref]) for i in new_issues]
-        sections.append(Section(title=loc["section_opened_issues"], items=items))
-    closed = activity.closed_issues
-    if closed:
-        items = [Item(text=i.title, refs=[i.ref]) for i in closed]
-        sections.append(Section(title=loc["section_closed_issues"], items=items))
-    if activity.releases:
-        items = [
-            Item(text=_release_text(r.name, r.tag, r.prerelease, loc), refs=[r.ref])
-            for r in activity.releases
-        ]
-        sections.append(Section(title=loc["section_releases"], items=items))
-    return sections
+def areas(repos: list[RepoActivity], loc: Locale) -> list[str]:
+    """Where the merged work went, most first: `Kernel (5)`, `Fixes (3)`."""
+    counts: Counter[str] = Counter()
+    for repo in repos:
+        for pr in repo.merged_pulls:
+            if theme := _theme(pr.title, pr.files, loc):
+                counts[theme] += 1
+        for commit in repo.direct_commits:
+            if theme := _theme(commit.title, commit.files, loc):
+                counts[theme] += 1
+    named = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_AREAS]
+    # A theme with a single change says nothing about where the work went.
+    return [loc.paren(theme, str(n)) for theme, n in named if n > 1]
 
 
-def _issue_text(title: str, labels: list[str], loc: Locale) -> str:
-    return loc.paren(title, ", ".join(labels)) if labels else title
+def _repo_overview(activity: RepoActivity, loc: Locale) -> str:
+    sentences = []
+    stable = [r for r in activity.releases if not r.nightly]
+    if stable:
+        sentences.append(loc.format("released", tags=loc.join([r.tag for r in stable])))
+    nightly = len(activity.releases) - len(stable)
+    if nightly:
+        sentences.append(loc.format("nightlies", n=nightly))
+    if named := areas([activity], loc):
+        sentences.append(loc.format("areas", areas=loc.join(named)))
+    reported = [i for i in activity.opened_issues if significance.of_issue(i).kind in _REPORTED]
+    if reported:
+        top = max(reported, key=lambda i: significance.of_issue(i).weight)
+        kind = significance.of_issue(top).kind
+        sentences.append(loc.format("reported", kind=loc.kind(kind), title=_plain(top.title)))
+    return (
+        loc.sentences(sentences)
+        if sentences
+        else loc.format("counts_only", counts=loc.join(loc.counts(activity.figures)))
+    )
 
 
-def _release_text(name: str, tag: str, prerelease: bool, loc: Locale) -> str:
-    text = name if tag in name else loc.paren(name, tag)
-    return f"{text} — {loc['prerelease']}" if prerelease else text
+_REPORTED = {Kind.SECURITY, Kind.REGRESSION, Kind.PERF_PROBLEM, Kind.BUG, Kind.DISCUSSED}
 
 
-def _counts(repos: list[RepoActivity], loc: Locale) -> list[str]:
-    """`3 commits, 2 merged pull requests, …` over one or several repositories."""
-    figures = [
-        ("commits", sum(len(r.commits) for r in repos)),
-        ("merged_pulls", sum(len(r.merged_pulls) for r in repos)),
-        ("opened_pulls", sum(len(r.opened_pulls) for r in repos)),
-        ("opened_issues", sum(len(r.opened_issues) for r in repos)),
-        ("closed_issues", sum(len(r.closed_issues) for r in repos)),
-        ("releases", sum(len(r.releases) for r in repos)),
-    ]
-    return [loc.count(key, n) for key, n in figures if n]
+# -- the whole window ----------------------------------------------------------------------
 
 
 def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
@@ -144,56 +213,56 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
             "overall_active",
             active=len(active),
             total=total,
-            counts=loc.join(_counts(active, loc)),
+            counts=loc.join(loc.counts(*(r.figures for r in active))),
         )
     ]
-    ranked = sorted(active, key=lambda r: (-_weight(r), activity.repos.index(r)))
-    busiest = [loc.paren(r.repo, loc.join(_counts([r], loc)[:2])) for r in ranked[:3]]
-    parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
-    releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases]
+    releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases if not x.nightly]
     if releases:
         parts.append(loc.format("overall_releases", releases=loc.join(releases)))
+    ranked_repos = sorted(active, key=lambda r: (-_weight(r), activity.repos.index(r)))
+    busiest = [loc.paren(r.repo, loc.join(loc.counts(r.figures)[:2])) for r in ranked_repos[:3]]
+    parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     if failed:
         parts.append(loc.format("overall_failed", repos=loc.join(failed)))
+    everything = [
+        (repo, c) for repo in active for c in candidates(repo, loc)
+    ]  # fmt: skip
+    top = sorted(
+        everything, key=lambda rc: (-rc[1].signal.weight, activity.repos.index(rc[0]), rc[1].order)
+    )
+    risks = [(r, c) for r, c in top if c.signal.risk]
     return OverallSummary(
         method=METHOD,
         overview=loc.sentences(parts),
-        highlights=_highlights(active, loc),
-        conclusion=loc.format("conclusion_busy", repo=ranked[0].repo),
+        highlights=[_cross(repo, c, loc) for repo, c in top[:MAX_TOP]],
+        risks=[_cross(repo, c, loc) for repo, c in risks[:MAX_RISKS]],
+        conclusion=_conclusion(active, risks, loc),
     )
+
+
+def _cross(repo: RepoActivity, candidate: Candidate, loc: Locale) -> Item:
+    """A point of one repository, told across repositories."""
+    text = loc.format("cross_point", repo=repo.repo, label=candidate.label, text=candidate.text)
+    return Item(text=text, refs=[qualified(repo.repo, ref) for ref in candidate.refs])
+
+
+def _conclusion(
+    active: list[RepoActivity], risks: list[tuple[RepoActivity, Candidate]], loc: Locale
+) -> str:
+    sentences = []
+    if named := areas(active, loc):
+        sentences.append(loc.format("conclusion_areas", areas=loc.join(named)))
+    if risks:
+        repo, first = risks[0]
+        sentences.append(
+            loc.format("conclusion_watch", label=first.label, text=first.text, repo=repo.repo)
+        )
+    else:
+        sentences.append(loc["conclusion_no_risks"])
+    return loc.sentences(sentences)
 
 
 def _weight(repo: RepoActivity) -> int:
     merged = len(repo.merged_pulls)
-    direct = sum(1 for c in repo.commits if c.pr_number is None)
+    direct = len(repo.direct_commits)
     return 3 * merged + direct + len(repo.issues) + 5 * len(repo.releases)
-
-
-def _highlights(active: list[RepoActivity], loc: Locale) -> list[Item]:
-    """Releases, then the biggest merged changes, then the most discussed new issues."""
-    items = [
-        Item(
-            text=f"{r.repo}: {_release_text(x.name, x.tag, x.prerelease, loc)}",
-            refs=[qualified(r.repo, x.ref)],
-        )
-        for r in active
-        for x in r.releases
-    ]
-    changes = [(p.additions + p.deletions, r.repo, p) for r in active for p in r.merged_pulls]
-    for _, repo, pr in sorted(changes, key=lambda t: (-t[0], t[1], t[2].number))[:3]:
-        changed = loc.format("lines_changed", additions=pr.additions, deletions=pr.deletions)
-        items.append(
-            Item(
-                text=f"{repo}: {loc.paren(split_title(pr.title)[1], changed)}",
-                refs=[qualified(repo, pr.ref)],
-            )
-        )
-    issues = [(i.comments, r.repo, i) for r in active for i in r.opened_issues if i.comments]
-    for _, repo, issue in sorted(issues, key=lambda t: (-t[0], t[1], t[2].number))[:2]:
-        items.append(
-            Item(
-                text=f"{repo}: {loc.paren(issue.title, loc.count('comments', issue.comments))}",
-                refs=[f"{repo}#issue:{issue.number}"],
-            )
-        )
-    return items[:MAX_HIGHLIGHTS]
