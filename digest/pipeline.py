@@ -149,7 +149,14 @@ def report(
             max_concurrency=plan.max_concurrency,
         )
         for summary in digest.repos:
-            if summary.fallback:
+            if summary.fallback == "ungrounded":
+                runner.warning(
+                    f"{summary.repo}: the model's answer cited too little of what was "
+                    f"collected ({summary.points_kept} of "
+                    f"{(summary.points_kept or 0) + (summary.points_dropped or 0)} points kept); "
+                    "the built-in story was used"
+                )
+            elif summary.fallback:
                 runner.warning(
                     f"{summary.repo}: the model failed ({summary.fallback}); "
                     "the built-in summary was used"

@@ -245,7 +245,12 @@ def test_chinese_prompts_and_text_not_escaped(day, tmp_path):
                     ensure_ascii=False,
                 )
             )
-        return ok(json.dumps({"overview": "修复了 XQA 的问题。", "themes": []}, ensure_ascii=False))
+        theme = {
+            "title": "内核",
+            "points": [{"text": "修复 XQA 共享内存问题。", "refs": ["pr:2490"]}],
+        }
+        answer = {"overview": "修复了 XQA 的问题。", "themes": [theme]}
+        return ok(json.dumps(answer, ensure_ascii=False))
 
     with FakeLLM(chinese) as llm:
         run(tmp_path, llm, "--language", "zh", repos="flashinfer-ai/flashinfer")

@@ -99,12 +99,12 @@ def candidates(activity: RepoActivity, loc: Locale) -> list[Candidate]:
         found.append(Candidate(signal, loc.kind(signal.kind), text, refs, len(found)))
     for pr in activity.merged_pulls:
         signal = significance.of_pull(pr)
-        text = _by(split_title(pr.title)[1], pr.author, loc)
+        text = _by(_headline(pr.title, signal), pr.author, loc)
         found.append(Candidate(signal, loc.kind(signal.kind), text, [pr.ref], len(found)))
     for commit in activity.direct_commits:
         signal = significance.of_commit(commit)
         author = commit.author_login or commit.author_name
-        text = _by(split_title(commit.title)[1], author, loc)
+        text = _by(_headline(commit.title, signal), author, loc)
         found.append(Candidate(signal, loc.kind(signal.kind), text, [commit.ref], len(found)))
     for issue in activity.opened_issues:
         signal = significance.of_issue(issue)
@@ -117,6 +117,14 @@ def candidates(activity: RepoActivity, loc: Locale) -> list[Candidate]:
 
 def ranked(found: list[Candidate]) -> list[Candidate]:
     return sorted(found, key=lambda c: (-c.signal.weight, c.order))
+
+
+def _headline(title: str, signal: Signal) -> str:
+    """The title without what its label already says: `[Bugfix]`, `perf:`, `Revert`."""
+    text = split_title(title)[1]
+    if signal.kind is Kind.REVERT:
+        text = re.sub(r"^\s*revert\s*:?\s*", "", text, flags=re.I).strip() or text
+    return text
 
 
 def _by(title: str, author: str | None, loc: Locale) -> str:
@@ -176,7 +184,7 @@ def _repo_overview(activity: RepoActivity, loc: Locale) -> str:
         sentences.append(loc.format("released", tags=loc.join([r.tag for r in stable])))
     nightly = len(activity.releases) - len(stable)
     if nightly:
-        sentences.append(loc.format("nightlies", n=nightly))
+        sentences.append(loc.count("nightlies", nightly))
     if named := areas([activity], loc):
         sentences.append(loc.format("areas", areas=loc.join(named)))
     reported = [i for i in activity.opened_issues if significance.of_issue(i).kind in _REPORTED]

@@ -98,31 +98,51 @@ def clean_text(text: str, known: Known, repo: str | None) -> tuple[str, list[str
 
 
 def _point(point: CitedPoint, known: Known, links: LinkTable, repo: str | None) -> Item | None:
+    """The point, made safe; None when it has no text or cites nothing collected: every
+    bullet of a report carries its evidence."""
     text, from_urls = clean_text(point.text, known, repo)
     refs = [r.strip() for r in [*point.refs, *from_urls] if links.resolve(r.strip(), repo)]
-    if not text:
+    if not text or not refs:
         return None
     return Item(text=text, refs=list(dict.fromkeys(refs)))
 
 
 def ground_repo(answer: RepoAnswer, repo: str, links: LinkTable, method: str) -> RepoSummary:
+    """The model's story, grounded; `points_kept` and `points_dropped` say how well it was."""
     known = Known(links)
     sections = []
+    kept = dropped = 0
     for theme in answer.themes:
         items = [i for p in theme.points if (i := _point(p, known, links, repo))]
+        kept += len(items)
+        dropped += len(theme.points) - len(items)
         title, _ = clean_text(theme.title, known, repo)
-        if items and title:
+        if items:
             sections.append(Section(title=title, items=items))
     overview, _ = clean_text(answer.overview, known, repo)
-    return RepoSummary(repo=repo, status="ok", method=method, overview=overview, sections=sections)
+    return RepoSummary(
+        repo=repo,
+        status="ok",
+        method=method,
+        overview=overview,
+        sections=sections,
+        points_kept=kept,
+        points_dropped=dropped,
+    )
+
+
+def well_grounded(summary: RepoSummary) -> bool:
+    """At least one point kept, and no fewer than half of what the model wrote."""
+    kept, dropped = summary.points_kept or 0, summary.points_dropped or 0
+    return kept > 0 and kept >= dropped
 
 
 def ground_overall(answer: OverallAnswer, links: LinkTable, method: str) -> OverallSummary:
     known = Known(links)
-    highlights = [i for p in answer.highlights if (i := _point(p, known, links, None))]
     return OverallSummary(
         method=method,
         overview=clean_text(answer.overview, known, None)[0],
-        highlights=highlights,
+        highlights=[i for p in answer.highlights if (i := _point(p, known, links, None))],
+        risks=[i for p in answer.risks if (i := _point(p, known, links, None))],
         conclusion=clean_text(answer.conclusion, known, None)[0],
     )

@@ -26,7 +26,7 @@ from digest.models import (
 )
 from digest.summarize import extractive, prompting
 from digest.summarize.budget import input_budget, pack
-from digest.summarize.grounding import ground_overall, ground_repo
+from digest.summarize.grounding import ground_overall, ground_repo, well_grounded
 from digest.summarize.llm import (
     LLM,
     Answer,
@@ -80,7 +80,7 @@ class ModelSummarizer:
 
     def _cached_repo(self, repo: str, key: str) -> RepoSummary | None:
         for summary in self._previous.repos if self._previous else []:
-            if summary.repo == repo and summary.cache_key == key and not summary.fallback:
+            if summary.repo == repo and summary.cache_key == key and _reusable(summary):
                 log.info("%s: summary reused from the previous run", repo)
                 return summary.model_copy(update={"reused": True})
         return None
@@ -95,13 +95,31 @@ class ModelSummarizer:
         if cached:
             return cached
         try:
-            return self._ask_repo(repo).model_copy(update={"cache_key": key})
+            summary = self._ask_repo(repo).model_copy(update={"cache_key": key})
         except LLMFailure as failure:
             log.warning(
                 "%s: every model failed (%s); using the built-in summary", repo.repo, failure.kind
             )
             summary = extractive.summarize_repo(repo, self.loc)
             return summary.model_copy(update={"fallback": failure.kind})
+        if well_grounded(summary):
+            return summary
+        log.warning(
+            "%s: the model's answer kept %d of %d points after grounding; using the built-in story",
+            repo.repo,
+            summary.points_kept,
+            (summary.points_kept or 0) + (summary.points_dropped or 0),
+        )
+        builtin = extractive.summarize_repo(repo, self.loc)
+        return builtin.model_copy(
+            update={
+                "fallback": "ungrounded",
+                "usage": summary.usage,
+                "cache_key": key,
+                "points_kept": summary.points_kept,
+                "points_dropped": summary.points_dropped,
+            }
+        )
 
     def _ask_repo(self, repo: RepoActivity) -> RepoSummary:
         system = prompting.system_prompt(self.language, RepoAnswer)
@@ -120,7 +138,7 @@ class ModelSummarizer:
             )
 
         room = self.budget - self._count(system) - self._count(user("", 1, 9))
-        parts = pack(blocks, max(room, 1000), self._count)
+        parts = pack(blocks, max(room, 1), self._count)
         answers, usage, models = [], None, []
         for number, part in enumerate(parts, start=1):
             text = "\n".join(b.text for b in part)
@@ -183,7 +201,7 @@ class ModelSummarizer:
         usage = Usage()
         for round_number in range(1, MAX_ROUNDS + 1):
             blocks = [Block(ref="", priority=n, text=t) for n, t in enumerate(texts)]
-            groups = pack(blocks, max(room, 1000), self._count, separator="\n\n")
+            groups = pack(blocks, max(room, 1), self._count, separator="\n\n")
             if len(groups) == 1:
                 answer = self.llm.ask(
                     system, self._overall_prompt(texts_of(groups[0]), None, 1), OverallAnswer,
@@ -206,6 +224,12 @@ class ModelSummarizer:
                 condensed.append(_answer_text(answer.value))
             texts = condensed
         raise LLMFailure("context_window")
+
+
+def _reusable(summary: RepoSummary) -> bool:
+    """A summary the model wrote, or chose not to ground: asking again would not change it.
+    One written because every model failed is asked for again."""
+    return summary.fallback in (None, "ungrounded")
 
 
 def texts_of(blocks: list[Block]) -> str:

@@ -8,12 +8,21 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def _all_required(schema: dict) -> None:
+    # OpenAI's strict structured output wants every property required; parsing still
+    # accepts an answer that left out a list (as models do), as empty.
+    schema["required"] = list(schema.get("properties", {}))
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # OpenAI strict schemas need this
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_all_required)
 
 
 class CitedPoint(_Strict):
-    text: str = Field(description="one sentence, plain text, no links, no Markdown headings")
+    text: str = Field(
+        description="one sentence, plain text: what happened and why it matters; no links, "
+        "no Markdown"
+    )
     refs: list[str] = Field(
         description="ids of the items this point is about, exactly as given: pr:123, "
         "commit:abc1234, issue:45, release:v1.2.0"
@@ -26,13 +35,18 @@ class Theme(_Strict):
 
 
 class RepoAnswer(_Strict):
-    overview: str = Field(description="two or three sentences on what mattered most")
-    themes: list[Theme]
+    overview: str = Field(description="two or three sentences on what mattered most and why")
+    themes: list[Theme] = Field(description="a few themes; every point cites at least one id")
 
 
 class OverallAnswer(_Strict):
     overview: str = Field(description="a short paragraph across all repositories")
     highlights: list[CitedPoint] = Field(
-        description="the few most important items; refs as owner/name#pr:123"
+        description="the day's top developments across repositories; refs as owner/name#pr:123"
+    )
+    risks: list[CitedPoint] = Field(
+        default_factory=list,
+        description="regressions, reverts, breaking changes and performance problems reported, "
+        "if any (else empty); refs as owner/name#issue:45",
     )
     conclusion: str = Field(description="one or two sentences: what to watch next")

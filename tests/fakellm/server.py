@@ -95,6 +95,7 @@ def diligent(body: dict[str, Any], *, count_tokens: bool = False) -> Reply:
         answer: dict[str, Any] = {
             "overview": "A busy day in kernels.",
             "highlights": [{"text": "Biggest change of the day", "refs": refs[:1]}],
+            "risks": [],
             "conclusion": "Watch the FP8 work.",
         }
     else:
