@@ -319,13 +319,23 @@ def _target(settings: Settings, on_runner: bool) -> Target:
     )
 
 
+# GitHub Models: an OpenAI-compatible endpoint that takes the workflow's own token when the
+# job has `permissions: models: read`. litellm's `github/` provider still defaults to the
+# endpoint GitHub retired, so digest names the current one.
+GITHUB_MODELS = "github/"
+GITHUB_MODELS_API = "https://models.github.ai/inference"
+
+
 def _model_setup(settings: Settings) -> ModelSetup | None:
     if not settings.model:
         return None
+    models = [settings.model, *settings.fallback_models]
+    github_models = all(m.startswith(GITHUB_MODELS) for m in models)
     return ModelSetup(
-        models=[settings.model, *settings.fallback_models],
-        api_base=settings.api_base or None,
-        api_key=settings.api_key,
+        models=models,
+        api_base=settings.api_base or (GITHUB_MODELS_API if github_models else None),
+        # no secret to manage: the token that reads the repositories is the key
+        api_key=settings.api_key or (settings.github_token if github_models else None),
         max_input_tokens=settings.max_input_tokens,
     )
 

@@ -373,3 +373,40 @@ def test_the_overall_summary_of_many_repositories_is_reduced_in_rounds(github, t
     assert digest["overall"]["method"] == "openai/test-model"
     assert digest["overall"]["fallback"] is None
     assert digest["overall"]["usage"]["llm_calls"] == len(overall)
+
+
+def test_github_models_need_no_secret_the_workflow_token_is_the_key(day, tmp_path, monkeypatch):
+    for name in ("OPENAI_API_KEY", "GITHUB_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeLLM(diligent) as llm:
+        code = main(
+            [
+                "run",
+                "--repos",
+                "flashinfer-ai/flashinfer",
+                "--date",
+                "2026-02-04",
+                "--output-dir",
+                str(tmp_path),
+                "--model",
+                "github/openai/gpt-4.1-mini",
+                "--api-base",  # in a workflow: https://models.github.ai/inference, the default
+                llm.api_base,
+            ]
+        )
+    assert code == 0
+    assert llm.requests[0]["model"] == "openai/gpt-4.1-mini"  # GitHub Models' own model id
+    assert set(llm.authorizations) == {"Bearer test-token"}  # the GitHub token, no other key
+    digest = json.loads((tmp_path / "reports/2026-02-04.json").read_text())
+    assert digest["repos"][0]["method"] == "github/openai/gpt-4.1-mini"
+
+
+def test_github_models_default_to_githubs_current_endpoint():
+    from digest.config import build_plan, load_settings
+
+    settings = load_settings(
+        repos=["a/b"], model="github/openai/gpt-4.1-mini", github_token="ghs_workflowtoken"
+    )
+    setup = build_plan(settings, "run").job.model
+    assert setup.api_base == "https://models.github.ai/inference"
+    assert setup.api_key.get_secret_value() == "ghs_workflowtoken"

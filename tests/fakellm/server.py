@@ -120,6 +120,7 @@ class FakeLLM:
         self.script = script or (lambda body: ok('{"overview": "", "sections": []}'))
         self.latency = latency
         self.requests: list[dict[str, Any]] = []
+        self.authorizations: list[str] = []  # the Authorization header of each request
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
@@ -139,9 +140,10 @@ class FakeLLM:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def handle(self, body: dict[str, Any]) -> Reply:
+    def handle(self, body: dict[str, Any], authorization: str = "") -> Reply:
         with self._lock:
             self.requests.append(body)
+            self.authorizations.append(authorization)
         if self.latency:
             time.sleep(self.latency)
         return self.script(body)
@@ -157,7 +159,7 @@ def _handler(server: FakeLLM) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
-            status, headers, reply = server.handle(body)
+            status, headers, reply = server.handle(body, self.headers.get("Authorization") or "")
             data = json.dumps(reply).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
