@@ -43,7 +43,7 @@ _WRITE = {
     "output_dir",
 }
 COMMAND_FIELDS = {
-    "run": _READ | _WRITE,
+    "run": _READ | _WRITE | {"backfill"},
     "collect": _READ,
     "report": _WRITE,
 }

@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     title: str | None = Field(None, description='report title; default localized "Daily digest"')
     max_input_tokens: int | None = Field(None, description="per-repository prompt budget")
     max_concurrency: int = Field(8, description="repositories collected / summarized at once")
+    backfill: int = Field(
+        7, description="days before `date` whose missing or incomplete reports are (re)written"
+    )
     fail_on_error: bool = Field(False, description="exit non-zero when any repository failed")
     output_dir: str = Field(".", description="local directory the files are written under")
     github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")
@@ -183,6 +186,13 @@ class Settings(BaseSettings):
     def _check_days(cls, days: int) -> int:
         if not 1 <= days <= 366:
             raise ValueError(f"expected a whole number of days from 1 to 366 (got {days})")
+        return days
+
+    @field_validator("backfill")
+    @classmethod
+    def _check_backfill(cls, days: int) -> int:
+        if not 0 <= days <= 366:
+            raise ValueError(f"expected a whole number of days from 0 (off) to 366 (got {days})")
         return days
 
     @field_validator("max_concurrency")
@@ -298,6 +308,7 @@ def build_plan(
         ),
         max_concurrency=settings.max_concurrency,
         fail_on_error=settings.fail_on_error,
+        backfill=settings.backfill if stage == "run" else 0,
         output=output,
         activity=activity,
     )

@@ -105,6 +105,13 @@ class Job(Frozen):
     model: ModelSetup | None = None
     exclude_authors: list[str] = Field(default_factory=list)
 
+    def with_window(self, window: Window) -> Job:
+        """The same digest over another window (an earlier date, for backfill)."""
+        return Job.model_validate({**self.model_dump(), "window": window, "model": self.model})
+
+    def with_repos(self, repos: list[str]) -> Job:
+        return Job.model_validate({**self.model_dump(), "repos": repos, "model": self.model})
+
 
 class Plan(Frozen):
     """What a run will do, decided and validated before any network call."""
@@ -115,6 +122,7 @@ class Plan(Frozen):
     github: GitHubSetup
     max_concurrency: int = 8
     fail_on_error: bool = False
+    backfill: int = 0  # days before the job's date whose missing or incomplete reports to write
     output: str | None = None  # collect: where the Activity JSON goes ("-": stdout)
     activity: Activity | None = None  # report: the collected activity it reads
 
@@ -224,6 +232,7 @@ class Release(Frozen):
 
 
 FailureKind = Literal["not_found", "forbidden", "rate_limited", "error"]
+TRANSIENT: frozenset[FailureKind] = frozenset({"rate_limited", "error"})
 
 
 class RepoActivity(Frozen):
@@ -305,6 +314,12 @@ class Activity(Frozen):
     # What this run cost; left out of the JSON so that reruns write identical files.
     github_requests: int = Field(0, exclude=True)
 
+    def replacing(self, fresh: Activity) -> Activity:
+        """This activity with the repositories `fresh` holds collected again (in place)."""
+        by_name = {r.repo.lower(): r for r in fresh.repos}
+        repos = [by_name.get(r.repo.lower(), r) for r in self.repos]
+        return self.model_copy(update={"repos": repos, "github_requests": fresh.github_requests})
+
 
 def qualified(repo: str, ref: str) -> str:
     """`pr:12` of `owner/name` as cited across repositories: `owner/name#pr:12`."""
@@ -384,6 +399,9 @@ class Digest(Frozen):
     repos: list[RepoSummary]
     overall: OverallSummary
     usage: Usage = Usage()  # what the summaries cost when they were written
+    # Repositories GitHub did not answer for (rate limit, server error): a later run within
+    # the backfill horizon redoes the report, collecting only these again.
+    incomplete: list[str] = Field(default_factory=list)
 
     @property
     def run_usage(self) -> Usage:
@@ -411,6 +429,7 @@ class PublishResult(Frozen):
     commit_sha: str | None = None
     pull_request_url: str | None = None
     pull_request_number: int | None = None
+    dates_written: list[dt.date] = Field(default_factory=list)  # reports new or changed
 
 
 Plan.model_rebuild()

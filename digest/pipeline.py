@@ -12,15 +12,24 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from digest import backfill
 from digest.archive.base import Archive, Publication, Snapshot, report_dates
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.collect.collector import collect_activity
 from digest.deliver.outputs import announce
-from digest.errors import FAILED, LLM_EXTRA_MISSING, NOTHING_READ, DigestError, InputError
+from digest.errors import (
+    FAILED,
+    LLM_EXTRA_MISSING,
+    NOTHING_READ,
+    DigestError,
+    GitHubUnreachable,
+    InputError,
+)
 from digest.github import GitHubAPI
 from digest.locales import locale
 from digest.models import Activity, Digest, Files, Job, ModelSetup, Plan, PublishResult
@@ -29,6 +38,7 @@ from digest.render.job_summary import job_summary
 from digest.render.report import render_pull_body
 from digest.runner import Runner
 from digest.summarize.run import summarize, summarizer_for
+from digest.window import compute_window
 
 if TYPE_CHECKING:
     from digest.summarize.llm import LLMConfig
@@ -40,10 +50,10 @@ _FAILURE_HELP = {
     "can read it (a workflow's GITHUB_TOKEN reads public repositories and its own; for other "
     "private ones pass a token as github-token)",
     "forbidden": "the token may not read it (SSO authorization or an organization policy)",
-    "rate_limited": "GitHub's rate limit was reached before it was read; rerun the workflow "
-    "for this date to fill it in",
-    "error": "GitHub did not answer for it (see the log above); rerun the workflow for this "
-    "date to fill it in",
+    "rate_limited": "GitHub's rate limit was reached before it was read; the report is marked "
+    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
+    "error": "GitHub did not answer for it (see the log above); the report is marked "
+    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
 }
 
 
@@ -60,10 +70,55 @@ def run(plan: Plan, runner: Runner) -> int:
     if plan.stage == "collect":
         _write_activity(activity, plan.output or "-")
         return 0
-    digest, result = report(plan, job, activity, _required(archive), llm, previous, runner)
+    archive = _required(archive)
+    work = [Work(job, activity, previous)]
+    decisions = backfill.decide(job, plan.backfill, archive)
+    work += fill_in(plan, job, decisions, api, runner)
+    digests = [summarize_work(plan, w, llm, runner) for w in work]
+    result, embedded = publish(plan, job, digests, archive, runner)
+    dates = [(d.date, d.action, d.why) for d in decisions]
+    announce(runner, digests, result, job_summary(digests, result, dates), embedded)
     print(result.report_path)
-    failed = [r.repo for r in digest.activity.repos if not r.ok]
+    failed = [r.repo for d in digests for r in d.activity.repos if not r.ok]
     return FAILED if failed and plan.fail_on_error else 0
+
+
+@dataclass(frozen=True)
+class Work:
+    """One report to write: a job, its collected activity, the report it replaces."""
+
+    job: Job
+    activity: Activity
+    previous: Digest | None
+
+
+def fill_in(
+    plan: Plan,
+    job: Job,
+    decisions: list[backfill.Decision],
+    api: GitHubAPI | None,
+    runner: Runner,
+) -> list[Work]:
+    """Collect the earlier dates backfill writes: all repositories for a missing date, only
+    those GitHub did not answer for when an incomplete report is redone."""
+    work = []
+    for decision in decisions:
+        log.info("backfill %s: %s (%s)", decision.date, decision.action, decision.why)
+        if decision.action == "skip":
+            continue
+        dated = job.with_window(compute_window(decision.date, job.window.days, job.window.timezone))
+        previous = decision.previous
+        missing = dated.with_repos(previous.incomplete) if previous else dated
+        try:
+            fresh = collect(plan, missing, _required(api), previous, runner)
+        except DigestError as exc:
+            if exc.exit_code != FAILED or isinstance(exc, GitHubUnreachable):
+                raise
+            log.warning("backfill %s: %s", decision.date, exc)
+            continue  # nothing could be read for that date: a later run tries again
+        activity = previous.activity.replacing(fresh) if previous else fresh
+        work.append(Work(dated, activity, previous))
+    return work
 
 
 def _needs_github(plan: Plan) -> bool:
@@ -129,21 +184,13 @@ def collect(
     return activity
 
 
-def report(
-    plan: Plan,
-    job: Job,
-    activity: Activity,
-    archive: Archive,
-    llm: LLMConfig | None,
-    previous: Digest | None,
-    runner: Runner,
-) -> tuple[Digest, PublishResult]:
-    """Summarize, render and publish collected activity."""
+def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner) -> Digest:
     started = time.perf_counter()
-    with runner.group("Summarize"):
+    activity, job = work.activity, work.job
+    with runner.group(f"Summarize {job.window.date}"):
         digest = summarize(
             activity,
-            summarizer_for(llm, activity, job.language, previous),
+            summarizer_for(llm, activity, job.language, work.previous),
             language=job.language,
             title=job.title,
             max_concurrency=plan.max_concurrency,
@@ -162,41 +209,53 @@ def report(
                     "the built-in summary was used"
                 )
     log.info(
-        "summarized with %d LLM calls in %.2f s",
+        "summarized %s with %d LLM calls in %.2f s",
+        job.window.date,
         digest.run_usage.llm_calls,
         time.perf_counter() - started,
     )
+    return digest
+
+
+def publish(
+    plan: Plan, job: Job, digests: list[Digest], archive: Archive, runner: Runner
+) -> tuple[PublishResult, str]:
+    """Every report of the run, with the index, as one commit, pull request or directory."""
     layout = job.layout
     rendered: list[Files] = []
 
     def render(snapshot: Snapshot) -> Files:
         files = render_files(
-            digest,
+            digests,
             layout=layout,
             existing_index=snapshot.read(layout.index_file),
             existing_dates=report_dates(snapshot, layout),
+            retry_days=plan.backfill,
         )
         rendered.append(files)
         return files
 
     started = time.perf_counter()
     with runner.group(f"Publish ({plan.target.mode})"):
-        result = archive.publish(render, _publication(digest))
+        result = archive.publish(render, _publication(digests))
     log.info("published (%s) in %.2f s", plan.target.mode, time.perf_counter() - started)
     if result.pull_request_url:
         runner.notice(f"pull request: {result.pull_request_url}")
-    announce(runner, digest, result, job_summary(digest, result), rendered[-1].embedded_report)
-    return digest, result
+    written = sorted(layout.dates(result.written))
+    log.info("dates written: %s", ", ".join(map(str, written)) or "none (nothing changed)")
+    return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
 
 
-def _publication(digest: Digest) -> Publication:
-    date = digest.activity.window.date.isoformat()
+def _publication(digests: list[Digest]) -> Publication:
+    digest = digests[0]
+    dates = ", ".join(d.activity.window.date.isoformat() for d in digests)
     active = sum(1 for r in digest.activity.repos if r.ok and r.item_count)
     failed = [r.repo for r in digest.activity.repos if not r.ok]
     body = f"{active} of {len(digest.activity.repos)} repositories had activity."
     body += f" Not read: {', '.join(failed)}." if failed else ""
+    what = f"reports for {dates}" if len(digests) > 1 else f"report for {dates}"
     return Publication(
-        message=f"digest: report for {date}\n\n{body}",
+        message=f"digest: {what}\n\n{body}",
         title=f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}",
         body=lambda url: render_pull_body(digest, url),
     )

@@ -74,6 +74,16 @@ def pull_branch(date: dt.date) -> str:
     return f"digest/{date.isoformat()}"
 
 
+@dataclass(frozen=True)
+class _Written:
+    """What a commit wrote: the rendered files, the commit (None: nothing changed), and the
+    paths it changed."""
+
+    files: Files
+    sha: str | None
+    changed: list[str]
+
+
 @dataclass
 class BranchSnapshot:
     """A branch at one commit: its files by path, read from GitHub only when asked."""
@@ -184,43 +194,39 @@ class GitHubArchive:
         try:
             if self.work_branch:
                 return self._pull_request(self.work_branch, render, publication)
-            files, sha = self._commit_on(self.base, render, publication.message)
-            return self._result(files, self.base, sha)
+            return self._result(self._commit_on(self.base, render, publication.message), self.base)
         except requests.ConnectionError:
             raise DigestError(_CONNECTION.format(repo=self.repo.full_name)) from None
 
-    def _commit(
-        self, snapshot: BranchSnapshot, render: Render, message: str
-    ) -> tuple[Files, str | None]:
+    def _commit(self, snapshot: BranchSnapshot, render: Render, message: str) -> _Written:
         """Render against `snapshot` and commit on its head; no commit (None) when the
         branch already holds exactly these files."""
         files = render(snapshot)
         changed = [f for f in files.files if snapshot.blobs.get(f.path) != git_blob_sha(f.content)]
         if not changed:
-            return files, None
+            return _Written(files, None, [])
         elements = [
             InputGitTreeElement(f.path, "100644", "blob", content=f.content) for f in changed
         ]
         try:
             tree = self.repo.create_git_tree(elements, base_tree=snapshot.head.tree)
-            return files, self.repo.create_git_commit(message, tree, [snapshot.head]).sha
+            sha = self.repo.create_git_commit(message, tree, [snapshot.head]).sha
+            return _Written(files, sha, [f.path for f in changed])
         except GithubException as exc:
             raise _write_error(exc, self.repo.full_name, pr=bool(self.work_branch)) from None
 
-    def _commit_on(self, branch: str, render: Render, message: str) -> tuple[Files, str | None]:
+    def _commit_on(self, branch: str, render: Render, message: str) -> _Written:
         """One commit on `branch` with the rendered files, retried if the branch moves."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             snapshot = self._branch(branch, fresh=attempt > 1)
             if snapshot is None:
-                raise InputError(
-                    "target-branch", _NO_BRANCH.format(branch=branch, repo=self.repo.full_name)
-                )
-            files, sha = self._commit(snapshot, render, message)
-            if sha is None:
+                raise self._no_branch(branch)
+            written = self._commit(snapshot, render, message)
+            if written.sha is None:
                 log.info("%s already has these files: nothing to commit", branch)
-                return files, None
-            if self._fast_forward(snapshot.ref, sha, attempt):
-                return files, sha
+                return written
+            if self._fast_forward(snapshot.ref, written.sha, attempt):
+                return written
         raise DigestError(
             _KEPT_MOVING.format(branch=branch, repo=self.repo.full_name, attempts=MAX_ATTEMPTS)
         )
@@ -243,26 +249,25 @@ class GitHubArchive:
         """The report on the work branch and one open pull request into the base for it."""
         created = False
         if self._branch(work) is not None:
-            files, sha = self._commit_on(work, render, publication.message)
+            written = self._commit_on(work, render, publication.message)
         else:
-            base = self.snapshot()
-            files, sha = self._commit(base, render, publication.message)
-            if sha is None:
+            written = self._commit(self.snapshot(), render, publication.message)
+            if written.sha is None:
                 log.info("%s already has these files: no pull request needed", self.base)
-                return self._result(files, self.base, None)
+                return self._result(written, self.base)
             try:
-                self.repo.create_git_ref(f"refs/heads/{work}", sha)
+                self.repo.create_git_ref(f"refs/heads/{work}", written.sha)
             except GithubException as exc:
                 raise _write_error(exc, self.repo.full_name, pr=True) from None
             created = True
-        url = self.report_url(work, files.report_path)
+        url = self.report_url(work, written.files.report_path)
         try:
             pull = self._open_or_update_pull(work, publication.title, publication.body(url))
         except DigestError:
             if created:  # nothing half-written: no branch without its pull request
                 self._delete_branch(work)
             raise
-        return self._result(files, work, sha).model_copy(
+        return self._result(written, work).model_copy(
             update={"pull_request_url": pull.html_url, "pull_request_number": pull.number}
         )
 
@@ -293,13 +298,13 @@ class GitHubArchive:
     def report_url(self, branch: str, path: str) -> str:
         return f"{self.server_url}/{self.repo.full_name}/blob/{branch}/{path}"
 
-    def _result(self, files: Files, branch: str, sha: str | None) -> PublishResult:
+    def _result(self, written: _Written, branch: str) -> PublishResult:
         return PublishResult(
             mode=self.mode,
-            report_path=files.report_path,
-            written=[f.path for f in files.files] if sha else [],
-            report_url=self.report_url(branch, files.report_path),
-            commit_sha=sha,
+            report_path=written.files.report_path,
+            written=written.changed,
+            report_url=self.report_url(branch, written.files.report_path),
+            commit_sha=written.sha,
         )
 
 

@@ -35,13 +35,15 @@ class DirectoryArchive:
 
     def publish(self, render: Render, publication: Publication) -> PublishResult:
         files = render(self.snapshot())
+        written = []
         for file in files.files:
+            if self.read(file.path) == file.content:
+                continue  # a rerun with nothing new touches nothing
             target = self.root / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(target, file.content)
-        return PublishResult(
-            mode="none", report_path=files.report_path, written=[f.path for f in files.files]
-        )
+            written.append(file.path)
+        return PublishResult(mode="none", report_path=files.report_path, written=written)
 
 
 def _mode_for(target: Path) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.models import Digest, PublishResult
+from digest.models import Digest, PublishResult, Usage
 from digest.runner import Runner
 
 # The action's outputs: action.yml and the README list exactly these (tests/test_contract.py).
@@ -16,14 +16,16 @@ OUTPUTS = (
     "prompt-tokens",
     "completion-tokens",
     "cost-usd",
+    "dates-written",
 )
 
 
 def announce(
-    runner: Runner, digest: Digest, result: PublishResult, table: str, report: str
+    runner: Runner, digests: list[Digest], result: PublishResult, table: str, report: str
 ) -> None:
     """Outputs for later steps; the run's table and the report in the job summary."""
-    usage = digest.run_usage
+    digest = digests[0]  # the run's own date; the others are dates it filled in
+    usage = sum((d.run_usage for d in digests), Usage())
     values = {
         "report-path": result.report_path,
         "report-url": result.report_url,
@@ -34,6 +36,7 @@ def announce(
         "prompt-tokens": usage.prompt_tokens,
         "completion-tokens": usage.completion_tokens,
         "cost-usd": usage.cost_usd,
+        "dates-written": ",".join(d.isoformat() for d in result.dates_written),
     }
     runner.write_outputs({name: values[name] for name in OUTPUTS})
     runner.write_summary(table)

@@ -11,29 +11,34 @@ from digest.render.report import render_report
 
 
 def render_files(
-    digest: Digest,
+    digests: list[Digest],
     *,
     layout: Layout,
     existing_index: str | None,
     existing_dates: set[dt.date],
+    retry_days: int = 0,
 ) -> Files:
-    date = digest.activity.window.date
-    embedded = render_report(digest, base_level=2)
+    """Each digest's report and sidecar, and the index; `digests[0]` is the run's own date,
+    the others dates it fills in (backfill)."""
+    latest = digests[0]
+    embedded = render_report(latest, base_level=2, retry_days=retry_days)
     index = render_index(
         existing_index,
-        title=digest.title,
+        title=latest.title,
         latest_embedded=embedded,
-        dates=existing_dates | {date},
+        dates=existing_dates | {d.activity.window.date for d in digests},
         layout=layout,
-        loc=locale(digest.language),
+        loc=locale(latest.language),
     )
+    files = []
+    for digest in digests:
+        date = digest.activity.window.date
+        report = render_report(digest, retry_days=retry_days)
+        files.append(RenderedFile(path=layout.report(date), content=report))
+        files.append(RenderedFile(path=layout.sidecar(date), content=sidecar(digest)))
     return Files(
-        report_path=layout.report(date),
-        files=[
-            RenderedFile(path=layout.report(date), content=render_report(digest)),
-            RenderedFile(path=layout.sidecar(date), content=sidecar(digest)),
-            RenderedFile(path=layout.index_file, content=index),
-        ],
+        report_path=layout.report(latest.activity.window.date),
+        files=[*files, RenderedFile(path=layout.index_file, content=index)],
         embedded_report=embedded,
     )
 

@@ -5,11 +5,19 @@ Shown on the workflow run page only; never part of a published file.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from digest.models import Digest, PublishResult, Usage
 
 
-def job_summary(digest: Digest, result: PublishResult) -> str:
-    """A short per-repository table for the job summary (never published)."""
+def job_summary(
+    digests: list[Digest],
+    result: PublishResult,
+    backfill: list[tuple[dt.date, str, str]] = (),
+) -> str:
+    """A short per-repository table for the job summary (never published); then what
+    backfill did for each earlier date: (date, written / redone / skipped, why)."""
+    digest = digests[0]
     window = digest.activity.window
     lines = [
         f"### digest: {window.date} ({window.timezone})",
@@ -29,13 +37,21 @@ def job_summary(digest: Digest, result: PublishResult) -> str:
             f"| {len(activity.issues)} | {len(activity.releases)} | {method} "
             f"| {usage.llm_calls} | {usage.prompt_tokens + usage.completion_tokens} |"
         )
-    total = digest.run_usage
+    total = sum((d.run_usage for d in digests), Usage())
     lines += [
         "",
         f"LLM calls: {total.llm_calls} · prompt tokens: {total.prompt_tokens} · "
         f"completion tokens: {total.completion_tokens} · cost: "
         f"{'unknown' if total.cost_usd is None else f'${total.cost_usd:.4f}'}",
     ]
+    if backfill:
+        written = set(result.dates_written)
+        lines += ["", "Backfill (earlier dates):", ""]
+        for date, action, why in backfill:
+            done = {"write": "written", "redo": "redone"}.get(action, "skipped")
+            if action != "skip" and date not in written:
+                done += ", unchanged"
+            lines.append(f"- {date}: {done} ({why})")
     return "\n".join(lines) + "\n"
 
 

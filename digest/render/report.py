@@ -52,12 +52,19 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_report(digest: Digest, *, base_level: int = 1) -> str:
-    """The report; `base_level` 2 demotes every heading, for embedding in the index."""
+def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -> str:
+    """The report; `base_level` 2 demotes every heading, for embedding in the index.
+    `retry_days`: how many later runs redo an incomplete report (`backfill`)."""
     loc = locale(digest.language)
     links = LinkTable(digest.activity.repos)
     by_repo = {s.repo: s for s in digest.repos}
-    repos = [_repo_view(a, by_repo[a.repo], links, loc) for a in digest.activity.repos]
+    redo = loc.format("redo_later", n=retry_days) if retry_days else loc["redo_rerun"]
+    repos = [_repo_view(a, by_repo[a.repo], links, loc, redo) for a in digest.activity.repos]
+    incomplete = (
+        md.inline(loc.format("incomplete", repos=loc.join(digest.incomplete), redo=redo))
+        if digest.incomplete
+        else ""
+    )
     text = (
         _environment()
         .get_template("report.md.j2")
@@ -67,6 +74,7 @@ def render_report(digest: Digest, *, base_level: int = 1) -> str:
             title=md.inline(digest.title),
             date=md.inline(loc.date_label(digest.activity.window)),
             window=md.inline(loc.window(digest.activity.window)),
+            incomplete=incomplete,
             overview=md.inline_with_code(digest.overall.overview),
             highlights=_lines(digest.overall.highlights, None, links, loc),
             risks=_lines(digest.overall.risks, None, links, loc),
@@ -111,11 +119,11 @@ def _footer(digest: Digest, loc: Locale) -> str:
 
 
 def _repo_view(
-    activity: RepoActivity, summary: RepoSummary, links: LinkTable, loc: Locale
+    activity: RepoActivity, summary: RepoSummary, links: LinkTable, loc: Locale, redo: str
 ) -> _RepoView:
     heading = md.link(activity.repo, activity.url) if activity.url else md.inline(activity.repo)
     if summary.status == "failed":
-        text = loc[_FAILED_TEXT[activity.failure or "error"]]
+        text = loc.format(_FAILED_TEXT[activity.failure or "error"], redo=redo)
         return _RepoView(heading, "", md.inline(text), [], "", "")
     if summary.status == "empty":
         return _RepoView(heading, "", md.inline(loc["empty_repo"]), [], "", "")

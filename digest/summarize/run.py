@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from digest import __version__
 from digest.locales import locale
-from digest.models import Activity, Digest, Language, Usage
+from digest.models import TRANSIENT, Activity, Digest, Language, Usage
 from digest.summarize.base import Summarizer
 from digest.summarize.extractive import BuiltinSummarizer
 
@@ -49,4 +49,5 @@ def summarize(
         repos=repos,
         overall=overall,
         usage=usage if usage.llm_calls else Usage(),
+        incomplete=[r.repo for r in activity.repos if r.failure in TRANSIENT],
     )

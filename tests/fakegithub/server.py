@@ -360,6 +360,7 @@ class FakeGitHub:
         self.latency = latency
         self.token = token
         self.requests: list[tuple[str, str]] = []
+        self.graphql_bodies: list[dict[str, Any]] = []  # every GraphQL request, as sent
         self.targets: dict[str, GitRepo] = {}  # repositories digest publishes to
         self.read_only_tokens: set[str] = set()
         self._lock = threading.Lock()
@@ -400,6 +401,8 @@ class FakeGitHub:
     # -- endpoints ------------------------------------------------------------------------
 
     def graphql(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.graphql_bodies.append(body)
         result = graphql_sync(
             SCHEMA,
             body["query"],
