@@ -41,6 +41,8 @@ _WRITE = {
     "max_concurrency",
     "fail_on_error",
     "output_dir",
+    "feed",
+    "notify",
 }
 COMMAND_FIELDS = {
     "run": _READ | _WRITE | {"backfill"},
@@ -131,6 +133,8 @@ def _configure_logging(verbose: bool, runner: Runner) -> None:
     logging.getLogger("LiteLLM").setLevel(logging.DEBUG if debug else logging.CRITICAL)
     # urllib3 logs each retry of an unreachable host; digest says it once, naming the host.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.ERROR)
+    # Apprise logs the services it calls, URLs (secrets) included; digest names them safely.
+    logging.getLogger("apprise").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
         settings = load_settings(**values)
-        for secret in (settings.github_token, settings.api_key):
+        for secret in (settings.github_token, settings.api_key, *settings.notify):
             runner.mask(secret.get_secret_value() if secret else None)
         activity = load_activity(Path(args.activity)) if args.command == "report" else None
         plan = build_plan(

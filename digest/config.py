@@ -130,6 +130,12 @@ class Settings(BaseSettings):
     backfill: int = Field(
         7, description="days before `date` whose missing or incomplete reports are (re)written"
     )
+    feed: bool = Field(True, description="keep an Atom feed, feed.xml, in `reports-dir`")
+    notify: list[SecretStr] = Field(
+        default_factory=list,
+        description="Apprise URLs (Slack, Discord, Teams, Telegram, Feishu/Lark, mail, "
+        "webhooks) told about each new or changed report; one per line",
+    )
     fail_on_error: bool = Field(False, description="exit non-zero when any repository failed")
     output_dir: str = Field(".", description="local directory the files are written under")
     github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")
@@ -187,6 +193,14 @@ class Settings(BaseSettings):
         if not 1 <= days <= 366:
             raise ValueError(f"expected a whole number of days from 1 to 366 (got {days})")
         return days
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        # Lines or spaces only: an Apprise URL may hold commas (mailto://...?to=a,b).
+        if isinstance(value, str):
+            return value.split()
+        return value
 
     @field_validator("backfill")
     @classmethod
@@ -296,6 +310,7 @@ def build_plan(
         layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
         model=_model_setup(settings),
         exclude_authors=settings.exclude_authors,
+        feed=settings.feed,
     )
     return Plan(
         stage=stage,
@@ -309,6 +324,7 @@ def build_plan(
         max_concurrency=settings.max_concurrency,
         fail_on_error=settings.fail_on_error,
         backfill=settings.backfill if stage == "run" else 0,
+        notify=settings.notify,
         output=output,
         activity=activity,
     )

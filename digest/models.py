@@ -52,6 +52,10 @@ class Layout(Frozen):
     def sidecar(self, date: dt.date) -> str:
         return f"{self.reports_dir}/{date.isoformat()}.json"
 
+    @property
+    def feed(self) -> str:
+        return f"{self.reports_dir}/feed.xml"
+
     def dates(self, paths: Iterable[str]) -> set[dt.date]:
         """Dates of the reports among repository paths (directly in `reports_dir`)."""
         found = set()
@@ -104,6 +108,7 @@ class Job(Frozen):
     layout: Layout
     model: ModelSetup | None = None
     exclude_authors: list[str] = Field(default_factory=list)
+    feed: bool = True  # keep `feed.xml` in the reports folder
 
     def with_window(self, window: Window) -> Job:
         """The same digest over another window (an earlier date, for backfill)."""
@@ -123,6 +128,7 @@ class Plan(Frozen):
     max_concurrency: int = 8
     fail_on_error: bool = False
     backfill: int = 0  # days before the job's date whose missing or incomplete reports to write
+    notify: list[SecretStr] = Field(default_factory=list, exclude=True)  # Apprise URLs
     output: str | None = None  # collect: where the Activity JSON goes ("-": stdout)
     activity: Activity | None = None  # report: the collected activity it reads
 

@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from digest import backfill
 from digest.archive.base import Archive, Publication, Snapshot, report_dates
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.collect.collector import collect_activity
+from digest.deliver.notify import Message, notify
 from digest.deliver.outputs import announce
 from digest.errors import (
     FAILED,
@@ -33,9 +35,10 @@ from digest.errors import (
 from digest.github import GitHubAPI
 from digest.locales import locale
 from digest.models import Activity, Digest, Files, Job, ModelSetup, Plan, PublishResult
-from digest.render.files import render_files
+from digest.render.feed import FeedInfo
+from digest.render.files import FeedSetup, render_files
 from digest.render.job_summary import job_summary
-from digest.render.report import render_pull_body
+from digest.render.report import render_brief
 from digest.runner import Runner
 from digest.summarize.run import summarize, summarizer_for
 from digest.window import compute_window
@@ -78,6 +81,7 @@ def run(plan: Plan, runner: Runner) -> int:
     result, embedded = publish(plan, job, digests, archive, runner)
     dates = [(d.date, d.action, d.why) for d in decisions]
     announce(runner, digests, result, job_summary(digests, result, dates), embedded)
+    tell(plan, job, digests, result, archive, runner)
     print(result.report_path)
     failed = [r.repo for d in digests for r in d.activity.repos if not r.ok]
     return FAILED if failed and plan.fail_on_error else 0
@@ -225,12 +229,22 @@ def publish(
     rendered: list[Files] = []
 
     def render(snapshot: Snapshot) -> Files:
+        feed = (
+            FeedSetup(
+                info=_feed_info(plan, job, archive, digests[0].title),
+                existing=snapshot.read(layout.feed),
+                url=archive.url,
+            )
+            if job.feed
+            else None
+        )
         files = render_files(
             digests,
             layout=layout,
             existing_index=snapshot.read(layout.index_file),
             existing_dates=report_dates(snapshot, layout),
             retry_days=plan.backfill,
+            feed=feed,
         )
         rendered.append(files)
         return files
@@ -246,6 +260,62 @@ def publish(
     return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
 
 
+def tell(
+    plan: Plan,
+    job: Job,
+    digests: list[Digest],
+    result: PublishResult,
+    archive: Archive,
+    runner: Runner,
+) -> None:
+    """One message per new or changed report to every `notify` channel; nothing when a
+    rerun changed nothing. A channel that fails is a warning, not a failed run."""
+    written = set(result.dates_written)
+    messages = [
+        _message(d, archive.url(job.layout.report(d.activity.window.date)), result)
+        for d in digests
+        if d.activity.window.date in written
+    ]
+    urls = [url.get_secret_value() for url in plan.notify]
+    if not urls or not messages:
+        return
+    with runner.group(f"Notify {len(urls)} channel(s)"):
+        failures = notify(urls, messages)
+    for failure in failures:
+        runner.warning(
+            f"notification channel {failure.channel} failed: {failure.why}; the report was "
+            "published, only this message was lost"
+        )
+    if failures:
+        lines = "\n".join(f"- {f.channel}: {f.why}" for f in failures)
+        runner.write_summary(f"Notifications that failed:\n\n{lines}\n")
+
+
+def _message(digest: Digest, report_url: str | None, result: PublishResult) -> Message:
+    label = locale(digest.language).date_label(digest.activity.window)
+    body = render_brief(digest, report_url)
+    if result.pull_request_url:
+        body += f"\n\n{result.pull_request_url}"
+    return Message(title=f"{digest.title} — {label}", body=body)
+
+
+def _feed_info(plan: Plan, job: Job, archive: Archive, title: str) -> FeedInfo:
+    """Ids that stay the same for the folder and for each date, whatever run writes them."""
+    folder = job.layout.reports_dir
+    host = urlsplit(plan.github.server_url).netloc or "localhost"
+    base = (
+        f"tag:{host},2026:{plan.target.repo}/{folder}"
+        if plan.target.repo
+        else (f"tag:localhost,2026:{folder}")
+    )
+    return FeedInfo(
+        id=base,
+        title=title,
+        link=archive.url(folder, folder=True) or ".",
+        entry_id=lambda date: f"{base}/{date.isoformat()}",
+    )
+
+
 def _publication(digests: list[Digest]) -> Publication:
     digest = digests[0]
     dates = ", ".join(d.activity.window.date.isoformat() for d in digests)
@@ -257,7 +327,7 @@ def _publication(digests: list[Digest]) -> Publication:
     return Publication(
         message=f"digest: {what}\n\n{body}",
         title=f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}",
-        body=lambda url: render_pull_body(digest, url),
+        body=lambda url: render_brief(digest, url),
     )
 
 

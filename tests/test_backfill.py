@@ -164,7 +164,9 @@ def test_publish_none_uses_the_output_directory_as_the_archive(days, tmp_path):
         assert main(["run", "--repos", ",".join(REPOS), "--date", f"2026-02-0{day}",
                      "--output-dir", str(out)]) == 0  # fmt: skip
     names = sorted(p.name for p in (out / "reports").iterdir())
-    assert names == [f"2026-02-0{d}.{e}" for d in (1, 2, 3, 4) for e in ("json", "md")]
+    assert names == [f"2026-02-0{d}.{e}" for d in (1, 2, 3, 4) for e in ("json", "md")] + [
+        "feed.xml"
+    ]
 
 
 def test_with_a_model_only_new_or_redone_dates_cost_calls(days, target, tmp_path):

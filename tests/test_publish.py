@@ -58,7 +58,9 @@ def index_dates(text: str) -> list[str]:
     return [line[3:13] for line in text.splitlines() if line.startswith("- [20")]
 
 
-def test_first_run_is_one_commit_with_three_files(github, target, source, tmp_path):
+def test_first_run_is_one_commit_with_report_sidecar_index_and_feed(
+    github, target, source, tmp_path
+):
     code, outputs = publish(tmp_path)
     assert code == 0
     assert target.log() == [
@@ -66,7 +68,12 @@ def test_first_run_is_one_commit_with_three_files(github, target, source, tmp_pa
         "Initial commit",
     ]
     files = target.files_at()
-    assert sorted(files) == ["README.md", "reports/2026-02-04.json", "reports/2026-02-04.md"]
+    assert sorted(files) == [
+        "README.md",
+        "reports/2026-02-04.json",
+        "reports/2026-02-04.md",
+        "reports/feed.xml",
+    ]
     assert files["README.md"].startswith(README)
     assert outputs["commit-sha"] == target.refs["heads/main"]
     assert outputs["report-url"] == "https://github.com/me/digests/blob/main/reports/2026-02-04.md"

@@ -69,6 +69,7 @@ def test_report_sidecar_and_index_are_written(day, tmp_path):
         "README.md",
         "reports/2026-02-04.json",
         "reports/2026-02-04.md",
+        "reports/feed.xml",
     ]
 
 

@@ -298,6 +298,15 @@ class GitHubArchive:
     def report_url(self, branch: str, path: str) -> str:
         return f"{self.server_url}/{self.repo.full_name}/blob/{branch}/{path}"
 
+    def url(self, path: str, *, folder: bool = False) -> str | None:
+        """On the base branch, where a pull request's files land once merged."""
+        kind = "tree" if folder else "blob"
+        return f"{self.server_url}/{self.repo.full_name}/{kind}/{self.base}/{path}"
+
+    @property
+    def name(self) -> str:
+        return self.repo.full_name
+
     def _result(self, written: _Written, branch: str) -> PublishResult:
         return PublishResult(
             mode=self.mode,

@@ -19,6 +19,9 @@ class DirectoryArchive:
     def snapshot(self) -> Snapshot:
         return self  # the directory is read as it is, when asked
 
+    def url(self, path: str, *, folder: bool = False) -> str | None:
+        return None
+
     def files_in(self, folder: str) -> list[str]:
         directory = self.root / folder
         if not directory.is_dir():

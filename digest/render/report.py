@@ -86,20 +86,22 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
     return text.rstrip() + "\n"
 
 
-def render_pull_body(digest: Digest, report_url: str) -> str:
-    """The pull request's description: the overview, top developments, risks, a link."""
+def render_brief(digest: Digest, report_url: str | None) -> str:
+    """The report in brief: the overview, top developments, risks and a link to the report.
+    A pull request's description, a feed entry, a notification."""
     loc = locale(digest.language)
     links = LinkTable(digest.activity.repos)
     text = (
         _environment()
-        .get_template("pull_body.md.j2")
+        .get_template("brief.md.j2")
         .render(
             window=md.inline(loc.window(digest.activity.window)),
             overview=md.inline_with_code(digest.overall.overview),
             highlights=_lines(digest.overall.highlights, None, links, loc),
             risks=_lines(digest.overall.risks, None, links, loc),
             risks_heading=md.inline(loc["risks_heading"]),
-            report_link=md.link(loc["read_report"], report_url),
+            title=md.inline(f"{digest.title} — {loc.date_label(digest.activity.window)}"),
+            report_link=md.link(loc["read_report"], report_url) if report_url else "",
             footer=md.inline(_footer(digest, loc)),
         )
     )

@@ -1,0 +1,112 @@
+"""The Atom feed (RFC 4287) of a reports folder: the newest reports, newest first.
+
+Built with feedgen, not string templates. Each run adds or replaces the entries of the dates
+it wrote and keeps the others from the feed already published. `updated` depends only on
+the data, never on when a run happened, so the same data always gives the same bytes (a
+rerun commits nothing, shards give what one job gives): a new entry is dated at the end of
+its window, a changed one a second after its previous `updated`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mistune
+from feedgen.feed import FeedGenerator
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRIES = 50
+_ATOM = "{http://www.w3.org/2005/Atom}"
+# The brief is our own Markdown, already escaped; escape=True keeps any HTML in it text.
+_to_html = mistune.create_markdown(escape=True, plugins=["strikethrough"])
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    link: str
+    html: str
+    updated: dt.datetime
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    id: str  # stable, for the folder
+    title: str
+    link: str  # the folder on GitHub (or "." locally)
+    entry_id: Callable[[dt.date], str]
+
+
+def entry(
+    info: FeedInfo,
+    date: dt.date,
+    title: str,
+    link: str,
+    brief_markdown: str,
+    window_end: dt.datetime,
+) -> Entry:
+    html = _to_html(brief_markdown).strip()
+    return Entry(info.entry_id(date), title, link, html, window_end)
+
+
+def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
+    """The feed with `new` entries added (or replacing the same ids), the newest 50 kept."""
+    old = {e.id: e for e in _entries(existing)}
+    merged = dict(old)
+    for item in new:
+        before = old.get(item.id)
+        if before is None:
+            merged[item.id] = item
+        elif (before.title, before.html, before.link) != (item.title, item.html, item.link):
+            later = max(item.updated, before.updated + dt.timedelta(seconds=1))
+            merged[item.id] = Entry(item.id, item.title, item.link, item.html, later)
+    # Entry ids end with the report's date: sorting them sorts by date.
+    kept = sorted(merged.values(), key=lambda e: e.id, reverse=True)[:MAX_ENTRIES]
+    feed = FeedGenerator()
+    feed.id(info.id)
+    feed.title(info.title)
+    feed.author({"name": "digest"})
+    feed.link(href=info.link, rel="alternate")
+    if kept:
+        feed.updated(max(e.updated for e in kept))
+    for item in kept:
+        node = feed.add_entry(order="append")
+        node.id(item.id)
+        node.title(item.title)
+        node.updated(item.updated)
+        node.link(href=item.link)
+        node.content(item.html, type="html")
+    return feed.atom_str(pretty=True).decode("utf-8")
+
+
+def _entries(text: str | None) -> list[Entry]:
+    """The entries of a feed digest wrote before; none if there is none or it is unreadable."""
+    if not text:
+        return []
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        log.warning("the published feed could not be read (%s); it is written anew", exc)
+        return []
+    found = []
+    for node in root.iter(f"{_ATOM}entry"):
+        link = node.find(f"{_ATOM}link")
+        updated = node.findtext(f"{_ATOM}updated")
+        if not updated:
+            continue  # not one of ours
+        found.append(
+            Entry(
+                id=node.findtext(f"{_ATOM}id") or "",
+                title=node.findtext(f"{_ATOM}title") or "",
+                link=link.get("href", "") if link is not None else "",
+                html=node.findtext(f"{_ATOM}content") or "",
+                updated=dt.datetime.fromisoformat(updated),
+            )
+        )
+    return [e for e in found if e.id]
