@@ -23,7 +23,16 @@ from digest.runner import Runner
 # Inputs that come from the runner's environment, not from flags.
 _ENV_ONLY = {"github_api_url", "github_server_url"}
 _WINDOW = {"date", "days", "timezone"}
-_READ = {"repos", "github_token", *_WINDOW, "max_concurrency", "exclude_authors"}
+_READ = {
+    "repos",
+    "orgs",
+    "search",
+    "exclude",
+    "github_token",
+    *_WINDOW,
+    "max_concurrency",
+    "exclude_authors",
+}
 _WRITE = {
     "model",
     "fallback_models",

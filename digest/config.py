@@ -100,6 +100,17 @@ class Settings(BaseSettings):
     repos: list[str] = Field(
         default_factory=list, description="owner/name list, newline- or comma-separated"
     )
+    orgs: list[str] = Field(
+        default_factory=list,
+        description="owners (organizations or users) whose public repositories are followed",
+    )
+    search: str | None = Field(
+        None, description="a GitHub repository search whose results are followed"
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="owner/name patterns to skip among discovered ones (NVIDIA/*-docs)",
+    )
     github_token: SecretStr | None = Field(None, description="token for reading and publishing")
     model: str = Field("", description="litellm model id; empty = built-in summarizer")
     fallback_models: list[str] = Field(
@@ -156,7 +167,9 @@ class Settings(BaseSettings):
             _RunnerFallbacks(settings_cls, os.environ),
         )
 
-    @field_validator("repos", "fallback_models", "exclude_authors", mode="before")
+    @field_validator(
+        "repos", "fallback_models", "exclude_authors", "orgs", "exclude", mode="before"
+    )
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_list(value)
@@ -166,11 +179,15 @@ class Settings(BaseSettings):
     def _check_repos(cls, repos: list[str]) -> list[str]:
         for repo in repos:
             _check_repo(repo)
-        # GitHub's names are case-insensitive: NVIDIA/cutlass and nvidia/cutlass are one.
-        first = {}
-        for repo in repos:
-            first.setdefault(repo.lower(), repo)
-        return list(first.values())  # the user's order, each repository once
+        return _unique(repos)
+
+    @field_validator("orgs")
+    @classmethod
+    def _check_orgs(cls, owners: list[str]) -> list[str]:
+        for owner in owners:
+            if not re.fullmatch(_OWNER, owner):
+                raise ValueError(f"expected owners such as NVIDIA or deepseek-ai (got {owner!r})")
+        return _unique(owners)
 
     @field_validator("target_repo")
     @classmethod
@@ -240,6 +257,15 @@ class Settings(BaseSettings):
         return repo_relative_path(path)
 
 
+def _unique(names: list[str]) -> list[str]:
+    """The user's order, each name once: GitHub's names are case-insensitive, so
+    NVIDIA/cutlass and nvidia/cutlass are one."""
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(name.lower(), name)
+    return list(first.values())
+
+
 def _check_repo(repo: str) -> str:
     if not REPO_RE.match(repo) or repo.split("/")[1] in {".", ".."}:
         raise ValueError(f"expected owner/name, such as vllm-project/vllm (got {repo!r})")
@@ -293,9 +319,10 @@ def build_plan(
     now: dt.datetime | None = None,
 ) -> Plan:
     """The run's plan: one job today (several with backfill and several digests)."""
-    if activity is None and not settings.repos:
+    if activity is None and not (settings.repos or settings.orgs or settings.search):
         raise InputError(
-            "repos", "is required: one or more owner/name, comma- or newline-separated"
+            "repos",
+            "is required (or orgs, or search): one or more owner/name, comma- or newline-separated",
         )
     window = activity.window if activity else None
     if window is not None and settings.date and settings.date != window.date:
@@ -311,6 +338,9 @@ def build_plan(
         model=_model_setup(settings),
         exclude_authors=settings.exclude_authors,
         feed=settings.feed,
+        orgs=settings.orgs if activity is None else [],
+        search=settings.search if activity is None else None,
+        exclude=settings.exclude,
     )
     return Plan(
         stage=stage,

@@ -51,6 +51,10 @@ class GitHubAPI:
         self._lock = threading.Lock()
         self._repositories: dict[str, Repository] = {}
         self.requests = 0
+        # GraphQL's hourly budget, as its `rateLimit` field reported it last.
+        self.points_used = 0
+        self.points_remaining: int | None = None
+        self.points_reset: str | None = None
 
     def repository(self, full_name: str) -> Repository:
         """A lazy Repository for publishing, one per name so its attributes are read once.
@@ -79,8 +83,26 @@ class GitHubAPI:
             body = exc.data if isinstance(exc.data, dict) else {}
             if "data" not in body or body["data"] is None:
                 raise
+            self._spent(body["data"])
             return body["data"], list(body.get("errors") or [])
-        return response.get("data") or {}, []
+        data = response.get("data") or {}
+        self._spent(data)
+        return data, []
+
+    def _spent(self, data: dict[str, Any]) -> None:
+        rate = data.get("rateLimit")
+        if not rate:
+            return
+        with self._lock:
+            self.points_used += rate.get("cost") or 0
+            remaining = rate.get("remaining")
+            if remaining is not None:
+                self.points_remaining = (
+                    remaining
+                    if self.points_remaining is None
+                    else min(self.points_remaining, remaining)
+                )
+            self.points_reset = rate.get("resetAt") or self.points_reset
 
     def commit_files(self, repo: str, sha: str) -> list[FileChange]:
         """Changed files of one commit (REST: GraphQL has no per-commit file list)."""

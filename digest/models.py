@@ -109,6 +109,11 @@ class Job(Frozen):
     model: ModelSetup | None = None
     exclude_authors: list[str] = Field(default_factory=list)
     feed: bool = True  # keep `feed.xml` in the reports folder
+    # Discovery, beside `repos`: owners whose public repositories are followed, a search,
+    # and patterns of owner/name to leave out of what they find.
+    orgs: list[str] = Field(default_factory=list)
+    search: str | None = None
+    exclude: list[str] = Field(default_factory=list)
 
     def with_window(self, window: Window) -> Job:
         """The same digest over another window (an earlier date, for backfill)."""
@@ -237,8 +242,9 @@ class Release(Frozen):
         return f"release:{self.tag}"
 
 
-FailureKind = Literal["not_found", "forbidden", "rate_limited", "error"]
-TRANSIENT: frozenset[FailureKind] = frozenset({"rate_limited", "error"})
+# "postponed": not started, to stay within the token's hourly GitHub budget.
+FailureKind = Literal["not_found", "forbidden", "rate_limited", "error", "postponed"]
+TRANSIENT: frozenset[FailureKind] = frozenset({"rate_limited", "error", "postponed"})
 
 
 class RepoActivity(Frozen):
@@ -248,6 +254,8 @@ class RepoActivity(Frozen):
     url: str
     default_branch: str | None = None
     description: str | None = None
+    # Where discovery found it (an owner in `orgs`, or "search"); None when listed in `repos`.
+    source: str | None = None
     # Set when collection failed; a category only: the details go to the log, never to files.
     failure: FailureKind | None = None
     commits: list[Commit] = Field(default_factory=list)
@@ -312,11 +320,29 @@ class RepoActivity(Frozen):
         return [i for i in self.issues if i.closed_in_window]
 
 
+class QuietGroup(Frozen):
+    """Discovered repositories with no push in the window: counted, never collected."""
+
+    source: str  # an owner in `orgs`, or "search"
+    count: int
+
+
+class Discovery(Frozen):
+    """What discovery found: every repository to collect, in order, and the quiet ones."""
+
+    repos: list[str]
+    sources: dict[str, str] = Field(default_factory=dict)  # discovered name -> source
+    quiet: list[QuietGroup] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # such as a search GitHub capped
+
+
 class Activity(Frozen):
     schema_version: int = SCHEMA_VERSION
     tool_version: str
     window: Window
     repos: list[RepoActivity]
+    quiet: list[QuietGroup] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
     # What this run cost; left out of the JSON so that reruns write identical files.
     github_requests: int = Field(0, exclude=True)
 

@@ -22,6 +22,7 @@ from digest.archive.base import Archive, Publication, Snapshot, report_dates
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.collect.collector import collect_activity
+from digest.collect.discover import discover
 from digest.deliver.notify import Message, notify
 from digest.deliver.outputs import announce
 from digest.errors import (
@@ -34,7 +35,16 @@ from digest.errors import (
 )
 from digest.github import GitHubAPI
 from digest.locales import locale
-from digest.models import Activity, Digest, Files, Job, ModelSetup, Plan, PublishResult
+from digest.models import (
+    Activity,
+    Digest,
+    Discovery,
+    Files,
+    Job,
+    ModelSetup,
+    Plan,
+    PublishResult,
+)
 from digest.render.feed import FeedInfo
 from digest.render.files import FeedSetup, render_files
 from digest.render.job_summary import job_summary
@@ -57,6 +67,8 @@ _FAILURE_HELP = {
     "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
     "error": "GitHub did not answer for it (see the log above); the report is marked "
     "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
+    "postponed": "not started: the token's hourly GitHub budget was nearly spent; the report "
+    "is marked incomplete, and runs within `backfill` days collect it",
 }
 
 
@@ -164,26 +176,44 @@ def collect(
         for commit in repo.commits
         if commit.files is not None
     }
-    with runner.group(f"Collect {len(job.repos)} repositories"):
+    found = Discovery(repos=job.repos)
+    if job.orgs or job.search:
+        with runner.group("Discover repositories"):
+            found = discover(
+                api,
+                job.window,
+                listed=job.repos,
+                orgs=job.orgs,
+                search=job.search,
+                exclude=job.exclude,
+            )
+        for note in found.notes:
+            runner.warning(note)
+    with runner.group(f"Collect {len(found.repos)} repositories"):
         activity = collect_activity(
-            job.repos,
+            found.repos,
             job.window,
             api,
             max_concurrency=plan.max_concurrency,
             known_files=known_files,
             exclude_authors=job.exclude_authors,
+            sources=found.sources,
         )
+    activity = activity.model_copy(update={"quiet": found.quiet, "notes": found.notes})
     for repo in activity.repos:
         if repo.failure:
             runner.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
-    if not any(repo.ok for repo in activity.repos):
+    if activity.repos and not any(repo.ok for repo in activity.repos):
         # A report of nothing but failures would replace a good report of the same day.
         raise DigestError(NOTHING_READ.format(api=api.api_url))
     log.info(
-        "collected %d repositories with %d GitHub requests in %.2f s",
+        "collected %d repositories with %d GitHub requests in %.2f s; GraphQL points used: "
+        "%d, left: %s",
         len(activity.repos),
         activity.github_requests,
         time.perf_counter() - started,
+        api.points_used,
+        "unknown" if api.points_remaining is None else api.points_remaining,
     )
     return activity
 

@@ -51,8 +51,6 @@ def test_action_defaults_are_the_settings_defaults(name):
     default = inputs_of_settings()[name]
     if name in RUNNER_DEFAULTS:
         assert declared["default"] == RUNNER_DEFAULTS[name]
-    elif declared.get("required"):
-        assert name == "repos"
     elif default is None or default == []:
         assert declared["default"] == ""
     elif isinstance(default, list):

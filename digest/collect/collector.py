@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 # as that one's failure. A DigestError (token rejected, host unreachable) ends the run.
 _GITHUB_ERRORS = (GithubException, requests.RequestException)
 
+# GraphQL points left when no new batch is started: paging the ones under way needs some.
+BUDGET_RESERVE = 25
+
 BATCH_SIZE = 8  # repositories per GraphQL query: small enough to stay far from GitHub's timeout
 FIRST_PAGE = 30  # first page of each list; quiet repositories fit, busy ones page on by 100
 
@@ -83,8 +86,10 @@ class Collector:
         max_concurrency: int = 8,
         known_files: dict[str, list[FileChange]] | None = None,
         exclude_authors: Sequence[str] = (),
+        sources: dict[str, str] | None = None,
     ):
         self.api = api
+        self._sources = {name.lower(): source for name, source in (sources or {}).items()}
         self._automated = {login.lower() for login in exclude_authors}
         # Files of commits already collected by an earlier run: a commit never changes.
         self.known_files = known_files or {}
@@ -119,6 +124,16 @@ class Collector:
         for i, repo in enumerate(batch):
             variables[f"owner{i}"], variables[f"name{i}"] = repo.split("/")
         raws = [_Raw(repo=repo) for repo in batch]
+        remaining = self.api.points_remaining
+        if remaining is not None and remaining <= BUDGET_RESERVE:
+            log.warning(
+                "GitHub's hourly budget is nearly spent (%d points left): %s postponed",
+                remaining,
+                ", ".join(batch),
+            )
+            for raw in raws:
+                raw.failure = "postponed"
+            return raws
         try:
             data, errors = self.api.graphql(repositories_query(len(batch)), variables)
         except _GITHUB_ERRORS as exc:  # one failed batch must not lose the other batches
@@ -191,10 +206,13 @@ class Collector:
         return known | fetched
 
     def _finish(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:
+        source = self._sources.get(raw.repo.lower())
         if raw.failure:
-            return RepoActivity(repo=raw.repo, url=raw.url or "", failure=raw.failure)
+            return RepoActivity(
+                repo=raw.repo, url=raw.url or "", failure=raw.failure, source=source
+            )
         try:
-            return self._build(raw, files)
+            return self._build(raw, files).model_copy(update={"source": source})
         except _GITHUB_ERRORS as exc:  # paging a pull request's files
             log.warning("collecting %s failed: %s", raw.repo, exc)
             return RepoActivity(repo=raw.repo, url=raw.url, failure=_failure_of_exception(exc))
@@ -356,6 +374,7 @@ def collect_activity(
     max_concurrency: int = 8,
     known_files: dict[str, list[FileChange]] | None = None,
     exclude_authors: Sequence[str] = (),
+    sources: dict[str, str] | None = None,
 ) -> Activity:
     collector = Collector(
         api,
@@ -363,5 +382,6 @@ def collect_activity(
         max_concurrency=max_concurrency,
         known_files=known_files,
         exclude_authors=exclude_authors,
+        sources=sources,
     )
     return collector.collect(repos)

@@ -52,6 +52,7 @@ def repositories_query(count: int) -> str:
     )
     operation = (
         "query Repositories(\n  $since: GitTimestamp!\n  $until: GitTimestamp!\n"
-        f"  $sinceTime: DateTime!\n  $pageSize: Int!\n{params}) {{\n{fields}}}\n"
+        f"  $sinceTime: DateTime!\n  $pageSize: Int!\n{params}) {{\n"
+        f"  rateLimit {{\n    ...RateFields\n  }}\n{fields}}}\n"
     )
     return with_fragments(operation)

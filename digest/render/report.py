@@ -27,6 +27,7 @@ _FAILED_TEXT = {
     "forbidden": "failed_forbidden",
     "rate_limited": "failed_transient",
     "error": "failed_transient",
+    "postponed": "failed_postponed",
 }
 
 
@@ -59,7 +60,12 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
     links = LinkTable(digest.activity.repos)
     by_repo = {s.repo: s for s in digest.repos}
     redo = loc.format("redo_later", n=retry_days) if retry_days else loc["redo_rerun"]
-    repos = [_repo_view(a, by_repo[a.repo], links, loc, redo) for a in digest.activity.repos]
+    repos = [
+        _repo_view(a, by_repo[a.repo], links, loc, redo)
+        for a in digest.activity.repos
+        if not _quiet_discovery(a)
+    ]
+    quiet = _quiet_line(digest, loc)
     incomplete = (
         md.inline(loc.format("incomplete", repos=loc.join(digest.incomplete), redo=redo))
         if digest.incomplete
@@ -79,6 +85,7 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
             highlights=_lines(digest.overall.highlights, None, links, loc),
             risks=_lines(digest.overall.risks, None, links, loc),
             repos=repos,
+            quiet=quiet,
             conclusion=md.inline_with_code(digest.overall.conclusion),
             footer=md.inline(_footer(digest, loc)),
         )
@@ -106,6 +113,25 @@ def render_brief(digest: Digest, report_url: str | None) -> str:
         )
     )
     return text.rstrip() + "\n"
+
+
+def _quiet_discovery(repo: RepoActivity) -> bool:
+    """Found by discovery but nothing in the window (a push to another branch): counted with
+    the quiet ones rather than printed as an empty section. Listed repositories keep theirs."""
+    return repo.source is not None and repo.ok and not repo.item_count
+
+
+def _quiet_line(digest: Digest, loc: Locale) -> str:
+    counts: dict[str, int] = {g.source: g.count for g in digest.activity.quiet}
+    for repo in digest.activity.repos:
+        if repo.source is not None and _quiet_discovery(repo):
+            counts[repo.source] = counts.get(repo.source, 0) + 1
+    parts = [
+        loc.format("quiet_search" if source == "search" else "quiet_owner", n=n, owner=source)
+        for source, n in counts.items()
+        if n
+    ]
+    return md.inline(loc.format("quiet", groups=loc.join(parts))) if parts else ""
 
 
 def _heading_marks(base_level: int) -> Callable[[int], str]:

@@ -19,6 +19,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLUnionType,
     TypeInfo,
     Visitor,
     build_schema,
@@ -37,7 +38,13 @@ def digest_documents() -> list[str]:
     sys.path.insert(0, str(ROOT))
     from digest.collect.queries import document, repositories_query
 
-    return [repositories_query(2), document("next_pages"), document("pull_files")]
+    return [
+        repositories_query(2),
+        document("next_pages"),
+        document("pull_files"),
+        document("discover"),
+        document("search"),
+    ]
 
 
 def used_fields(schema: GraphQLSchema, documents: list[str]) -> dict[str, set[str]]:
@@ -52,7 +59,7 @@ def used_fields(schema: GraphQLSchema, documents: list[str]) -> dict[str, set[st
 
     for text in documents:
         visit(parse(text), TypeInfoVisitor(info, Collect()))
-    used.setdefault("Query", set()).add("repository")
+    used.setdefault("Query", set()).update({"repository", "repositoryOwner", "search"})
     return used
 
 
@@ -77,6 +84,11 @@ def prune(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
             for field in fields.values():
                 pending.append(get_named_type(field.type).name)
                 pending.extend(get_named_type(a.type).name for a in field.args.values())
+        elif isinstance(original, GraphQLUnionType):
+            # a search result: only the member types digest asks for
+            members = [t for t in original.types if t.name in used]
+            keep[name] = GraphQLUnionType(name, members)
+            pending.extend(t.name for t in members)
         elif isinstance(original, GraphQLInputObjectType):
             keep[name] = original
             pending.extend(get_named_type(f.type).name for f in original.fields.values())
@@ -99,6 +111,9 @@ def main() -> None:
     used.setdefault("GitObject", set()).add("oid")
     used.setdefault("User", set()).add("login")
     used.setdefault("Bot", set()).add("login")
+    # `repositoryOwner` is a RepositoryOwner: an Organization or a User.
+    for owner in ("Organization", "User"):
+        used.setdefault(owner, set()).update(used.get("RepositoryOwner", set()))
     (HERE / "schema.graphql").write_text(prune(official, used), encoding="utf-8")
 
 

@@ -128,6 +128,23 @@ class FakeRepo:
     # A GraphQL error type GitHub answers for this repository instead of its data
     # (RATE_LIMITED, FORBIDDEN, ...), as it does per alias in a batched query.
     error: str | None = None
+    # For discovery: listings and search.
+    fork: bool = False
+    archived: bool = False
+    private: bool = False
+    topics: list[str] = field(default_factory=list)
+    stars: int = 0
+    pushed: dt.datetime | None = None  # default: the newest commit
+
+    @property
+    def owner(self) -> str:
+        return self.full_name.split("/")[0]
+
+    @property
+    def pushed_at(self) -> dt.datetime | None:
+        if self.pushed is not None:
+            return self.pushed
+        return max((c.committed_at for c in self.commits), default=None)
 
     def pull(self, number: int) -> FakePull | None:
         return next((p for p in self.pulls if p.number == number), None)
@@ -270,9 +287,13 @@ class _BranchTip:
 
 
 class RepositoryNode:
+    graphql_type = "Repository"
+
     def __init__(self, server: FakeGitHub, repo: FakeRepo):
         self._server, self._repo = server, repo
         self.nameWithOwner = repo.full_name
+        self.isFork, self.isArchived = repo.fork, repo.archived
+        self.pushedAt = iso(repo.pushed_at) if repo.pushed_at else None
         self.url = f"{server.web_url}/{repo.full_name}"
         self.description = repo.description or None
         self.defaultBranchRef = {"name": repo.default_branch, "target": _BranchTip(self._history)}
@@ -324,9 +345,101 @@ class RepositoryError(GraphQLError):
         self.kind = kind
 
 
+class OwnerNode:
+    """An Organization or a User, with its repositories as GitHub lists them."""
+
+    def __init__(self, server: FakeGitHub, login: str):
+        self._server = server
+        self.login = login
+        self.graphql_type = "User" if login.lower() in server.users else "Organization"
+
+    def repositories(
+        self,
+        _info,
+        first=None,
+        after=None,
+        privacy=None,
+        isFork=None,
+        isArchived=None,
+        orderBy=None,
+        **_,
+    ):
+        repos = [r for r in self._server.repos.values() if r.owner.lower() == self.login.lower()]
+        if privacy == "PUBLIC":
+            repos = [r for r in repos if not r.private]
+        if isFork is not None:
+            repos = [r for r in repos if r.fork == isFork]
+        if isArchived is not None:
+            repos = [r for r in repos if r.archived == isArchived]
+        if (orderBy or {}).get("field") == "PUSHED_AT":
+            oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+            repos.sort(key=lambda r: r.pushed_at or oldest, reverse=orderBy["direction"] == "DESC")
+        nodes = [RepositoryNode(self._server, r) for r in repos]
+        return connection(nodes, first, after)
+
+
+def search_repositories(repos: list[FakeRepo], query: str) -> list[FakeRepo]:
+    """GitHub's repository search, for the qualifiers digest's users write."""
+    found = list(repos)
+    words = []
+    forks = "false"
+    for token in query.split():
+        key, _, value = token.partition(":")
+        if not value:
+            words.append(token.lower())
+        elif key in {"org", "user"}:
+            found = [r for r in found if r.owner.lower() == value.lower()]
+        elif key == "topic":
+            found = [r for r in found if value.lower() in (t.lower() for t in r.topics)]
+        elif key == "stars":
+            found = [r for r in found if _compare(r.stars, value)]
+        elif key == "pushed":
+            day = value.lstrip("<>=")
+            found = [
+                r
+                for r in found
+                if r.pushed_at and _compare(r.pushed_at.date().isoformat(), value, day)
+            ]
+        elif key == "archived":
+            found = [r for r in found if r.archived == (value == "true")]
+        elif key == "fork":
+            forks = value
+        elif key == "is" and value == "public":
+            found = [r for r in found if not r.private]
+    if forks == "false":
+        found = [r for r in found if not r.fork]
+    elif forks == "only":
+        found = [r for r in found if r.fork]
+    found = [r for r in found if all(w in f"{r.full_name} {r.description}".lower() for w in words)]
+    return sorted(found, key=lambda r: (-r.stars, r.full_name.lower()))
+
+
+def _compare(actual, expression: str, operand: str | None = None) -> bool:
+    for op in (">=", "<=", ">", "<"):
+        if expression.startswith(op):
+            bound = operand if operand is not None else int(expression[len(op) :])
+            return {">=": actual >= bound, "<=": actual <= bound, ">": actual > bound,
+                    "<": actual < bound}[op]  # fmt: skip
+    return actual == (operand if operand is not None else int(expression))
+
+
 class QueryRoot:
     def __init__(self, server: FakeGitHub):
         self._server = server
+
+    def rateLimit(self, _info, **_):
+        return self._server.spend_points()
+
+    def repositoryOwner(self, _info, login, **_):
+        owners = {r.owner.lower() for r in self._server.repos.values()} | self._server.users
+        return OwnerNode(self._server, login) if login.lower() in owners else None
+
+    def search(self, _info, query, type, first=None, after=None, **_):
+        if type != "REPOSITORY":
+            raise GraphQLError("digest's fake GitHub searches repositories only")
+        found = search_repositories(list(self._server.repos.values()), query)
+        page = connection([RepositoryNode(self._server, r) for r in found[:1000]], first, after)
+        return {**page, "repositoryCount": len(found)}
 
     def repository(self, _info, owner, name, **_):
         repo = self._server.repos.get(f"{owner}/{name}".lower())
@@ -363,6 +476,8 @@ class FakeGitHub:
         self.graphql_bodies: list[dict[str, Any]] = []  # every GraphQL request, as sent
         self.targets: dict[str, GitRepo] = {}  # repositories digest publishes to
         self.read_only_tokens: set[str] = set()
+        self.users: set[str] = set()  # owners that are users, not organizations (lowercase)
+        self.rate_remaining = 5000  # GraphQL points left this hour
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
@@ -390,6 +505,14 @@ class FakeGitHub:
     def __exit__(self, *_: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+    def spend_points(self, cost: int = 1) -> dict[str, Any]:
+        """GitHub's `rateLimit` for one query (a batch of a few connections costs 1 point)."""
+        with self._lock:
+            self.rate_remaining = max(0, self.rate_remaining - cost)
+            remaining = self.rate_remaining
+        return {"cost": cost, "remaining": remaining, "resetAt": "2026-02-05T01:00:00Z",
+                "limit": 5000, "used": 5000 - remaining, "nodeCount": 0}  # fmt: skip
 
     def log(self, method: str, route: str) -> None:
         with self._lock:
