@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import NoReturn
 
 from digest import __version__
-from digest.config import Settings, build_plan, input_name, load_activity, load_settings
+from digest.config import (
+    Settings,
+    build_plan,
+    digests_of,
+    input_name,
+    load_activity,
+    load_config_file,
+    load_settings,
+)
 from digest.errors import FAILED, UNEXPECTED, DigestError
 from digest.runner import Runner
 
@@ -52,6 +60,7 @@ _WRITE = {
     "output_dir",
     "feed",
     "notify",
+    "config",
 }
 COMMAND_FIELDS = {
     "run": _READ | _WRITE | {"backfill"},
@@ -155,8 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
         settings = load_settings(**values)
-        for secret in (settings.github_token, settings.api_key, *settings.notify):
-            runner.mask(secret.get_secret_value() if secret else None)
+        _mask(runner, settings)
+        file = load_config_file(settings)
+        if file is not None:
+            settings = load_settings(file, **values)
+            _mask(runner, settings)
+        digests = digests_of(file, **values)
         activity = load_activity(Path(args.activity)) if args.command == "report" else None
         plan = build_plan(
             settings,
@@ -164,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             on_runner=runner.active,
             activity=activity,
             output=getattr(args, "output", None),
+            digests=digests,
         )
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
@@ -179,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         first_line = (str(exc).strip().splitlines() or [""])[0][:200]
         runner.error(UNEXPECTED.format(kind=type(exc).__name__, message=first_line))
         return FAILED
+
+
+def _mask(runner: Runner, settings: Settings) -> None:
+    for secret in (settings.github_token, settings.api_key, *settings.notify):
+        runner.mask(secret.get_secret_value() if secret else None)
 
 
 def entry(argv: list[str] | None = None) -> NoReturn:

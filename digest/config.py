@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +22,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from digest import configfile
+from digest.configfile import ConfigFile
 from digest.errors import InputError
 from digest.models import (
     SCHEMA_VERSION,
@@ -92,6 +95,21 @@ class _RunnerFallbacks(_ActionInputs):
         return (self._environ.get(key, "").strip() or None) if key else None, key, False
 
 
+class _ConfigFileValues(PydanticBaseSettingsSource):
+    """The configuration file's values (read by configfile.py), below the inputs."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return (_FILE_VALUES.get() or {}).get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_FILE_VALUES.get() or {})
+
+
+# The file's values for the Settings being built now: sources are built by pydantic-settings
+# from the class, so the values of one load reach them this way.
+_FILE_VALUES: ContextVar[dict[str, Any] | None] = ContextVar("file_values", default=None)
+
+
 class Settings(BaseSettings):
     """The action's inputs. Field descriptions are the `--help` text and the README table."""
 
@@ -148,6 +166,9 @@ class Settings(BaseSettings):
         "webhooks) told about each new or changed report; one per line",
     )
     fail_on_error: bool = Field(False, description="exit non-zero when any repository failed")
+    config: str | None = Field(
+        None, description="YAML file with any input, and digests: for several digests"
+    )
     output_dir: str = Field(".", description="local directory the files are written under")
     github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")
     github_server_url: str = Field("https://github.com", description="GitHub web base URL")
@@ -164,6 +185,7 @@ class Settings(BaseSettings):
         return (
             init_settings,
             _ActionInputs(settings_cls, os.environ),
+            _ConfigFileValues(settings_cls),
             _RunnerFallbacks(settings_cls, os.environ),
         )
 
@@ -283,15 +305,65 @@ def repo_relative_path(path: str) -> str:
     return normal
 
 
-def load_settings(**cli_values: Any) -> Settings:
-    """Build Settings or raise InputError with one line naming the input."""
-    given = {k: v for k, v in cli_values.items() if v is not None}
+def load_settings(
+    file: ConfigFile | None = None, digest: dict[str, Any] | None = None, **cli_values: Any
+) -> Settings:
+    """Build Settings or raise InputError with one line naming the input. With a
+    configuration file, its top level ranks below the inputs; a digest's own keys rank
+    above everything."""
+    given = {k: v for k, v in cli_values.items() if v is not None} | (digest or {})
+    token = _FILE_VALUES.set(file.top if file else None)
     try:
         return Settings(**given)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"
-        raise InputError(field, _explain(error)) from None
+        message = _explain(error)
+        if file and (field in (digest or {}) or (field in file.top and field not in given)):
+            message = f"{message} (in {file.name})"
+        raise InputError(field, message) from None
+    finally:
+        _FILE_VALUES.reset(token)
+
+
+def load_config_file(settings: Settings) -> ConfigFile | None:
+    """The configuration file `config` names, or the default one if it exists."""
+    from digest.github import GitHubAPI  # imports PyGithub: only when it may be needed
+
+    token = settings.github_token.get_secret_value() if settings.github_token else None
+    api = GitHubAPI(token, settings.github_api_url) if token else None
+    inputs = {input_name(name) for name in Settings.model_fields} - {
+        "output-dir",
+        "github-api-url",
+        "github-server-url",
+    }
+    return configfile.load(
+        Settings,
+        inputs,
+        path=settings.config,
+        workspace=Path(settings.output_dir),
+        api=api,
+        target_repo=settings.target_repo,
+        target_branch=settings.target_branch,
+    )
+
+
+def digests_of(file: ConfigFile | None, **cli_values: Any) -> list[Settings]:
+    """The settings of each digest the file lists (none: the run is one digest)."""
+    if file is None:
+        return []
+    digests = [load_settings(file, digest, **cli_values) for digest in file.digests]
+    seen: dict[str, int] = {}
+    for number, digest in enumerate(digests, start=1):
+        for path in (digest.reports_dir, digest.index_file):
+            if path in seen and seen[path] != number:
+                raise InputError(
+                    "config",
+                    f"{file.name}: digests {seen[path]} and {number} both write {path}; give "
+                    "each its own reports-dir and index-file",
+                )
+            seen[path] = number
+    return digests
 
 
 def _explain(error: Any) -> str:
@@ -317,34 +389,18 @@ def build_plan(
     activity: Activity | None = None,
     output: str | None = None,
     now: dt.datetime | None = None,
+    digests: list[Settings] | None = None,
 ) -> Plan:
-    """The run's plan: one job today (several with backfill and several digests)."""
-    if activity is None and not (settings.repos or settings.orgs or settings.search):
+    """The run's plan: a job per digest (one, without a configuration file's `digests:`).
+    Backfill adds jobs for earlier dates once the archive is read."""
+    if digests and stage != "run":
         raise InputError(
-            "repos",
-            "is required (or orgs, or search): one or more owner/name, comma- or newline-separated",
+            "config",
+            f"lists {len(digests)} digests; `digest {stage}` works on one (use `digest run`)",
         )
-    window = activity.window if activity else None
-    if window is not None and settings.date and settings.date != window.date:
-        raise InputError(
-            "date", f"must match the activity file, which holds {window.date} (got {settings.date})"
-        )
-    job = Job(
-        repos=[r.repo for r in activity.repos] if activity else settings.repos,
-        window=window or compute_window(settings.date, settings.days, settings.timezone, now),
-        language=settings.language,
-        title=settings.title,
-        layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
-        model=_model_setup(settings),
-        exclude_authors=settings.exclude_authors,
-        feed=settings.feed,
-        orgs=settings.orgs if activity is None else [],
-        search=settings.search if activity is None else None,
-        exclude=settings.exclude,
-    )
     return Plan(
         stage=stage,
-        jobs=[job],
+        jobs=[_job(d, activity, now) for d in (digests or [settings])],
         target=_target(settings, on_runner),
         github=GitHubSetup(
             api_url=settings.github_api_url,
@@ -357,6 +413,32 @@ def build_plan(
         notify=settings.notify,
         output=output,
         activity=activity,
+    )
+
+
+def _job(settings: Settings, activity: Activity | None, now: dt.datetime | None) -> Job:
+    if activity is None and not (settings.repos or settings.orgs or settings.search):
+        raise InputError(
+            "repos",
+            "is required (or orgs, or search): one or more owner/name, comma- or newline-separated",
+        )
+    window = activity.window if activity else None
+    if window is not None and settings.date and settings.date != window.date:
+        raise InputError(
+            "date", f"must match the activity file, which holds {window.date} (got {settings.date})"
+        )
+    return Job(
+        repos=[r.repo for r in activity.repos] if activity else settings.repos,
+        window=window or compute_window(settings.date, settings.days, settings.timezone, now),
+        language=settings.language,
+        title=settings.title,
+        layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
+        model=_model_setup(settings),
+        exclude_authors=settings.exclude_authors,
+        feed=settings.feed,
+        orgs=settings.orgs if activity is None else [],
+        search=settings.search if activity is None else None,
+        exclude=settings.exclude,
     )
 
 

@@ -137,12 +137,6 @@ class Plan(Frozen):
     output: str | None = None  # collect: where the Activity JSON goes ("-": stdout)
     activity: Activity | None = None  # report: the collected activity it reads
 
-    @property
-    def job(self) -> Job:
-        """The one job of this run (several arrive with backfill and several digests)."""
-        (job,) = self.jobs
-        return job
-
 
 class FileChange(Frozen):
     path: str

@@ -75,28 +75,41 @@ _FAILURE_HELP = {
 def run(plan: Plan, runner: Runner) -> int:
     """Carry out the plan; the exit code (0, or 1 when a repository failed and the plan
     says to fail on it). Fatal failures raise DigestError."""
-    job = plan.job
-    llm = llm_config(job.model) if plan.stage != "collect" else None  # checked first
+    # Every digest's model is checked before anything else.
+    llms = [llm_config(j.model) if plan.stage != "collect" else None for j in plan.jobs]
     api = GitHubAPI(_token(plan), plan.github.api_url) if _needs_github(plan) else None
-    with llm_warmed_up(llm):
+    with llm_warmed_up(next((llm for llm in llms if llm), None)):
         archive = open_archive(plan, api) if plan.stage != "collect" else None
-        previous = archive.previous_digest(job.layout, job.window.date) if archive else None
-        activity = plan.activity or collect(plan, job, _required(api), previous, runner)
+        work = [_first(plan, job, archive, api, runner) for job in plan.jobs]
     if plan.stage == "collect":
-        _write_activity(activity, plan.output or "-")
+        _write_activity(work[0].activity, plan.output or "-")
         return 0
     archive = _required(archive)
-    work = [Work(job, activity, previous)]
-    decisions = backfill.decide(job, plan.backfill, archive)
-    work += fill_in(plan, job, decisions, api, runner)
-    digests = [summarize_work(plan, w, llm, runner) for w in work]
-    result, embedded = publish(plan, job, digests, archive, runner)
-    dates = [(d.date, d.action, d.why) for d in decisions]
-    announce(runner, digests, result, job_summary(digests, result, dates), embedded)
-    tell(plan, job, digests, result, archive, runner)
+    done = []
+    for job, first, llm in zip(plan.jobs, work, llms, strict=True):
+        decisions = backfill.decide(job, plan.backfill, archive)
+        todo = [first, *fill_in(plan, job, decisions, api, runner)]
+        done.append(Done(job, [summarize_work(plan, w, llm, runner) for w in todo], decisions))
+    result, embedded = publish(plan, done, archive, runner)
+    digests = [d for item in done for d in item.digests]
+    summary = "\n".join(
+        job_summary(item.digests, result, [(d.date, d.action, d.why) for d in item.decisions])
+        for item in done
+    )
+    announce(runner, [item.digests[0] for item in done], result, summary, embedded, digests)
+    tell(plan, done, result, archive, runner)
     print(result.report_path)
     failed = [r.repo for d in digests for r in d.activity.repos if not r.ok]
     return FAILED if failed and plan.fail_on_error else 0
+
+
+def _first(
+    plan: Plan, job: Job, archive: Archive | None, api: GitHubAPI | None, runner: Runner
+) -> Work:
+    """The job's own date: its collected activity and the report it replaces."""
+    previous = archive.previous_digest(job.layout, job.window.date) if archive else None
+    activity = plan.activity or collect(plan, job, _required(api), previous, runner)
+    return Work(job, activity, previous)
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,15 @@ class Work:
     job: Job
     activity: Activity
     previous: Digest | None
+
+
+@dataclass(frozen=True)
+class Done:
+    """A digest's reports, summarized: its own date first, then the dates backfill wrote."""
+
+    job: Job
+    digests: list[Digest]
+    decisions: list[backfill.Decision]
 
 
 def fill_in(
@@ -163,7 +185,7 @@ def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
     archive = GitHubArchive.open(
         _required(api), target.repo, target.branch, target.mode, plan.github.server_url
     )
-    return archive.for_date(plan.job.window.date)
+    return archive.for_date(plan.jobs[0].window.date)  # the pull request is the first digest's
 
 
 def collect(
@@ -252,59 +274,65 @@ def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner
 
 
 def publish(
-    plan: Plan, job: Job, digests: list[Digest], archive: Archive, runner: Runner
+    plan: Plan, done: list[Done], archive: Archive, runner: Runner
 ) -> tuple[PublishResult, str]:
-    """Every report of the run, with the index, as one commit, pull request or directory."""
-    layout = job.layout
+    """Every report of every digest of the run, with their indexes and feeds, as one
+    commit, pull request or directory."""
     rendered: list[Files] = []
 
     def render(snapshot: Snapshot) -> Files:
-        feed = (
-            FeedSetup(
-                info=_feed_info(plan, job, archive, digests[0].title),
-                existing=snapshot.read(layout.feed),
-                url=archive.url,
-            )
-            if job.feed
-            else None
-        )
-        files = render_files(
-            digests,
-            layout=layout,
-            existing_index=snapshot.read(layout.index_file),
-            existing_dates=report_dates(snapshot, layout),
-            retry_days=plan.backfill,
-            feed=feed,
+        parts = [_render_digest(plan, item, archive, snapshot) for item in done]
+        files = Files(
+            report_path=parts[0].report_path,
+            files=[f for part in parts for f in part.files],
+            embedded_report=parts[0].embedded_report,
         )
         rendered.append(files)
         return files
 
     started = time.perf_counter()
     with runner.group(f"Publish ({plan.target.mode})"):
-        result = archive.publish(render, _publication(digests))
+        result = archive.publish(render, _publication([d for i in done for d in i.digests]))
     log.info("published (%s) in %.2f s", plan.target.mode, time.perf_counter() - started)
     if result.pull_request_url:
         runner.notice(f"pull request: {result.pull_request_url}")
-    written = sorted(layout.dates(result.written))
+    written = sorted({date for item in done for date in item.job.layout.dates(result.written)})
     log.info("dates written: %s", ", ".join(map(str, written)) or "none (nothing changed)")
     return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
 
 
+def _render_digest(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> Files:
+    layout = item.job.layout
+    feed = (
+        FeedSetup(
+            info=_feed_info(plan, item.job, archive, item.digests[0].title),
+            existing=snapshot.read(layout.feed),
+            url=archive.url,
+        )
+        if item.job.feed
+        else None
+    )
+    return render_files(
+        item.digests,
+        layout=layout,
+        existing_index=snapshot.read(layout.index_file),
+        existing_dates=report_dates(snapshot, layout),
+        retry_days=plan.backfill,
+        feed=feed,
+    )
+
+
 def tell(
-    plan: Plan,
-    job: Job,
-    digests: list[Digest],
-    result: PublishResult,
-    archive: Archive,
-    runner: Runner,
+    plan: Plan, done: list[Done], result: PublishResult, archive: Archive, runner: Runner
 ) -> None:
     """One message per new or changed report to every `notify` channel; nothing when a
     rerun changed nothing. A channel that fails is a warning, not a failed run."""
-    written = set(result.dates_written)
+    written = set(result.written)
     messages = [
-        _message(d, archive.url(job.layout.report(d.activity.window.date)), result)
-        for d in digests
-        if d.activity.window.date in written
+        _message(d, archive.url(path), result)
+        for item in done
+        for d in item.digests
+        if (path := item.job.layout.report(d.activity.window.date)) in written
     ]
     urls = [url.get_secret_value() for url in plan.notify]
     if not urls or not messages:

@@ -407,6 +407,6 @@ def test_github_models_default_to_githubs_current_endpoint():
     settings = load_settings(
         repos=["a/b"], model="github/openai/gpt-4.1-mini", github_token="ghs_workflowtoken"
     )
-    setup = build_plan(settings, "run").job.model
+    setup = build_plan(settings, "run").jobs[0].model
     assert setup.api_base == "https://models.github.ai/inference"
     assert setup.api_key.get_secret_value() == "ghs_workflowtoken"

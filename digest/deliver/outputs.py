@@ -21,18 +21,26 @@ OUTPUTS = (
 
 
 def announce(
-    runner: Runner, digests: list[Digest], result: PublishResult, table: str, report: str
+    runner: Runner,
+    latest: list[Digest],
+    result: PublishResult,
+    table: str,
+    report: str,
+    every: list[Digest],
 ) -> None:
-    """Outputs for later steps; the run's table and the report in the job summary."""
-    digest = digests[0]  # the run's own date; the others are dates it filled in
-    usage = sum((d.run_usage for d in digests), Usage())
+    """Outputs for later steps; the run's table and the report in the job summary.
+    `latest`: each digest's report for the run's date; `every`: those and the dates
+    backfill wrote, for what the run spent."""
+    usage = sum((d.run_usage for d in every), Usage())
     values = {
         "report-path": result.report_path,
         "report-url": result.report_url,
         "commit-sha": result.commit_sha,
         "pull-request-url": result.pull_request_url,
         "pull-request-number": result.pull_request_number,
-        "active-repos": sum(1 for r in digest.activity.repos if r.ok and r.item_count),
+        "active-repos": len(
+            {r.repo for d in latest for r in d.activity.repos if r.ok and r.item_count}
+        ),
         "prompt-tokens": usage.prompt_tokens,
         "completion-tokens": usage.completion_tokens,
         "cost-usd": usage.cost_usd,

@@ -1,0 +1,126 @@
+"""The configuration file: any input, and several digests published together."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.cli import main
+from tests.fakegithub.builders import at, merged_pr
+from tests.fakegithub.git import GitRepo
+from tests.fakegithub.server import FakeRepo
+
+DAY = "2026-02-04"
+TWO_DIGESTS = """\
+# Two teams, one run
+timezone: UTC
+backfill: 0
+digests:
+  - title: AI Infra 日报
+    language: zh
+    repos: [vllm-project/vllm, sgl-project/sglang]
+    reports-dir: zh
+    index-file: zh/README.md
+  - title: Kernels
+    orgs: [NVIDIA]
+    exclude: ["NVIDIA/*-docs"]
+    reports-dir: kernels
+    index-file: kernels/README.md
+"""
+
+
+@pytest.fixture
+def sources(github):
+    for n, name in enumerate(
+        ["vllm-project/vllm", "sgl-project/sglang", "NVIDIA/cutlass", "NVIDIA/cuda-docs"]
+    ):
+        merged_pr(github.add(FakeRepo(name)), n + 1, f"[Kernel] work in {name}", at(f"{DAY} 09:00"))
+    return github
+
+
+@pytest.fixture
+def target(github):
+    return github.add_target(GitRepo.with_files("me/digests", {"README.md": "# Ours\n"}))
+
+
+def run(tmp_path, *extra: str) -> int:
+    argv = ["run", "--date", DAY, "--publish", "commit", "--target-repo", "me/digests"]
+    return main([*argv, "--output-dir", str(tmp_path), *extra])
+
+
+def test_two_digests_in_one_commit(sources, target, tmp_path):
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/digest.yml").write_text(TWO_DIGESTS)
+    assert run(tmp_path) == 0
+    assert len(target.log()) == 2  # the initial commit and one for both digests
+    files = target.files_at()
+    assert {p for p in files if p.endswith(".md")} == {
+        "README.md",
+        "zh/README.md",
+        f"zh/{DAY}.md",
+        "kernels/README.md",
+        f"kernels/{DAY}.md",
+    }
+    zh = files[f"zh/{DAY}.md"]
+    assert zh.startswith(f"# AI Infra 日报 — {DAY}") and "## 概览" in zh
+    assert "vllm-project/vllm" in zh and "NVIDIA" not in zh
+    kernels = files[f"kernels/{DAY}.md"]
+    assert kernels.startswith(f"# Kernels — {DAY}") and "NVIDIA/cutlass" in kernels
+    assert "cuda-docs" not in kernels and "vllm" not in kernels
+    assert files["README.md"] == "# Ours\n"  # no digest writes the root index
+
+
+def test_the_file_is_read_from_the_target_repository_without_a_checkout(github, sources, tmp_path):
+    github.add_target(
+        GitRepo.with_files(
+            "me/digests",
+            {
+                "README.md": "# Ours\n",
+                ".github/digest.yml": "title: From the target\nbackfill: 0\n",
+            },
+        )
+    )
+    assert run(tmp_path / "empty-workspace", "--repos", "vllm-project/vllm") == 0
+    target = github.targets["me/digests"]
+    assert target.files_at()[f"reports/{DAY}.md"].startswith(f"# From the target — {DAY}")
+
+
+def test_workflow_inputs_override_the_files_top_level(sources, target, tmp_path, monkeypatch):
+    (tmp_path / "digest.yml").write_text("title: From the file\nlanguage: zh\nbackfill: 0\n")
+    monkeypatch.setenv("INPUT_TITLE", "From the workflow")
+    assert run(tmp_path, "--config", "digest.yml", "--repos", "vllm-project/vllm") == 0
+    report = target.files_at()[f"reports/{DAY}.md"]
+    assert report.startswith(f"# From the workflow — {DAY}")
+    assert "## 概览" in report  # what the workflow did not say, the file did
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("title: [unclosed\n", "digest.yml line 2:"),
+        ("repoz: [a/b]\n", "unknown key 'repoz' (accepted: api-base, api-key,"),
+        (
+            "digests:\n  - repos: [a/b]\n    target-repo: me/x\n",
+            "digest 1: unknown key 'target-repo'",
+        ),
+        ("language: fr\n", "input 'language': expected 'en' or 'zh' (got 'fr') (in digest.yml)"),
+        ("- just\n- a list\n", "digest.yml must be a mapping"),
+        (
+            "digests:\n  - repos: [a/b]\n  - repos: [c/d]\n",
+            "digests 1 and 2 both write reports",
+        ),
+    ],
+)
+def test_a_bad_file_is_one_line_and_nothing_is_written(
+    text, says, sources, target, tmp_path, capsys
+):
+    (tmp_path / "digest.yml").write_text(text)
+    assert run(tmp_path, "--config", "digest.yml", "--repos", "vllm-project/vllm") == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert says in line, line
+    assert target.log() == ["Initial commit"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.yml"]
+
+
+def test_a_named_file_that_is_nowhere_is_bad_input(sources, target, tmp_path, capsys):
+    assert run(tmp_path, "--config", "missing.yml", "--repos", "vllm-project/vllm") == 2
+    assert "input 'config': missing.yml was found neither" in capsys.readouterr().err
