@@ -21,12 +21,12 @@ from digest.config import (
     build_plan,
     digests_of,
     input_name,
-    load_activity,
     load_config_file,
     load_settings,
 )
 from digest.errors import FAILED, UNEXPECTED, DigestError
 from digest.runner import Runner
+from digest.shards import read as read_inputs
 
 # Inputs that come from the runner's environment, not from flags.
 _ENV_ONLY = {"github_api_url", "github_server_url"}
@@ -62,10 +62,23 @@ _WRITE = {
     "notify",
     "config",
 }
+_SUMMARIZE = {
+    "model",
+    "fallback_models",
+    "api_base",
+    "api_key",
+    "language",
+    "max_input_tokens",
+    "max_concurrency",
+    "output_dir",
+    "activity",
+}
 COMMAND_FIELDS = {
-    "run": _READ | _WRITE | {"backfill"},
-    "collect": _READ,
-    "report": _WRITE,
+    # `run` takes every input: the action's entry point runs any stage through `stage`.
+    "run": _READ | _WRITE | _SUMMARIZE | {"backfill", "stage", "shard"},
+    "collect": _READ | {"shard", "output_dir"},
+    "summarize": _SUMMARIZE,
+    "report": _WRITE | {"activity"},
 }
 _ENVIRONMENT = """\
 environment:
@@ -77,13 +90,16 @@ environment:
 """
 _EXAMPLES = {
     "run": "digest run --repos vllm-project/vllm,sgl-project/sglang --output-dir out",
-    "collect": "digest collect --repos vllm-project/vllm --date 2026-02-04 -o activity.json",
-    "report": "digest report --activity activity.json --language zh --output-dir out",
+    "collect": "digest collect --orgs NVIDIA --date 2026-02-04 --shard 2/4  "
+    "# writes activity-2-of-4.json",
+    "summarize": "digest summarize --activity activity-2-of-4.json  # writes summaries-2-of-4.json",
+    "report": "digest report --activity 'summaries-*.json' --language zh --output-dir out",
 }
 _HELP = {
     "run": "collect, summarize, render and publish",
-    "collect": "collect a window's activity into a JSON file",
-    "report": "summarize, render and publish an Activity file written by `digest collect`",
+    "collect": "collect a window's activity (or one shard's) into a JSON file",
+    "summarize": "summarize each repository of Activity files into a partial digest",
+    "report": "merge Activity files or partial digests, then summarize, render and publish",
 }
 
 
@@ -103,6 +119,8 @@ def _add_setting_flags(parser: argparse.ArgumentParser, names: Iterable[str]) ->
         text = (field.description or "") + (f" (default: {default})" if default else "")
         if field.annotation is bool:
             parser.add_argument(flag, dest=name, nargs="?", const="true", help=text)
+        elif name == "activity":
+            parser.add_argument(flag, dest=name, nargs="+", metavar="FILE", help=text)
         else:
             parser.add_argument(flag, dest=name, metavar="VALUE", help=text)
 
@@ -131,10 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
             parents=[verbose],
         )
-        if command == "collect":
-            sub.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
-        if command == "report":
-            sub.add_argument("--activity", required=True, help="file written by `digest collect`")
+        if command in ("collect", "summarize"):
+            sub.add_argument(
+                "--output",
+                "-o",
+                help="file to write (default: activity-K-of-N.json with --shard, else stdout; "
+                "summarize: summaries-K-of-N.json)",
+            )
         _add_setting_flags(sub, fields)
     return parser
 
@@ -170,14 +191,21 @@ def main(argv: list[str] | None = None) -> int:
             settings = load_settings(file, **values)
             _mask(runner, settings)
         digests = digests_of(file, **values)
-        activity = load_activity(Path(args.activity)) if args.command == "report" else None
+        stage = settings.stage if args.command == "run" else args.command
+        inputs = (
+            read_inputs(settings.activity, Path(settings.output_dir))
+            if stage in ("summarize", "report") and settings.activity
+            else None
+        )
         plan = build_plan(
             settings,
-            args.command,
+            stage,
             on_runner=runner.active,
-            activity=activity,
+            activity=inputs.activity if inputs else None,
             output=getattr(args, "output", None),
             digests=digests,
+            summaries=inputs.summaries if inputs else None,
+            summaries_language=inputs.language if inputs else None,
         )
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 

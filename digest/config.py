@@ -26,7 +26,6 @@ from digest import configfile
 from digest.configfile import ConfigFile
 from digest.errors import InputError
 from digest.models import (
-    SCHEMA_VERSION,
     Activity,
     GitHubSetup,
     Job,
@@ -35,9 +34,12 @@ from digest.models import (
     ModelSetup,
     Plan,
     PublishMode,
+    RepoSummary,
+    Shard,
     Stage,
     Target,
 )
+from digest.shards import default_name, whole
 from digest.window import compute_window
 
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
@@ -169,6 +171,15 @@ class Settings(BaseSettings):
     config: str | None = Field(
         None, description="YAML file with any input, and digests: for several digests"
     )
+    stage: Stage = Field("run", description="run, collect, summarize or report")
+    shard: str | None = Field(
+        None, description="K/N: the K-th of N shards of the repositories (collect)"
+    )
+    activity: list[str] = Field(
+        default_factory=list,
+        description="files (globs) that summarize and report read: Activity files or "
+        "partial digests",
+    )
     output_dir: str = Field(".", description="local directory the files are written under")
     github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")
     github_server_url: str = Field("https://github.com", description="GitHub web base URL")
@@ -233,6 +244,18 @@ class Settings(BaseSettings):
             raise ValueError(f"expected a whole number of days from 1 to 366 (got {days})")
         return days
 
+    @field_validator("activity", mode="before")
+    @classmethod
+    def _split_files(cls, value: Any) -> Any:
+        return value.split() if isinstance(value, str) else value
+
+    @field_validator("shard")
+    @classmethod
+    def _check_shard(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_shard(value)
+        return value
+
     @field_validator("notify", mode="before")
     @classmethod
     def _split_urls(cls, value: Any) -> Any:
@@ -277,6 +300,13 @@ class Settings(BaseSettings):
     @classmethod
     def _check_inside_repo(cls, path: str) -> str:
         return repo_relative_path(path)
+
+
+def parse_shard(text: str) -> Shard:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]) <= 256:
+        raise ValueError(f"expected K/N with 1 <= K <= N <= 256, such as 2/4 (got {text!r})")
+    return Shard(number=int(match[1]), total=int(match[2]))
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -332,10 +362,14 @@ def load_config_file(settings: Settings) -> ConfigFile | None:
 
     token = settings.github_token.get_secret_value() if settings.github_token else None
     api = GitHubAPI(token, settings.github_api_url) if token else None
+    # A matrix job's own stage, shard and files belong in the workflow, not the file.
     inputs = {input_name(name) for name in Settings.model_fields} - {
         "output-dir",
         "github-api-url",
         "github-server-url",
+        "stage",
+        "shard",
+        "activity",
     }
     return configfile.load(
         Settings,
@@ -390,6 +424,8 @@ def build_plan(
     output: str | None = None,
     now: dt.datetime | None = None,
     digests: list[Settings] | None = None,
+    summaries: list[RepoSummary] | None = None,
+    summaries_language: str | None = None,
 ) -> Plan:
     """The run's plan: a job per digest (one, without a configuration file's `digests:`).
     Backfill adds jobs for earlier dates once the archive is read."""
@@ -398,6 +434,21 @@ def build_plan(
             "config",
             f"lists {len(digests)} digests; `digest {stage}` works on one (use `digest run`)",
         )
+    if stage in ("summarize", "report") and activity is None:
+        raise InputError(
+            "activity",
+            f"is required with stage {stage}: the files `digest collect` (or, for report, "
+            "`digest summarize`) wrote",
+        )
+    if summaries_language and summaries_language != settings.language:
+        raise InputError(
+            "language",
+            f"must be the partial digests' language, {summaries_language} (got "
+            f"{settings.language}): set the same language in the summarize and report jobs",
+        )
+    shard = parse_shard(settings.shard) if settings.shard else None
+    if shard and stage != "collect":
+        raise InputError("shard", f"applies to stage collect, not {stage}")
     return Plan(
         stage=stage,
         jobs=[_job(d, activity, now) for d in (digests or [settings])],
@@ -411,9 +462,24 @@ def build_plan(
         fail_on_error=settings.fail_on_error,
         backfill=settings.backfill if stage == "run" else 0,
         notify=settings.notify,
-        output=output,
-        activity=activity,
+        output=output or _default_output(stage, shard, activity, settings),
+        shard=shard,
+        activity=whole(activity) if activity and stage == "report" else activity,
+        summaries=summaries,
     )
+
+
+def _default_output(
+    stage: Stage, shard: Shard | None, activity: Activity | None, settings: Settings
+) -> str | None:
+    """collect: activity-K-of-N.json in the workspace (stdout without a shard); summarize:
+    summaries-K-of-N.json, numbered after the shard it read."""
+    if stage == "collect":
+        return str(Path(settings.output_dir) / default_name("activity", shard)) if shard else "-"
+    if stage == "summarize":
+        read = activity.shard if activity else None
+        return str(Path(settings.output_dir) / default_name("summaries", read))
+    return None
 
 
 def _job(settings: Settings, activity: Activity | None, now: dt.datetime | None) -> Job:
@@ -477,22 +543,3 @@ def _model_setup(settings: Settings) -> ModelSetup | None:
         api_key=settings.api_key or (settings.github_token if github_models else None),
         max_input_tokens=settings.max_input_tokens,
     )
-
-
-def load_activity(path: Path) -> Activity:
-    """An Activity file given as input: one line naming the problem if it is not one."""
-    try:
-        activity = Activity.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise InputError("activity", f"cannot be read: {exc.strerror} ({path})") from None
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"]
-        raise InputError(
-            "activity", f"must be a file written by `digest collect` ({path}: {reason})"
-        ) from None
-    if activity.schema_version != SCHEMA_VERSION:
-        raise InputError(
-            "activity",
-            f"has schema version {activity.schema_version}; this digest reads {SCHEMA_VERSION}",
-        )
-    return activity

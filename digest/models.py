@@ -70,7 +70,17 @@ class Layout(Frozen):
         return found
 
 
-Stage = Literal["run", "collect", "report"]
+Stage = Literal["run", "collect", "summarize", "report"]
+
+
+class Shard(Frozen):
+    """The K-th of N shards of a digest's repositories: `K/N`."""
+
+    number: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.total}"
 
 
 class Target(Frozen):
@@ -134,8 +144,10 @@ class Plan(Frozen):
     fail_on_error: bool = False
     backfill: int = 0  # days before the job's date whose missing or incomplete reports to write
     notify: list[SecretStr] = Field(default_factory=list, exclude=True)  # Apprise URLs
-    output: str | None = None  # collect: where the Activity JSON goes ("-": stdout)
-    activity: Activity | None = None  # report: the collected activity it reads
+    output: str | None = None  # collect, summarize: the file written ("-": stdout)
+    shard: Shard | None = None  # collect: which part of the repositories
+    activity: Activity | None = None  # summarize, report: the collected activity read
+    summaries: list[RepoSummary] | None = None  # report: from partial digests
 
 
 class FileChange(Frozen):
@@ -337,6 +349,9 @@ class Activity(Frozen):
     repos: list[RepoActivity]
     quiet: list[QuietGroup] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    # A shard's file: which shard, and every repository of the digest in order (to merge).
+    shard: Shard | None = None
+    order: list[str] = Field(default_factory=list)
     # What this run cost; left out of the JSON so that reruns write identical files.
     github_requests: int = Field(0, exclude=True)
 
@@ -434,6 +449,20 @@ class Digest(Frozen):
         """What this run spent: summaries reused from the previous sidecar cost nothing."""
         spent = [s.usage for s in (*self.repos, self.overall) if not s.reused]
         return sum(spent, Usage())
+
+
+PARTIAL = "partial-digest"
+
+
+class PartialDigest(Frozen):
+    """`digest summarize`: one shard's repository summaries, for the report job to finish."""
+
+    kind: Literal["partial-digest"] = PARTIAL
+    schema_version: int = SCHEMA_VERSION
+    tool_version: str
+    language: Language
+    activity: Activity
+    repos: list[RepoSummary]
 
 
 class RenderedFile(Frozen):

@@ -42,15 +42,18 @@ from digest.models import (
     Files,
     Job,
     ModelSetup,
+    PartialDigest,
     Plan,
     PublishResult,
+    RepoSummary,
 )
 from digest.render.feed import FeedInfo
 from digest.render.files import FeedSetup, render_files
 from digest.render.job_summary import job_summary
 from digest.render.report import render_brief
 from digest.runner import Runner
-from digest.summarize.run import summarize, summarizer_for
+from digest.shards import in_shard
+from digest.summarize.run import summarize, summarize_repos, summarizer_for
 from digest.window import compute_window
 
 if TYPE_CHECKING:
@@ -79,10 +82,13 @@ def run(plan: Plan, runner: Runner) -> int:
     llms = [llm_config(j.model) if plan.stage != "collect" else None for j in plan.jobs]
     api = GitHubAPI(_token(plan), plan.github.api_url) if _needs_github(plan) else None
     with llm_warmed_up(next((llm for llm in llms if llm), None)):
-        archive = open_archive(plan, api) if plan.stage != "collect" else None
+        archive = open_archive(plan, api) if plan.stage in ("run", "report") else None
         work = [_first(plan, job, archive, api, runner) for job in plan.jobs]
     if plan.stage == "collect":
-        _write_activity(work[0].activity, plan.output or "-")
+        _write(work[0].activity, plan.output or "-")
+        return 0
+    if plan.stage == "summarize":
+        _write(_partial(plan, work[0], llms[0], runner), plan.output or "-")
         return 0
     archive = _required(archive)
     done = []
@@ -109,7 +115,7 @@ def _first(
     """The job's own date: its collected activity and the report it replaces."""
     previous = archive.previous_digest(job.layout, job.window.date) if archive else None
     activity = plan.activity or collect(plan, job, _required(api), previous, runner)
-    return Work(job, activity, previous)
+    return Work(job, activity, previous, plan.summaries)
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class Work:
     job: Job
     activity: Activity
     previous: Digest | None
+    summaries: list[RepoSummary] | None = None  # written by the shards' summarize jobs
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,21 @@ def fill_in(
 
 
 def _needs_github(plan: Plan) -> bool:
+    if plan.stage == "summarize":
+        return False
     return plan.activity is None or plan.target.mode != "none"
+
+
+def _partial(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner) -> PartialDigest:
+    """`digest summarize`: one shard's repository summaries, the overall left to report."""
+    job, activity = work.job, work.activity
+    with runner.group(f"Summarize {len(activity.repos)} repositories"):
+        summarizer = summarizer_for(llm, activity, job.language, None)
+        repos = summarize_repos(activity, summarizer, plan.max_concurrency)
+    _warn_fallbacks(repos, runner)
+    return PartialDigest(
+        tool_version=activity.tool_version, language=job.language, activity=activity, repos=repos
+    )
 
 
 def _token(plan: Plan) -> str | None:
@@ -211,9 +232,13 @@ def collect(
             )
         for note in found.notes:
             runner.warning(note)
-    with runner.group(f"Collect {len(found.repos)} repositories"):
+    repos = found.repos
+    if plan.shard is not None:
+        repos = [r for r in found.repos if in_shard(r, plan.shard)]
+        log.info("shard %s: %d of %d repositories", plan.shard, len(repos), len(found.repos))
+    with runner.group(f"Collect {len(repos)} repositories"):
         activity = collect_activity(
-            found.repos,
+            repos,
             job.window,
             api,
             max_concurrency=plan.max_concurrency,
@@ -221,7 +246,10 @@ def collect(
             exclude_authors=job.exclude_authors,
             sources=found.sources,
         )
-    activity = activity.model_copy(update={"quiet": found.quiet, "notes": found.notes})
+    update: dict[str, object] = {"quiet": found.quiet, "notes": found.notes}
+    if plan.shard is not None:  # what the report job needs to merge the shards in order
+        update |= {"shard": plan.shard, "order": found.repos}
+    activity = activity.model_copy(update=update)
     for repo in activity.repos:
         if repo.failure:
             runner.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
@@ -250,20 +278,9 @@ def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner
             language=job.language,
             title=job.title,
             max_concurrency=plan.max_concurrency,
+            repos=work.summaries,
         )
-        for summary in digest.repos:
-            if summary.fallback == "ungrounded":
-                runner.warning(
-                    f"{summary.repo}: the model's answer cited too little of what was "
-                    f"collected ({summary.points_kept} of "
-                    f"{(summary.points_kept or 0) + (summary.points_dropped or 0)} points kept); "
-                    "the built-in story was used"
-                )
-            elif summary.fallback:
-                runner.warning(
-                    f"{summary.repo}: the model failed ({summary.fallback}); "
-                    "the built-in summary was used"
-                )
+        _warn_fallbacks(digest.repos, runner)
     log.info(
         "summarized %s with %d LLM calls in %.2f s",
         job.window.date,
@@ -271,6 +288,22 @@ def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner
         time.perf_counter() - started,
     )
     return digest
+
+
+def _warn_fallbacks(summaries: list[RepoSummary], runner: Runner) -> None:
+    for summary in summaries:
+        if summary.fallback == "ungrounded":
+            runner.warning(
+                f"{summary.repo}: the model's answer cited too little of what was "
+                f"collected ({summary.points_kept} of "
+                f"{(summary.points_kept or 0) + (summary.points_dropped or 0)} points kept); "
+                "the built-in story was used"
+            )
+        elif summary.fallback:
+            runner.warning(
+                f"{summary.repo}: the model failed ({summary.fallback}); "
+                "the built-in summary was used"
+            )
 
 
 def publish(
@@ -389,8 +422,8 @@ def _publication(digests: list[Digest]) -> Publication:
     )
 
 
-def _write_activity(activity: Activity, output: str) -> None:
-    text = activity.model_dump_json(indent=2) + "\n"
+def _write(data: Activity | PartialDigest, output: str) -> None:
+    text = data.model_dump_json(indent=2) + "\n"
     if output == "-":
         sys.stdout.write(text)
     else:

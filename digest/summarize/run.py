@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from digest import __version__
 from digest.locales import locale
-from digest.models import TRANSIENT, Activity, Digest, Language, Usage
+from digest.models import TRANSIENT, Activity, Digest, Language, RepoSummary, Usage
 from digest.summarize.base import Summarizer
 from digest.summarize.extractive import BuiltinSummarizer
 
@@ -28,6 +28,15 @@ def summarizer_for(
     return ModelSummarizer(llm, activity.window, language, locale(language), previous)
 
 
+def summarize_repos(
+    activity: Activity, summarizer: Summarizer, max_concurrency: int = 8
+) -> list[RepoSummary]:
+    """The per-repository phase, concurrently."""
+    active = sum(1 for r in activity.repos if r.ok and r.item_count)
+    with ThreadPoolExecutor(max_workers=max(1, min(max_concurrency, active))) as pool:
+        return list(pool.map(summarizer.repo, activity.repos))
+
+
 def summarize(
     activity: Activity,
     summarizer: Summarizer,
@@ -35,10 +44,12 @@ def summarize(
     language: Language,
     title: str | None,
     max_concurrency: int = 8,
+    repos: list[RepoSummary] | None = None,
 ) -> Digest:
-    active = sum(1 for r in activity.repos if r.ok and r.item_count)
-    with ThreadPoolExecutor(max_workers=max(1, min(max_concurrency, active))) as pool:
-        repos = list(pool.map(summarizer.repo, activity.repos))
+    """Both phases, or only the overall one when `repos` were summarized elsewhere (the
+    shards of a workflow matrix)."""
+    if repos is None:
+        repos = summarize_repos(activity, summarizer, max_concurrency)
     overall = summarizer.overall(activity, repos)
     usage = reduce(add, [r.usage for r in repos], overall.usage)
     return Digest(
