@@ -132,3 +132,24 @@ def test_a_shard_writes_its_default_file_in_the_workspace(repos, tmp_path):
     activity = json.loads((tmp_path / "activity-2-of-4.json").read_text())
     assert activity["shard"] == {"number": 2, "total": 4}
     assert activity["order"] == NAMES
+
+
+def test_the_action_runs_each_stage_from_its_inputs(repos, tmp_path, monkeypatch):
+    """As the matrix jobs of examples/sharded.yml start the action: INPUT_STAGE and friends."""
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("INPUT_REPOS", ",".join(NAMES))
+    monkeypatch.setenv("INPUT_DATE", DAY)
+    monkeypatch.setenv("INPUT_PUBLISH", "none")
+    for k in (1, 2):
+        monkeypatch.setenv("INPUT_STAGE", "collect")
+        monkeypatch.setenv("INPUT_SHARD", f"{k}/2")
+        assert main(["run"]) == 0
+        monkeypatch.delenv("INPUT_SHARD")
+        monkeypatch.setenv("INPUT_STAGE", "summarize")
+        monkeypatch.setenv("INPUT_ACTIVITY", f"activity-{k}-of-2.json")
+        assert main(["run"]) == 0
+    monkeypatch.setenv("INPUT_STAGE", "report")
+    monkeypatch.setenv("INPUT_ACTIVITY", "summaries-*.json")
+    assert main(["run"]) == 0
+    report = (tmp_path / f"reports/{DAY}.md").read_text()
+    assert all(f"[{name}]" in report for name in NAMES)
