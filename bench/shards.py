@@ -4,8 +4,9 @@
     uv run python -m bench.shards --repos 500 --shards 4
 
 Each configuration runs against a fresh local GitHub (150 ms per request, in a process of
-its own) and the built-in summarizer. Shards run at the same time, as a matrix would (on this
-machine they share its cores); the report job runs after them. Prints, per configuration:
+its own) and the built-in summarizer. Each shard runs alone, as on a runner of its own in a
+matrix (`--together` runs them side by side on this machine's cores instead); the report
+job runs after them. Prints, per configuration:
 wall time of each shard and of the report job, the workflow's critical path (slowest shard
 + report), GitHub requests per repository, peak RSS per process, and the artifacts' size.
 """
@@ -41,6 +42,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--shards", type=int, nargs="+", default=[4, 8])
     parser.add_argument("--prs", type=int, default=2, help="merged PRs per repository")
     parser.add_argument("--github-latency", type=float, default=0.150, metavar="S")
+    parser.add_argument(
+        "--together", action="store_true", help="run the shards at once on this machine"
+    )
     return parser.parse_args(argv)
 
 
@@ -78,13 +82,15 @@ def run_one(out: Path, env: dict[str, str], servers: Servers) -> list[Phase]:
     return [Phase("one job", process, _requests(servers))]
 
 
-def run_sharded(total: int, out: Path, env: dict[str, str], servers: Servers) -> list[Phase]:
+def run_sharded(
+    total: int, out: Path, env: dict[str, str], servers: Servers, together: bool
+) -> list[Phase]:
     def shard(k: int) -> Process:
         argv = ["collect", "--date", DATE, "--shard", f"{k}/{total}", "--output-dir", str(out)]
         return run_process(argv, env)
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=total) as pool:
+    with ThreadPoolExecutor(max_workers=total if together else 1) as pool:
         shards = list(pool.map(shard, range(1, total + 1)))
     collected = time.perf_counter() - started
     requests = _requests(servers)
@@ -94,7 +100,8 @@ def run_sharded(total: int, out: Path, env: dict[str, str], servers: Servers) ->
             str(out / "site")]  # fmt: skip
     report_env = {k: v for k, v in env.items() if k != "INPUT_REPOS"}
     phases.append(Phase("report job", run_process(argv, report_env), 0))
-    print(f"  (the {total} shards ran side by side in {collected:.2f} s)")
+    how = "side by side" if together else "one after another"
+    print(f"  (the {total} shards ran {how} in {collected:.2f} s)")
     return phases
 
 

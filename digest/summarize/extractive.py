@@ -227,16 +227,16 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
     releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases if not x.nightly]
     if releases:
         parts.append(loc.format("overall_releases", releases=loc.join(releases)))
-    ranked_repos = sorted(active, key=lambda r: (-_weight(r), activity.repos.index(r)))
+    # positions by name: list.index would compare whole repositories, field by field
+    position = {r.repo: n for n, r in enumerate(activity.repos)}
+    ranked_repos = sorted(active, key=lambda r: (-_weight(r), position[r.repo]))
     busiest = [loc.paren(r.repo, loc.join(loc.counts(r.figures)[:2])) for r in ranked_repos[:3]]
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     if failed:
         parts.append(loc.format("overall_failed", repos=loc.join(failed)))
-    everything = [
-        (repo, c) for repo in active for c in candidates(repo, loc)
-    ]  # fmt: skip
+    everything = [(repo, c) for repo in active for c in candidates(repo, loc)]
     top = sorted(
-        everything, key=lambda rc: (-rc[1].signal.weight, activity.repos.index(rc[0]), rc[1].order)
+        everything, key=lambda rc: (-rc[1].signal.weight, position[rc[0].repo], rc[1].order)
     )
     risks = [(r, c) for r, c in top if c.signal.risk]
     return OverallSummary(
