@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> None:
             }
             out = Path(tmp)
             phases = (
-                run_sharded(total, out, env, servers) if total > 1 else run_one(out, env, servers)
+                run_sharded(total, out, env, servers, args.together)
+                if total > 1
+                else run_one(out, env, servers)
             )
             report(total, args.repos, phases, out)
 

@@ -7,6 +7,7 @@ import os
 # Before anything can import litellm: never fetch the price map from the internet.
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -74,3 +75,29 @@ def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         timeout=120,
         check=False,
     )
+
+
+def main_with_outputs(argv: list[str], folder: Path) -> tuple[int, dict[str, str]]:
+    """`digest ARGV` in this process with a $GITHUB_OUTPUT file: the exit code and outputs."""
+    from digest.cli import main
+
+    output = folder / f"outputs-{len(list(folder.glob('outputs-*')))}.txt"
+    output.write_text("")
+    os.environ["GITHUB_OUTPUT"] = str(output)
+    try:
+        code = main(argv)
+    finally:
+        del os.environ["GITHUB_OUTPUT"]
+    pairs = (line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    return code, dict(pairs)
+
+
+def requested_repositories(github) -> list[str]:
+    """Every repository a collection query of the local GitHub was asked for (owner0/name0...)."""
+    names = []
+    for body in github.graphql_bodies:
+        variables = body.get("variables") or {}
+        for key, owner in variables.items():
+            if re.fullmatch(r"owner\d+", key):
+                names.append(f"{owner}/{variables['name' + key[5:]]}")
+    return names

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from digest.cli import main
+from tests.conftest import main_with_outputs
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeRepo
@@ -34,30 +34,9 @@ def days(github):
 
 
 def publish(tmp_path, day: int, *extra: str, mode: str = "commit") -> tuple[int, dict[str, str]]:
-    output = tmp_path / f"output-{day}.txt"
-    output.write_text("")
-    os.environ["GITHUB_OUTPUT"] = str(output)
-    try:
-        code = main(
-            [
-                "run",
-                "--repos",
-                ",".join(REPOS),
-                "--date",
-                f"2026-02-0{day}",
-                "--publish",
-                mode,
-                "--target-repo",
-                "me/digests",
-                "--output-dir",
-                str(tmp_path / "out"),
-                *extra,
-            ]
-        )
-    finally:
-        del os.environ["GITHUB_OUTPUT"]
-    pairs = (line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
-    return code, dict(pairs)
+    argv = ["run", "--repos", ",".join(REPOS), "--date", f"2026-02-0{day}", "--publish", mode]
+    argv += ["--target-repo", "me/digests", "--output-dir", str(tmp_path / "out"), *extra]
+    return main_with_outputs(argv, tmp_path)
 
 
 def reports(target: GitRepo) -> list[str]:

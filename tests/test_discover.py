@@ -12,7 +12,7 @@ from digest.cli import main
 from digest.collect.discover import discover
 from digest.github import GitHubAPI
 from digest.window import compute_window
-from tests.conftest import TOKEN, tree
+from tests.conftest import TOKEN, requested_repositories, tree
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeRepo
 
@@ -47,17 +47,6 @@ def run(tmp_path, *extra: str) -> int:
     return main(["run", "--date", DAY, "--output-dir", str(tmp_path), "--backfill", "0", *extra])
 
 
-def collected(github) -> list[str]:
-    """Every repository a collection query asked for."""
-    names = []
-    for body in github.graphql_bodies:
-        variables = body.get("variables") or {}
-        for key, owner in variables.items():
-            if re.fullmatch(r"owner\d+", key):
-                names.append(f"{owner}/{variables['name' + key[5:]]}")
-    return names
-
-
 def test_an_organisation_is_discovered_quiet_ones_counted_not_collected(nvidia, tmp_path):
     code = run(
         tmp_path,
@@ -69,7 +58,7 @@ def test_an_organisation_is_discovered_quiet_ones_counted_not_collected(nvidia, 
         "nvidia/*-DOCS",
     )
     assert code == 0
-    assert sorted(collected(nvidia)) == [
+    assert sorted(requested_repositories(nvidia)) == [
         "NVIDIA/cutile-python",
         "NVIDIA/cutlass",
         "deepseek-ai/FlashMLA",
@@ -115,7 +104,7 @@ def test_a_search_is_followed_and_its_quiet_results_counted(github, tmp_path):
     active(github, "someone/sglang-fork", topics=["llm-inference"], stars=900, fork=True)
     quiet(github, "old/server", topics=["llm-inference"], stars=800)
     assert run(tmp_path, "--search", "topic:llm-inference stars:>500") == 0
-    assert sorted(collected(github)) == ["sgl-project/sglang", "vllm-project/vllm"]
+    assert sorted(requested_repositories(github)) == ["sgl-project/sglang", "vllm-project/vllm"]
     report = (tmp_path / f"reports/{DAY}.md").read_text()
     assert "_No activity in 1 other repositories the search finds._" in report
 

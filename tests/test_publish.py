@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.cli import main
+from tests.conftest import main_with_outputs
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeRepo
@@ -26,32 +26,9 @@ def source(github):
 
 
 def publish(tmp_path, date="2026-02-04", mode="commit", *extra):
-    output = tmp_path / f"output-{date}-{mode}.txt"
-    output.write_text("")
-    import os
-
-    os.environ["GITHUB_OUTPUT"] = str(output)
-    try:
-        code = main(
-            [
-                "run",
-                "--repos",
-                "vllm-project/vllm",
-                "--date",
-                date,
-                "--publish",
-                mode,
-                "--target-repo",
-                "me/digests",
-                "--output-dir",
-                str(tmp_path / "unused"),
-                *extra,
-            ]
-        )
-    finally:
-        del os.environ["GITHUB_OUTPUT"]
-    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
-    return code, outputs
+    argv = ["run", "--repos", "vllm-project/vllm", "--date", date, "--publish", mode]
+    argv += ["--target-repo", "me/digests", "--output-dir", str(tmp_path / "unused"), *extra]
+    return main_with_outputs(argv, tmp_path)
 
 
 def index_dates(text: str) -> list[str]:

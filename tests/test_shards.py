@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from digest.cli import main
-from tests.conftest import tree
+from tests.conftest import requested_repositories, tree
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeIssue, FakeRelease, FakeRepo
 from tests.fakellm.server import FakeLLM, diligent
@@ -36,16 +35,6 @@ def cli(*argv: str) -> int:
     return main([*argv])
 
 
-def requested(github) -> list[str]:
-    names = []
-    for body in github.graphql_bodies:
-        variables = body.get("variables") or {}
-        for key, owner in variables.items():
-            if re.fullmatch(r"owner\d+", key):
-                names.append(f"{owner}/{variables['name' + key[5:]]}")
-    return names
-
-
 def collect_in_shards(github, tmp_path, total: int = 3) -> list[list[str]]:
     per_shard = []
     for k in range(1, total + 1):
@@ -54,7 +43,7 @@ def collect_in_shards(github, tmp_path, total: int = 3) -> list[list[str]]:
         code = cli("collect", "--repos", ",".join(NAMES), "--date", DAY, "--shard", f"{k}/{total}",
                    "-o", str(out))  # fmt: skip
         assert code == 0
-        per_shard.append(requested(github))
+        per_shard.append(requested_repositories(github))
     return per_shard
 
 
