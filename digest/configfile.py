@@ -25,14 +25,15 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from github import GithubException
 from pydantic_settings import BaseSettings, YamlConfigSettingsSource
 
 from digest.errors import InputError
-from digest.github import GitHubAPI
+
+if TYPE_CHECKING:  # PyGithub: imported only when the file is read from GitHub
+    from digest.github import GitHubAPI
 
 DEFAULT = ".github/digest.yml"
 DIGESTS = "digests"
@@ -96,6 +97,8 @@ def load(
 
 
 def _from_target(api: GitHubAPI, repo: str, branch: str | None, path: str) -> str | None:
+    from github import GithubException
+
     try:
         repository = api.repository(repo)
         content = repository.get_contents(path, ref=branch or repository.default_branch)
