@@ -275,25 +275,7 @@ def test_budget_is_fair_across_eight_repositories_and_big_days_are_split(github,
             )
     budget = 4000
     with FakeLLM(diligent) as llm:
-        code = main(
-            [
-                "run",
-                "--repos",
-                ",".join(names),
-                "--date",
-                "2026-02-04",
-                "--output-dir",
-                str(tmp_path),
-                "--model",
-                "openai/test-model",
-                "--api-base",
-                llm.api_base,
-                "--api-key",
-                "sk-x",
-                "--max-input-tokens",
-                str(budget),
-            ]
-        )
+        code = run(tmp_path, llm, "--max-input-tokens", str(budget), repos=",".join(names))
     assert code == 0
     from litellm import token_counter
 
@@ -339,25 +321,7 @@ def test_the_overall_summary_of_many_repositories_is_reduced_in_rounds(github, t
             merged_pr(repo, 100 + n, f"[Kernel] change {n} of {name}", at("2026-02-04 10:00"))
     budget = 1500
     with FakeLLM(diligent) as llm:
-        code = main(
-            [
-                "run",
-                "--repos",
-                ",".join(names),
-                "--date",
-                "2026-02-04",
-                "--output-dir",
-                str(tmp_path),
-                "--model",
-                "openai/test-model",
-                "--api-base",
-                llm.api_base,
-                "--api-key",
-                "sk-x",
-                "--max-input-tokens",
-                str(budget),
-            ]
-        )
+        code = run(tmp_path, llm, "--max-input-tokens", str(budget), repos=",".join(names))
     assert code == 0
     from litellm import token_counter
 
