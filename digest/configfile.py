@@ -100,8 +100,9 @@ def _from_target(api: GitHubAPI, repo: str, branch: str | None, path: str) -> st
     from github import GithubException
 
     try:
-        repository = api.repository(repo)
-        content = repository.get_contents(path, ref=branch or repository.default_branch)
+        repository = api.repository(repo)  # lazy: no request for the repository itself
+        # Without a ref GitHub reads the default branch: one request in all.
+        content = repository.get_contents(path, **({"ref": branch} if branch else {}))
     except GithubException as exc:
         if exc.status in (403, 404):
             return None  # no such file (or no access: the target is checked properly later)

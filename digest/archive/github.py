@@ -260,7 +260,7 @@ class GitHubArchive:
             except GithubException as exc:
                 raise _write_error(exc, self.repo.full_name, pr=True) from None
             created = True
-        url = self.report_url(work, written.files.report_path)
+        url = self.url(written.files.report_path, branch=work)
         try:
             pull = self._open_or_update_pull(work, publication.title, publication.body(url))
         except DigestError:
@@ -295,24 +295,18 @@ class GitHubArchive:
         except (GithubException, requests.RequestException) as exc:
             log.warning("could not delete %s after the failure: %s", branch, exc)
 
-    def report_url(self, branch: str, path: str) -> str:
-        return f"{self.server_url}/{self.repo.full_name}/blob/{branch}/{path}"
-
-    def url(self, path: str, *, folder: bool = False) -> str | None:
-        """On the base branch, where a pull request's files land once merged."""
+    def url(self, path: str, *, folder: bool = False, branch: str | None = None) -> str:
+        """Where a file (or folder) is read on the web: on `branch`, by default the base
+        branch, where a pull request's files land once merged."""
         kind = "tree" if folder else "blob"
-        return f"{self.server_url}/{self.repo.full_name}/{kind}/{self.base}/{path}"
-
-    @property
-    def name(self) -> str:
-        return self.repo.full_name
+        return f"{self.server_url}/{self.repo.full_name}/{kind}/{branch or self.base}/{path}"
 
     def _result(self, written: _Written, branch: str) -> PublishResult:
         return PublishResult(
             mode=self.mode,
             report_path=written.files.report_path,
             written=written.changed,
-            report_url=self.report_url(branch, written.files.report_path),
+            report_url=self.url(written.files.report_path, branch=branch),
             commit_sha=written.sha,
         )
 
