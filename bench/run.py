@@ -18,10 +18,7 @@ import datetime as dt
 import json
 import math
 import os
-import subprocess
-import sys
 import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +28,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 from bench.data import SHARED, shared_repos, synthetic_repos
 from bench.servers import Servers
 from tests.fakegithub.server import FakeRepo
+from tests.process import Timed, time_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-token"
@@ -84,36 +82,11 @@ def digest_argv(
     return argv
 
 
-@dataclass
-class Process:
-    """One `python -m digest` from spawn to exit."""
-
-    wall: float  # seconds from spawn to exit
-    tail: float  # seconds from its last line of output to its exit
-    rss_mb: float  # peak resident memory
-
-
-def run_process(argv: list[str], env: dict[str, str]) -> Process:
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "digest", *argv],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    last = start
-    lines = []
-    for line in child.stdout or []:
-        lines.append(line)
-        last = time.perf_counter()
-    _, status, usage = os.wait4(child.pid, 0)
-    end = time.perf_counter()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"digest exited with {child.returncode}:\n{''.join(lines[-10:])}")
-    return Process(end - start, end - last, usage.ru_maxrss / 1024)
+def run_process(argv: list[str], env: dict[str, str]) -> Timed:
+    run = time_digest(argv, env)
+    if run.code != 0:
+        raise SystemExit(f"digest exited with {run.code}:\n{run.output[-2000:]}")
+    return run
 
 
 @dataclass
@@ -124,11 +97,11 @@ class Figures:
     repos: list[FakeRepo]
     since: dt.datetime
     until: dt.datetime
-    run: Process | None = None
+    run: Timed | None = None
     requests: Counter = field(default_factory=Counter)
     calls: int = 0
     sidecar: dict = field(default_factory=dict)
-    rerun: Process | None = None
+    rerun: Timed | None = None
     rerun_requests: int = 0
     rerun_calls: int = 0
 

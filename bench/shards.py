@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.data import synthetic_repos
-from bench.run import ROOT, TOKEN, Process, run_process
+from bench.run import ROOT, TOKEN, run_process
 from bench.servers import Servers
+from tests.process import Timed
 
 DATE = "2026-02-03"
 
@@ -32,7 +33,7 @@ DATE = "2026-02-03"
 @dataclass
 class Phase:
     name: str
-    process: Process
+    process: Timed
     requests: int
 
 
@@ -87,7 +88,7 @@ def run_one(out: Path, env: dict[str, str], servers: Servers) -> list[Phase]:
 def run_sharded(
     total: int, out: Path, env: dict[str, str], servers: Servers, together: bool
 ) -> list[Phase]:
-    def shard(k: int) -> Process:
+    def shard(k: int) -> Timed:
         argv = ["collect", "--date", DATE, "--shard", f"{k}/{total}", "--output-dir", str(out)]
         return run_process(argv, env)
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeRepo
 from tests.fakellm.server import FakeLLM, diligent
+from tests.process import time_digest
 
 RUNS = 8
 PROMPT = 2.0  # seconds from the last line to the end of the process
@@ -36,34 +33,11 @@ def closed_port() -> int:
 
 def timed_run(argv: list[str], env: dict[str, str]) -> tuple[int, float, str]:
     """Exit code, seconds between the last line written and the exit, and the output."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "digest", *argv],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    last = [time.monotonic()]
-    lines: list[str] = []
-
-    def read() -> None:
-        for line in process.stdout or []:
-            lines.append(line)
-            last[0] = time.monotonic()
-
-    reader = threading.Thread(target=read)
-    reader.start()
     try:
-        code = process.wait(timeout=90)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        reader.join()
-        pytest.fail("digest did not exit within 90 s:\n" + "".join(lines[-5:]))
-    ended = time.monotonic()
-    reader.join()
-    return code, ended - last[0], "".join(lines)
+        run = time_digest(argv, env, timeout=90)
+    except TimeoutError as exc:
+        pytest.fail(str(exc))
+    return run.code, run.tail, run.output
 
 
 def test_runs_with_a_model_exit_promptly_after_their_last_line(github, tmp_path):
