@@ -87,18 +87,24 @@ def test_with_a_model_the_report_job_makes_only_the_overall_call(repos, tmp_path
     assert tree(tmp_path / "sharded") == tree(tmp_path / "whole")
 
 
+def refused_report(tmp_path, capsys) -> str:
+    """Report from a.json and b.json: exit 2, one line (returned), nothing written."""
+    capsys.readouterr()
+    code = cli("report", "--activity", str(tmp_path / "a.json"), str(tmp_path / "b.json"),
+               "--output-dir", str(tmp_path / "out"))  # fmt: skip
+    assert code == 2
+    assert not (tmp_path / "out").exists()
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    return line
+
+
 def test_shards_of_different_windows_are_refused(repos, tmp_path, capsys):
     assert cli("collect", "--repos", NAMES[0], "--date", DAY, "-o", str(tmp_path / "a.json")) == 0
     code = cli("collect", "--repos", NAMES[1], "--date", "2026-02-05", "-o",
                str(tmp_path / "b.json"))  # fmt: skip
     assert code == 0
-    capsys.readouterr()
-    code = cli("report", "--activity", str(tmp_path / "a.json"), str(tmp_path / "b.json"),
-               "--output-dir", str(tmp_path / "out"))  # fmt: skip
-    assert code == 2
-    (line,) = capsys.readouterr().err.strip().splitlines()
+    line = refused_report(tmp_path, capsys)
     assert "input 'activity': files cover different windows" in line
-    assert not (tmp_path / "out").exists()
 
 
 def test_overlapping_shards_are_refused(repos, tmp_path, capsys):
@@ -106,11 +112,7 @@ def test_overlapping_shards_are_refused(repos, tmp_path, capsys):
         code = cli("collect", "--repos", ",".join(NAMES), "--date", DAY, "--shard", shard,
                    "-o", str(tmp_path / name))  # fmt: skip
         assert code == 0
-    capsys.readouterr()
-    code = cli("report", "--activity", str(tmp_path / "a.json"), str(tmp_path / "b.json"),
-               "--output-dir", str(tmp_path / "out"))  # fmt: skip
-    assert code == 2
-    (line,) = capsys.readouterr().err.strip().splitlines()
+    line = refused_report(tmp_path, capsys)
     assert "is in both a.json and b.json: shards must not overlap" in line
 
 
