@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,12 +78,12 @@ _FAILURE_HELP = {
 def run(plan: Plan, runner: Runner) -> int:
     """Carry out the plan; the exit code (0, or 1 when a repository failed and the plan
     says to fail on it). Fatal failures raise DigestError."""
-    # Every digest's model is checked before anything else.
-    llms = [llm_config(j.model) if plan.stage != "collect" else None for j in plan.jobs]
     api = GitHubAPI(_token(plan), plan.github.api_url) if _needs_github(plan) else None
-    with llm_warmed_up(next((llm for llm in llms if llm), None)):
+    # Every digest's model is checked (litellm's import: 3 s) while GitHub is read.
+    with models_checked(plan) as checking:
         archive = open_archive(plan, api) if plan.stage in ("run", "report") else None
         work = [_first(plan, job, archive, api, runner) for job in plan.jobs]
+    llms = checking.result()
     if plan.stage == "collect":
         _write(work[0].activity, plan.output or "-")
         return 0
@@ -430,7 +430,7 @@ def _write(data: Activity | PartialDigest, output: str) -> None:
         Path(output).write_text(text, encoding="utf-8")
 
 
-# -- the model: checked before anything else, warmed up while GitHub is read ----------------
+# -- the model: checked and warmed up while GitHub is read ------------------------------------
 
 
 def llm_config(setup: ModelSetup | None) -> LLMConfig | None:
@@ -454,22 +454,38 @@ def llm_config(setup: ModelSetup | None) -> LLMConfig | None:
 
 
 @contextmanager
-def llm_warmed_up(llm: LLMConfig | None) -> Iterator[None]:
-    """Load tokenizers and the provider SDK's lazily imported parts while the body (reading
-    GitHub) runs, and wait for that to finish before going on.
+def models_checked(plan: Plan) -> Iterator[Future[list[LLMConfig | None]]]:
+    """Check every digest's model (importing litellm takes 3 s) and then warm it up, in a
+    thread of its own while the body reads GitHub, which mostly waits on the network.
 
+    The check still decides first: a model that cannot work is bad input (exit 2) even when
+    the body failed too, and nothing has been written by then, since writing needs the model.
     The thread is joined, never left behind: a daemon thread still importing when the
     interpreter shuts down holds the import lock forever, and litellm's finalizers import
     while they run, so the process hung after its last line (see tests/test_exit.py)."""
-    if llm is None:
-        yield
+    setups = [job.model if plan.stage != "collect" else None for job in plan.jobs]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-check") as pool:
+        checking = pool.submit(lambda: [llm_config(setup) for setup in setups])
+        warming = pool.submit(_warm_up, checking)
+        try:
+            yield checking
+        except BaseException:
+            if isinstance(bad_model := checking.exception(), InputError):
+                raise bad_model from None
+            raise
+        finally:
+            warming.result()
+
+
+def _warm_up(checking: Future[list[LLMConfig | None]]) -> None:
+    """Load tokenizers and the provider SDK's lazily imported parts before the first call.
+    Only an optimization: the real call reports real errors."""
+    configs = [c for c in checking.result() if c] if checking.exception() is None else []
+    if not configs:
         return
     from digest.summarize.llm import WarmUpFailed, warm_up
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-warm-up") as pool:
-        warming = pool.submit(warm_up, llm.models)
-        yield
-        try:
-            warming.result()
-        except WarmUpFailed as exc:  # only an optimization: the real call reports real errors
-            log.debug("warm-up failed: %s", exc)
+    try:
+        warm_up(configs[0].models)
+    except WarmUpFailed as exc:
+        log.debug("warm-up failed: %s", exc)

@@ -49,7 +49,7 @@ def one_line(err: str) -> str:
         ),
     ],
 )
-def test_a_model_that_cannot_work_is_bad_input_before_any_request(
+def test_a_model_that_cannot_work_is_bad_input_and_nothing_is_written(
     model, extra, name, says, day, no_provider_keys, tmp_path, capsys
 ):
     code = main(["run", *DAY, "--output-dir", str(tmp_path), "--model", model, *extra])
@@ -59,7 +59,22 @@ def test_a_model_that_cannot_work_is_bad_input_before_any_request(
     assert f"input '{name}'" in line and says in line
     assert "Give Feedback" not in captured.out + captured.err
     assert "Provider List" not in captured.out + captured.err
-    assert day.requests == []
+    # The check runs while GitHub is read (litellm's import takes seconds): it may have read,
+    # but it wrote nothing.
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_model_is_named_even_when_github_cannot_be_reached(
+    no_provider_keys, tmp_path, capsys
+):
+    argv = ["run", *DAY, "--output-dir", str(tmp_path), "--model", "gpt4o"]
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GITHUB_API_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+        env.setenv("GITHUB_TOKEN", "t")
+        code = main(argv)
+    line = one_line(capsys.readouterr().err)
+    assert code == 2
+    assert "input 'model'" in line and "litellm cannot resolve 'gpt4o'" in line
     assert list(tmp_path.iterdir()) == []
 
 
