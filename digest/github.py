@@ -1,12 +1,18 @@
 """The GitHub connection: PyGithub for transport, retries and rate-limit waits.
 
-Counts the requests it makes so runs can report (and tests can pin) their cost.
+Counts the requests it makes so runs can report (and tests can pin) their cost, keeps
+within GitHub's secondary limits (concurrent requests, GraphQL points per minute), and
+turns a GraphQL query GitHub stopped for its weight into `QueryTooHeavy`, which the
+collector answers by asking again smaller.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,10 +25,78 @@ from digest import errors
 from digest.errors import GitHubAccessError, GitHubUnreachable
 from digest.models import FileChange
 
+log = logging.getLogger(__name__)
+
 # A host that refuses or does not resolve will not start answering within a run: two more
 # tries, not urllib3's ten. 5xx and rate limits keep PyGithub's own retry policy, but a
 # primary rate limit is not waited out for an hour.
 _RETRY = GithubRetry(total=10, connect=2, max_rate_limit_wait=300)
+
+# GraphQL gets a policy of its own. GithubRetry retries every 5xx of GET *and POST* (it adds
+# POST to urllib3's allowed methods) up to `total` times with no pause (backoff_factor 0),
+# and retries read timeouts the same way: a query GitHub stopped after its 10 s of work
+# (502/504) would be asked again ten times at the same size, each costing points. Here
+# 502/504 and read timeouts come back at once, and the collector retries them smaller, after
+# a pause. 500/503 (a brief outage) and rate limits (403 with Retry-After) still retry here.
+_GRAPHQL_RETRY = GithubRetry(
+    total=4, connect=2, read=False, status_forcelist=[500, 503], max_rate_limit_wait=300
+)
+# What GitHub answers when it stopped a query: its gateway's 502, sometimes 504.
+_TIMEOUT_STATUSES = {502, 504}
+RESOURCE_LIMITS = "RESOURCE_LIMITS_EXCEEDED"
+
+# GitHub's secondary limits: at most 100 requests at once, and at most 2,000 points a minute
+# for GraphQL. GitHub counts one secondary point per query; pacing on each query's primary
+# `cost` (at least 1) is the stricter reading and keeps within both.
+MAX_IN_FLIGHT = 100
+POINTS_PER_MINUTE = 2000
+
+
+class QueryTooHeavy(GithubException):
+    """GitHub stopped a query for its weight: a timeout (502/504, or no answer in time) or
+    RESOURCE_LIMITS_EXCEEDED. The same query asked smaller may well pass."""
+
+    def __init__(self, status: int, data: Any, reason: str):
+        super().__init__(status, data, message=reason)
+        self.reason = reason
+
+
+class _Pacer:
+    """Holds a query back while the points spent in the last minute would pass the limit."""
+
+    def __init__(
+        self,
+        limit: int = POINTS_PER_MINUTE,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.limit, self.window, self.clock, self.sleep = limit, window, clock, sleep
+        self._spent: deque[list[float]] = deque()  # [when, points], oldest first
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def reserve(self, points: int) -> list[float]:
+        """Wait for room for `points`; the entry returned is settled with the real cost."""
+        while True:
+            with self._lock:
+                now = self.clock()
+                while self._spent and self._spent[0][0] <= now - self.window:
+                    self._spent.popleft()
+                used = sum(entry[1] for entry in self._spent)
+                if not self._spent or used + points <= self.limit:
+                    entry = [now, float(points)]
+                    self._spent.append(entry)
+                    return entry
+                # at least a moment: a clock's rounding must not make this spin
+                wait = max(0.05, self._spent[0][0] + self.window - now)
+            log.info("pacing GraphQL: %d points in the last minute, waiting %.1f s", used, wait)
+            self.waited += wait
+            self.sleep(wait)
+
+    def settle(self, entry: list[float], points: int) -> None:
+        with self._lock:
+            entry[1] = float(points)
 
 
 class GitHubAPI:
@@ -33,20 +107,25 @@ class GitHubAPI:
         *,
         throttle: float | None = None,
         pool_size: int = 8,
+        timeout: int = 15,
     ):
         if not token:
             raise errors.InputError("github-token", errors.TOKEN_MISSING)
-        self._gh = Github(
+        options: dict[str, Any] = dict(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
             seconds_between_requests=throttle,
             # GitHub asks for a pause between *many* writes; a run makes three or four.
             seconds_between_writes=None,
             pool_size=pool_size,
-            retry=_RETRY,
+            timeout=timeout,  # seconds without an answer; GitHub itself stops at 10 s of work
             lazy=True,  # get_repo() costs no request: we only go through it to a commit
             user_agent="digest (+https://github.com/marketplace/actions/digest)",
         )
+        self._gh = Github(**options, retry=_RETRY)
+        self._graphql_gh = Github(**options, retry=_GRAPHQL_RETRY)
+        self._in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+        self.pacer = _Pacer()
         self.api_url = api_url
         self._lock = threading.Lock()
         self._repositories: dict[str, Repository] = {}
@@ -55,6 +134,8 @@ class GitHubAPI:
         self.points_used = 0
         self.points_remaining: int | None = None
         self.points_reset: str | None = None
+        # Points GitHub charged for queries it stopped: not reported back, so estimated.
+        self.points_timed_out = 0
 
     def repository(self, full_name: str) -> Repository:
         """A lazy Repository for publishing, one per name so its attributes are read once.
@@ -69,28 +150,56 @@ class GitHubAPI:
         with self._lock:
             self.requests += 1
 
-    def graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], list[dict]]:
-        """Run a query; return (data, errors). Errors on some aliases keep the others' data."""
+    def graphql(
+        self, query: str, variables: dict[str, Any], *, cost: int = 1
+    ) -> tuple[dict[str, Any], list[dict]]:
+        """Run a query; return (data, errors). Errors on some aliases keep the others' data.
+
+        `cost` is the query's worst-case cost by GitHub's formula: what it is paced by, and
+        what a stopped query is counted as having cost. Raises QueryTooHeavy when GitHub
+        stopped the query for its weight."""
         self._count()
+        entry = self.pacer.reserve(cost)
         try:
-            with self.reachable():
-                _, response = self._gh.requester.graphql_query(query, variables)
+            with self._in_flight, self.reachable():
+                _, response = self._graphql_gh.requester.graphql_query(query, variables)
+        except requests.exceptions.ReadTimeout:
+            self._timed_out(entry, cost, "no answer in time")
+            raise QueryTooHeavy(504, None, "read timeout") from None
         except GithubException as exc:
             # PyGithub raises on any `errors` entry, but the response still holds the data of
             # every repository that did resolve: keep it.
             if exc.status == 401:
                 raise GitHubAccessError(errors.TOKEN_REJECTED) from None
             body = exc.data if isinstance(exc.data, dict) else {}
+            if exc.status in _TIMEOUT_STATUSES:
+                self._timed_out(entry, cost, f"HTTP {exc.status}")
+                raise QueryTooHeavy(exc.status, body, f"HTTP {exc.status}") from None
             if "data" not in body or body["data"] is None:
+                self.pacer.settle(entry, 1)
                 raise
-            self._spent(body["data"])
-            return body["data"], list(body.get("errors") or [])
+            found = list(body.get("errors") or [])
+            self._spent(body["data"], entry)
+            if any(e.get("type") == RESOURCE_LIMITS for e in found):
+                raise QueryTooHeavy(200, body, RESOURCE_LIMITS) from None
+            return body["data"], found
         data = response.get("data") or {}
-        self._spent(data)
+        self._spent(data, entry)
         return data, []
 
-    def _spent(self, data: dict[str, Any]) -> None:
+    def _timed_out(self, entry: list[float], cost: int, how: str) -> None:
+        """GitHub charges a stopped query against the hourly points too, without saying how
+        much: count its estimated cost, so pacing and `points_used` do not under-count."""
+        with self._lock:
+            self.points_used += cost
+            self.points_timed_out += cost
+        self.pacer.settle(entry, cost)
+        log.warning("GitHub stopped a GraphQL query (%s); counting ~%d points for it", how, cost)
+
+    def _spent(self, data: dict[str, Any], entry: list[float] | None = None) -> None:
         rate = data.get("rateLimit")
+        if entry is not None:
+            self.pacer.settle(entry, (rate or {}).get("cost") or 1)
         if not rate:
             return
         with self._lock:
@@ -107,7 +216,7 @@ class GitHubAPI:
     def commit_files(self, repo: str, sha: str) -> list[FileChange]:
         """Changed files of one commit (REST: GraphQL has no per-commit file list)."""
         self._count()
-        with self.reachable():
+        with self._in_flight, self.reachable():
             commit = self._gh.get_repo(repo).get_commit(sha)
         return [
             FileChange(

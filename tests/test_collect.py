@@ -162,3 +162,20 @@ def test_a_rejected_token_stops_the_run(github):
         collect_activity(
             ["a/one"], compute_window(DAY, 1, "UTC", NOW), GitHubAPI("wrong", github.api_url)
         )
+
+
+def test_a_pull_request_with_many_files_gets_every_file_in_pages_of_its_own(github):
+    repo = github.add(FakeRepo("NVIDIA/cutlass"))
+    files = [FakeFile(f"include/cute/atom/f{k}.hpp", additions=k) for k in range(130)]
+    merged_pr(repo, 3000, "CUTLASS 4.4 release", at("2026-02-04 12:00"), files=files)
+    merged_pr(repo, 3001, "fix: docs", at("2026-02-04 13:00"))
+
+    (result,) = collect(github, ["NVIDIA/cutlass"]).repos
+
+    big = next(p for p in result.pulls if p.number == 3000)
+    assert [f.path for f in big.files] == [f.filename for f in files]
+    # the activity query lists each PR's first files; the rest come 100 at a time, only for
+    # the PR that has more, not again for the small one
+    assert github.counts() == {"POST /graphql": 3}
+    later = [b["variables"] for b in github.graphql_bodies[1:]]
+    assert [(v["number0"], "number1" in v) for v in later] == [(3000, False), (3000, False)]

@@ -1,8 +1,11 @@
 """Collect every repository's activity in the window with as few GitHub requests as possible.
 
-One GraphQL query covers a batch of repositories (commits with their PRs and files, opened
-PRs, opened and closed issues, releases). Busy repositories page on with one query per
-round; REST is used only for the files of direct pushes, which GraphQL does not expose.
+One GraphQL query covers a batch of repositories (commits with their PRs and their first
+files, opened PRs, opened and closed issues, releases). Busy repositories page on with one
+query per round; PRs with more files than the first page page on in their own small
+queries; REST is used only for the files of direct pushes, which GraphQL does not expose.
+Every GraphQL query goes through a `Ladder`: one GitHub stopped for its weight is asked
+again smaller, and the run remembers the size that works.
 """
 
 from __future__ import annotations
@@ -19,8 +22,16 @@ from github import GithubException
 
 from digest import __version__
 from digest.collect import parse
-from digest.collect.queries import document, repositories_query
-from digest.github import GitHubAPI
+from digest.collect.paging import Ladder, Outcome, Shape, ladder_shapes
+from digest.collect.queries import (
+    document,
+    next_pages_cost,
+    pull_files_cost,
+    pull_files_query,
+    repositories_cost,
+    repositories_query,
+)
+from digest.github import GitHubAPI, QueryTooHeavy
 from digest.models import (
     Activity,
     Commit,
@@ -40,8 +51,15 @@ _GITHUB_ERRORS = (GithubException, requests.RequestException)
 # GraphQL points left when no new batch is started: paging the ones under way needs some.
 BUDGET_RESERVE = 25
 
-BATCH_SIZE = 8  # repositories per GraphQL query: small enough to stay far from GitHub's timeout
-FIRST_PAGE = 30  # first page of each list; quiet repositories fit, busy ones page on by 100
+# Repositories per query, then commits (and later pages) per page: each is tried after the
+# one before it was stopped by GitHub. 8 repositories of 100 commits is 39 points and about
+# 59,000 nodes (see repository.graphql), far from the limits on an ordinary day.
+BATCH_SIZES = (8, 4, 2, 1)
+PAGE_SIZES = (100, 50, 25, 10, 5)
+FIRST_PAGE = 30  # first page of the other lists; quiet repositories fit, busy ones page on
+FILES_FIRST = 25  # files of each PR in the activity queries; most PRs have fewer
+# Pull requests per PullFiles query, then files per page.
+FILE_BATCHES = (10, 5, 2, 1)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,6 +93,18 @@ class _Raw:
     nodes: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in _STOP_FIELD})
     cursors: dict[str, str] = field(default_factory=dict)  # lists that need another page
     failure: FailureKind | None = None
+    # PR number -> every file, for PRs with more files than the activity queries' first page.
+    pull_files: dict[int, list[dict]] = field(default_factory=dict)
+
+
+@dataclass
+class _FilesWanted:
+    """A PR whose files go on past what has been read, and where to go on from."""
+
+    raw: _Raw
+    number: int
+    after: str
+    nodes: list[dict]
 
 
 class Collector:
@@ -87,8 +117,17 @@ class Collector:
         known_files: dict[str, list[FileChange]] | None = None,
         exclude_authors: Sequence[str] = (),
         sources: dict[str, str] | None = None,
+        pause: Callable[[int], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ):
         self.api = api
+        # What sizes work is learnt once per run and shared by every thread.
+        self.activity = Ladder(
+            "activity", ladder_shapes(BATCH_SIZES, PAGE_SIZES), pause=pause, sleep=sleep
+        )
+        self.files = Ladder(
+            "pull request files", ladder_shapes(FILE_BATCHES, PAGE_SIZES), pause=pause, sleep=sleep
+        )
         self._sources = {name.lower(): source for name, source in (sources or {}).items()}
         self._automated = {login.lower() for login in exclude_authors}
         # Files of commits already collected by an earlier run: a commit never changes.
@@ -102,9 +141,10 @@ class Collector:
         }
 
     def collect(self, repos: Sequence[str]) -> Activity:
-        batches = [repos[i : i + BATCH_SIZE] for i in range(0, len(repos), BATCH_SIZE)]
+        batches = _chunks(repos, self.activity.current.batch)
         raws = [raw for batch in self._map(self._first_pages, batches) for raw in batch]
         raws = self._map(self._all_pages, _unique(raws))
+        self._all_pull_files(raws)
         files = self._direct_push_files(raws)
         return Activity(
             tool_version=__version__,
@@ -120,10 +160,6 @@ class Collector:
     # -- first round: one query for a batch of repositories ------------------------------
 
     def _first_pages(self, batch: Sequence[str]) -> list[_Raw]:
-        variables: dict[str, Any] = {**self._time_vars, "pageSize": FIRST_PAGE}
-        for i, repo in enumerate(batch):
-            variables[f"owner{i}"], variables[f"name{i}"] = repo.split("/")
-        raws = [_Raw(repo=repo) for repo in batch]
         remaining = self.api.points_remaining
         if remaining is not None and remaining <= BUDGET_RESERVE:
             log.warning(
@@ -131,11 +167,29 @@ class Collector:
                 remaining,
                 ", ".join(batch),
             )
-            for raw in raws:
-                raw.failure = "postponed"
-            return raws
+            return [_Raw(repo=repo, failure="postponed") for repo in batch]
+        return [
+            raw
+            for outcome in self.activity.run(batch, self._ask_first)
+            for raw in (outcome.result or _given_up(outcome))
+        ]
+
+    def _ask_first(self, batch: Sequence[str], shape: Shape) -> list[_Raw]:
+        """One query for the first page of every list of `batch`, at `shape`."""
+        variables: dict[str, Any] = {
+            **self._time_vars,
+            "pageSize": min(FIRST_PAGE, shape.page),
+            "historyPage": shape.page,
+            "filesFirst": min(FILES_FIRST, shape.page),
+        }
+        for i, repo in enumerate(batch):
+            variables[f"owner{i}"], variables[f"name{i}"] = repo.split("/")
+        raws = [_Raw(repo=repo) for repo in batch]
+        cost = repositories_cost(len(batch), shape.page, variables["pageSize"])
         try:
-            data, errors = self.api.graphql(repositories_query(len(batch)), variables)
+            data, errors = self.api.graphql(repositories_query(len(batch)), variables, cost=cost)
+        except QueryTooHeavy:
+            raise  # the ladder asks again smaller
         except _GITHUB_ERRORS as exc:  # one failed batch must not lose the other batches
             log.warning("GitHub query for %s failed: %s", ", ".join(batch), exc)
             for raw in raws:
@@ -177,7 +231,9 @@ class Collector:
     def _all_pages(self, raw: _Raw) -> _Raw:
         try:
             while raw.cursors and not raw.failure:
-                self._next_pages(raw)
+                (outcome,) = self.activity.run([raw], self._next_pages)
+                if outcome.failure:
+                    raw.failure = "error"
         except _GITHUB_ERRORS as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
             raw.failure = _failure_of_exception(exc)
@@ -211,23 +267,84 @@ class Collector:
             return RepoActivity(
                 repo=raw.repo, url=raw.url or "", failure=raw.failure, source=source
             )
-        try:
-            return self._build(raw, files).model_copy(update={"source": source})
-        except _GITHUB_ERRORS as exc:  # paging a pull request's files
-            log.warning("collecting %s failed: %s", raw.repo, exc)
-            return RepoActivity(repo=raw.repo, url=raw.url, failure=_failure_of_exception(exc))
+        return self._build(raw, files).model_copy(update={"source": source})
 
-    def _next_pages(self, raw: _Raw) -> None:
+    def _next_pages(self, batch: Sequence[_Raw], shape: Shape) -> None:
+        (raw,) = batch
         owner, name = raw.repo.split("/")
-        variables: dict[str, Any] = {**self._time_vars, "owner": owner, "name": name}
+        variables: dict[str, Any] = {
+            **self._time_vars,
+            "owner": owner,
+            "name": name,
+            "pageSize": shape.page,
+            "filesFirst": min(FILES_FIRST, shape.page),
+        }
         for connection, (flag, cursor) in _PAGE_VARIABLES.items():
             variables[flag] = connection in raw.cursors
             variables[cursor] = raw.cursors.get(connection)
-        data, errors = self.api.graphql(document("next_pages"), variables)
+        data, errors = self.api.graphql(
+            document("next_pages"), variables, cost=next_pages_cost(shape.page)
+        )
         if errors or not data.get("repository"):
             raw.failure = _failure_of_errors(errors, "repository", raw.repo)
             return
         self._absorb(raw, _connections(data["repository"], only=set(raw.cursors)))
+
+    # -- files of pull requests with more than the first page ----------------------------
+
+    def _all_pull_files(self, raws: list[_Raw]) -> None:
+        """Page on the files of every PR the report tells that has more than the first
+        page, several PRs per query, round after round until each list is complete."""
+        wanted = [w for raw in raws if not raw.failure for w in _files_wanted(raw, self.window)]
+        while wanted:
+            chunks = _chunks(wanted, self.files.current.batch)
+            outcomes = [o for found in self._map(self._pull_files, chunks) for o in found]
+            wanted = []
+            for outcome in outcomes:
+                for want in outcome.items:
+                    if outcome.failure and not want.raw.failure:
+                        log.warning("%s: files of #%d not read", want.raw.repo, want.number)
+                        want.raw.failure = "error"
+                    if want.raw.failure:
+                        continue
+                    if want.after:
+                        wanted.append(want)
+                    else:
+                        want.raw.pull_files[want.number] = want.nodes
+
+    def _pull_files(self, chunk: Sequence[_FilesWanted]) -> list[Outcome]:
+        return self.files.run(chunk, self._ask_pull_files)
+
+    def _ask_pull_files(self, chunk: Sequence[_FilesWanted], shape: Shape) -> None:
+        """One page of files of each PR in `chunk`; each is left with its next cursor, or ""."""
+        variables: dict[str, Any] = {"filesPage": shape.page}
+        for i, want in enumerate(chunk):
+            owner, name = want.raw.repo.split("/")
+            variables |= {
+                f"pullOwner{i}": owner,
+                f"pullName{i}": name,
+                f"number{i}": want.number,
+                f"after{i}": want.after,
+            }
+        try:
+            data, errors = self.api.graphql(
+                pull_files_query(len(chunk)), variables, cost=pull_files_cost(len(chunk))
+            )
+        except QueryTooHeavy:
+            raise
+        except _GITHUB_ERRORS as exc:
+            log.warning("files of pull requests could not be read: %s", exc)
+            for want in chunk:
+                want.raw.failure = want.raw.failure or _failure_of_exception(exc)
+            return
+        for i, want in enumerate(chunk):
+            pull = (data.get(f"pull{i}") or {}).get("pullRequest")
+            if pull is None:
+                want.raw.failure = _failure_of_errors(errors, f"pull{i}", want.raw.repo)
+                continue
+            want.nodes.extend(pull["files"]["nodes"])
+            page = pull["files"]["pageInfo"]
+            want.after = page["endCursor"] if page["hasNextPage"] else ""
 
     def _build(self, raw: _Raw, files: dict[str, list[FileChange] | None]) -> RepoActivity:
         window = self.window
@@ -235,7 +352,7 @@ class Collector:
 
         def pull(node: dict) -> PullRequest:
             if node["number"] not in parsed:
-                pr = self._pull(raw.repo, node)
+                pr = self._pull(raw, node)
                 if self._by_bot(pr.author):
                     pr = pr.model_copy(update={"automated": True})
                 parsed[node["number"]] = pr
@@ -282,27 +399,40 @@ class Collector:
     def _by_bot(self, login: str | None) -> bool:
         return bool(login) and login.lower() in self._automated
 
-    def _pull(self, repo: str, node: dict) -> PullRequest:
-        if not parse.pull_files_complete(node):
-            node = {**node, "files": {"nodes": self._all_pull_files(repo, node)}}
+    def _pull(self, raw: _Raw, node: dict) -> PullRequest:
+        if node["number"] in raw.pull_files:
+            node = {**node, "files": {"nodes": raw.pull_files[node["number"]]}}
         return parse.pull_request(node, self.window)
 
-    def _all_pull_files(self, repo: str, node: dict) -> list[dict]:
-        owner, name = repo.split("/")
-        files = list(node["files"]["nodes"])
-        page = node["files"]["pageInfo"]
-        while page["hasNextPage"]:
-            variables = {
-                "owner": owner,
-                "name": name,
-                "number": node["number"],
-                "after": page["endCursor"],
-            }
-            data, _ = self.api.graphql(document("pull_files"), variables)
-            connection = data["repository"]["pullRequest"]["files"]
-            files.extend(connection["nodes"])
-            page = connection["pageInfo"]
-        return files
+
+def _files_wanted(raw: _Raw, window: Window) -> list[_FilesWanted]:
+    """The PRs `_build` reads whose files the activity queries did not list in full: those
+    of the window's commits and those opened in the window, each once."""
+    nodes = [pr for node in raw.nodes["commits"] if (pr := _pull_node(node))]
+    nodes += [
+        node
+        for node in raw.nodes["openedPulls"]
+        if window.contains(parse.timestamp(node["createdAt"]))
+    ]
+    wanted: dict[int, _FilesWanted] = {}
+    for node in nodes:
+        if node["number"] in wanted or parse.pull_files_complete(node):
+            continue
+        files = node["files"]
+        wanted[node["number"]] = _FilesWanted(
+            raw, node["number"], files["pageInfo"]["endCursor"], list(files["nodes"])
+        )
+    return list(wanted.values())
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _given_up(outcome: Outcome) -> list[_Raw]:
+    """The repositories of a query GitHub stopped even at its smallest: a transient failure
+    of exactly those, for the next run to redo."""
+    return [_Raw(repo=repo, failure="error") for repo in outcome.items]
 
 
 def _unique(raws: list[_Raw]) -> list[_Raw]:
@@ -375,7 +505,11 @@ def collect_activity(
     known_files: dict[str, list[FileChange]] | None = None,
     exclude_authors: Sequence[str] = (),
     sources: dict[str, str] | None = None,
+    pause: Callable[[int], float] | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> Activity:
+    """`pause(attempt)` is the seconds before a query GitHub stopped is asked again smaller
+    (default: `paging.backoff`), `sleep` what waits them (default: time.sleep)."""
     collector = Collector(
         api,
         window,
@@ -383,5 +517,7 @@ def collect_activity(
         known_files=known_files,
         exclude_authors=exclude_authors,
         sources=sources,
+        pause=pause,
+        sleep=sleep,
     )
     return collector.collect(repos)

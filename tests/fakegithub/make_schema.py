@@ -36,12 +36,12 @@ ROOT = HERE.parents[1]
 
 def digest_documents() -> list[str]:
     sys.path.insert(0, str(ROOT))
-    from digest.collect.queries import document, repositories_query
+    from digest.collect.queries import document, pull_files_query, repositories_query
 
     return [
         repositories_query(2),
         document("next_pages"),
-        document("pull_files"),
+        pull_files_query(2),
         document("discover"),
         document("search"),
     ]

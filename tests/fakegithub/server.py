@@ -9,6 +9,7 @@ pin how many digest makes.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import re
@@ -128,6 +129,9 @@ class FakeRepo:
     # A GraphQL error type GitHub answers for this repository instead of its data
     # (RATE_LIMITED, FORBIDDEN, ...), as it does per alias in a batched query.
     error: str | None = None
+    # Work GitHub spends on this repository in any query that reads it (a history too long
+    # to walk in time), in WorkModel units: with a budget, it can time out at every size.
+    work: int = 0
     # For discovery: listings and search.
     fork: bool = False
     archived: bool = False
@@ -456,6 +460,46 @@ def _type_resolver(value, _info, abstract_type):
     return getattr(value, "graphql_type", None)
 
 
+# -- GitHub's query limits ----------------------------------------------------------------
+
+# What GitHub answers, with HTTP 502, when it stopped a query after 10 s of work.
+TIMEOUT_MESSAGE = (
+    "Something went wrong while executing your query. This may be the result of a timeout, "
+    "or it could be a GitHub bug. Please include `{request_id}` when reporting this issue."
+)
+RESOURCE_LIMITS_MESSAGE = "Resource limits for this query exceeded."
+
+
+@dataclass
+class WorkModel:
+    """How much work answering a query takes, in units a budget is set in: every object in a
+    `nodes` list is one unit, a changed file more, and each PR's file list a diff to compute
+    (what makes GitHub's real timeouts: commit history with each PR's files)."""
+
+    node: int = 1
+    file: int = 5
+    diff: int = 20
+
+    def of(self, value: Any, key: str = "") -> int:
+        if isinstance(value, list):
+            return sum(self.of(v) for v in value)
+        if not isinstance(value, dict):
+            return 0
+        work = 0
+        for k, v in value.items():
+            if k == "files" and isinstance(v, dict):
+                work += self.diff + self.file * len(v.get("nodes") or [])
+            elif k == "nodes" and isinstance(v, list):
+                work += self.node * len(v) + self.of(v)
+            else:
+                work += self.of(v, k)
+        return work
+
+
+def _request_id(n: int) -> str:
+    return f"C0DE:{n:04X}:1F2E3D:2A3B4C:65C0FFEE"
+
+
 # -- HTTP --------------------------------------------------------------------------------
 
 
@@ -478,6 +522,15 @@ class FakeGitHub:
         self.read_only_tokens: set[str] = set()
         self.users: set[str] = set()  # owners that are users, not organizations (lowercase)
         self.rate_remaining = 5000  # GraphQL points left this hour
+        # GitHub's 10 s of work per query, in WorkModel units; None: no limit. Past it the
+        # query answers `limit_mode`: "timeout" (HTTP 502, data null, as GitHub does) or
+        # "resource_limits" (HTTP 200, the aliases past the budget null with
+        # RESOURCE_LIMITS_EXCEEDED errors, the others' data kept).
+        self.work_budget: int | None = None
+        self.limit_mode = "timeout"
+        self.work_model = WorkModel()
+        self.stopped_after = 0.0  # seconds a stopped query takes to answer (GitHub: 10)
+        self.graphql_answers: list[tuple[int, int]] = []  # (HTTP status, work) per query
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
@@ -536,7 +589,44 @@ class FakeGitHub:
         response: dict[str, Any] = {"data": result.data}
         if result.errors:
             response["errors"] = [self._github_error(e) for e in result.errors]
-        return 200, response
+        status, response = self._within_limits(response)
+        return status, response
+
+    def _within_limits(self, response: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """GitHub's answer to a query whose work passed the budget."""
+        data = response.get("data") or {}
+        work = sum(self._work(value) for value in data.values())
+        with self._lock:
+            n = len(self.graphql_answers)
+        if self.work_budget is None or work <= self.work_budget:
+            self._answered(200, work)
+            return 200, response
+        if self.limit_mode == "timeout":
+            time.sleep(self.stopped_after)
+            self._answered(502, work)
+            message = TIMEOUT_MESSAGE.format(request_id=_request_id(n))
+            return 502, {"data": None, "errors": [{"message": message}]}
+        spent, errors = 0, list(response.get("errors") or [])
+        for alias, value in data.items():
+            spent += self._work(value)
+            if spent > self.work_budget and alias != "rateLimit":
+                data[alias] = None
+                errors.append(
+                    {"type": "RESOURCE_LIMITS_EXCEEDED", "path": [alias],
+                     "locations": [{"line": 1, "column": 1}], "message": RESOURCE_LIMITS_MESSAGE}
+                )  # fmt: skip
+        self._answered(200, work)
+        return 200, {"data": data, "errors": errors}
+
+    def _work(self, value: Any) -> int:
+        """The work of one top-level field: its nodes, and the repository's own weight."""
+        name = value.get("nameWithOwner") if isinstance(value, dict) else None
+        repo = self.repos.get(name.lower()) if name else None
+        return self.work_model.of(value) + (repo.work if repo else 0)
+
+    def _answered(self, status: int, work: int) -> None:
+        with self._lock:
+            self.graphql_answers.append((status, work))
 
     @staticmethod
     def _github_error(error: GraphQLError) -> dict[str, Any]:
@@ -848,7 +938,9 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("X-RateLimit-Limit", "5000")
             self.send_header("X-RateLimit-Remaining", "4999")
             self.end_headers()
-            self.wfile.write(data)
+            # the client may have stopped waiting (its read timeout), as clients do
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
 
         def _token(self) -> str | None:
             header = self.headers.get("Authorization") or ""
