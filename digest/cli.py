@@ -180,8 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     runner = Runner.from_environ(os.environ)
     _configure_logging(args.verbose, runner)
-    # Before anything imports litellm: without it, its import fetches a price map online.
+    # Before anything imports litellm: without these, its import fetches a price map online
+    # and its Anthropic path a beta-headers list on the first call (a 5 s timeout on a runner
+    # with no route there); the copies it ships are enough.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
     values = {k: v for k, v in vars(args).items() if k in Settings.model_fields}
     try:
         settings = load_settings(**values)

@@ -74,3 +74,12 @@ LLM_EXTRA_MISSING = (
     "needs digest's llm extra to call a model: pip install 'digest[llm]' (the action's image "
     "has it), or leave model empty for the built-in summarizer"
 )
+MODEL_KEY_REJECTED = (
+    "{model}: the provider rejected the key (HTTP {status}: {detail}); it is not called again "
+    "in this run. Set `api-key` from a secret holding a valid key for this provider"
+)
+MODEL_QUOTA_EXHAUSTED = (
+    "{model}: the account's quota, credits or daily limit is used up (HTTP {status}: {detail}); "
+    "it is not called again in this run. Add credits or raise the limit, or name another model "
+    "in `fallback-models`"
+)

@@ -6,6 +6,7 @@ import os
 
 # Before anything can import litellm: never fetch the price map from the internet.
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+os.environ["LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS"] = "True"  # as cli.main sets it
 
 import re
 import subprocess

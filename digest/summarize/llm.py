@@ -4,14 +4,20 @@ litellm is imported here only, and this module only when a model is configured: 
 it takes seconds and, without LITELLM_LOCAL_MODEL_COST_MAP, fetches a price map.
 
 Retries are ours (tenacity) rather than litellm's `num_retries`, which also retries a
-rejected key: we retry what can succeed (429, 5xx, timeouts), waiting what `Retry-After`
-asks, and move to the next model at once on what cannot (401, 403, 404, 400).
+rejected key: we retry what can succeed (429, 5xx, 529, timeouts), waiting what `Retry-After`
+asks, and move to the next model at once on what cannot (401, 403, 404, 400). What will not
+recover within a run (a rejected key, an exhausted quota or credit balance, a daily cap whose
+`Retry-After` is hours away) also retires the model for the rest of the run: one log line,
+then no more calls to it. tests/cassettes/ holds each provider's documented answers.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -21,7 +27,13 @@ import openai
 import tenacity
 from pydantic import BaseModel, ValidationError
 
-from digest.errors import MODEL_KEY_MISSING, MODEL_UNKNOWN, InputError
+from digest.errors import (
+    MODEL_KEY_MISSING,
+    MODEL_KEY_REJECTED,
+    MODEL_QUOTA_EXHAUSTED,
+    MODEL_UNKNOWN,
+    InputError,
+)
 from digest.models import Usage
 
 # litellm prints "Give Feedback / Get Help" and "Provider List" banners to stdout on every
@@ -33,7 +45,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
 ATTEMPTS = 4  # per model: the first call and three retries
-MAX_RETRY_AFTER = 120.0  # seconds; a provider asking for longer is treated as down
+MAX_RETRY_AFTER = 120.0  # seconds; a provider asking for longer is not waited for
 _RETRYABLE = (
     litellm.RateLimitError,
     litellm.InternalServerError,
@@ -43,7 +55,28 @@ _RETRYABLE = (
     litellm.Timeout,
 )
 _FENCE = re.compile(r"^\s*```(?:json|JSON)?\s*\n?|\n?\s*```\s*$")
-_SECRETS = re.compile(r"(sk-[\w-]{6,}|org-[\w]{6,}|user-[\w]{6,}|proj_[\w]{6,}|Bearer\s+\S+)")
+# Keys and account ids as providers spell them: OpenAI sk-/org-/proj_, OpenRouter's
+# `user_id` (user_...), GitHub tokens (the key of GitHub Models), Anthropic's organization
+# UUID in its rate-limit messages.
+_SECRETS = re.compile(
+    r"(sk-[\w-]{6,}|org-\w{6,}|user[-_][A-Za-z0-9]{6,}|proj_\w{6,}|Bearer\s+\S+"
+    r"|gh[pousr]_\w{16,}|github_pat_\w{16,}"
+    r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"
+)
+# What providers say when the money or the allowance is gone: waiting will not help.
+_QUOTA = (
+    "insufficient_quota",  # OpenAI (and Azure-style gateways), HTTP 429
+    "credit_balance_exhausted",  # OpenAI's finer codes of insufficient_quota
+    "spend_limit_exceeded",
+    "usage_limit_exceeded",
+    "enforced_spend_limit_reached",  # Anthropic, HTTP 429 without retry-after
+    "specified API usage limits",  # Anthropic, HTTP 400: a spend limit the org set
+    "specified workspace API usage limits",
+    "billing_error",  # Anthropic, HTTP 402
+)
+_CONTENT_FILTER = ("content_filter", "ResponsibleAIPolicyViolation", "content management policy")
+# Failures that will be the same on every call of this run: the model is not called again.
+_PERMANENT = {"auth", "quota", "model_not_found"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +105,11 @@ class Answer(Generic[T]):
 
 class InvalidAnswer(ValueError):
     pass
+
+
+class FilteredAnswer(InvalidAnswer):
+    """The provider withheld the answer (finish_reason `content_filter`; Anthropic's
+    `refusal`): asking the same model to repair it would send the same data again."""
 
 
 def parse_answer(content: str | None, schema: type[T]) -> T:
@@ -116,34 +154,65 @@ def check_models(config: LLMConfig) -> None:
             )
 
 
+def _provider_text(exc: BaseException) -> str:
+    """Everything the provider said: litellm keeps the body in the message for some providers
+    (Anthropic, OpenRouter) and in `body` for those it reaches through the openai SDK."""
+    body = getattr(exc, "body", None)
+    return f"{exc} {json.dumps(body, default=str) if body else ''}"
+
+
 def _failure_kind(exc: BaseException) -> str:
+    if isinstance(exc, InvalidAnswer):
+        return "content_filtered" if isinstance(exc, FilteredAnswer) else "invalid_answer"
+    text = _provider_text(exc)
+    status = getattr(exc, "status_code", None)
+    if isinstance(exc, litellm.ContentPolicyViolationError) or any(
+        marker in text for marker in _CONTENT_FILTER
+    ):
+        return "content_filtered"
+    if status == 403 and "flagged" in text:  # OpenRouter's moderation refusal
+        return "content_filtered"
     if isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError):
         return "auth"
+    if status == 402 or any(marker in text for marker in _QUOTA):
+        return "quota"
     if isinstance(exc, litellm.NotFoundError):
         return "model_not_found"
     if isinstance(exc, litellm.ContextWindowExceededError):
         return "context_window"
     if isinstance(exc, litellm.RateLimitError):
-        return "rate_limited"
-    if isinstance(exc, InvalidAnswer):
-        return "invalid_answer"
+        asked = _retry_after(exc)
+        # A daily cap (GitHub Models: "Please wait 52220 seconds") is spent for this run.
+        return "quota" if asked is not None and asked > MAX_RETRY_AFTER else "rate_limited"
     if isinstance(exc, _RETRYABLE):
         return "unavailable"
     return "error"
 
 
 def _retryable(exc: BaseException) -> bool:
-    # A 429 for an exhausted quota will not clear by waiting.
-    return isinstance(exc, _RETRYABLE) and "insufficient_quota" not in str(exc)
+    """What can succeed on a later attempt within seconds: a rate limit, an overloaded or
+    failing server. Not an exhausted quota, nor a wait longer than MAX_RETRY_AFTER."""
+    if not isinstance(exc, _RETRYABLE):
+        return False
+    if _failure_kind(exc) not in ("rate_limited", "unavailable"):
+        return False
+    asked = _retry_after(exc)
+    return asked is None or asked <= MAX_RETRY_AFTER
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the provider asked us to wait: `retry-after-ms` (OpenAI) or `retry-after`."""
     headers = getattr(exc, "litellm_response_headers", None) or {}
-    value = headers.get("retry-after") if hasattr(headers, "get") else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: rare from LLM providers; fall back to backoff
+    if not hasattr(headers, "get"):
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        try:
+            if value is not None:
+                return max(float(value) * scale, 0.0)
+        except ValueError:
+            continue  # an HTTP date: rare from LLM providers; fall back to backoff
+    return None
 
 
 # Sent to a self-hosted server (`api-base`) when no key is configured: the OpenAI SDK
@@ -158,16 +227,23 @@ def _key_for(model: str, config: LLMConfig) -> str | None:
     return NO_KEY if missing else None
 
 
+def _nap(seconds: float) -> None:
+    """The wait between attempts (tests replace it to record what was asked)."""
+    time.sleep(seconds)
+
+
 class LLM:
-    def __init__(self, config: LLMConfig, *, sleep=None):
+    def __init__(self, config: LLMConfig, *, sleep: Callable[[float], None] | None = None):
         self.config = config
         self._keys = {model: _key_for(model, config) for model in config.models}
-        self._sleep = sleep or tenacity.nap.sleep
+        self._sleep = sleep or _nap
         self._backoff = tenacity.wait_exponential_jitter(initial=1, max=30)
+        self._retired: dict[str, str] = {}  # model -> why it is not called again this run
+        self._lock = threading.Lock()
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         asked = _retry_after(state.outcome.exception() if state.outcome else None)
-        if asked is not None:
+        if asked is not None:  # never above MAX_RETRY_AFTER: longer waits are not retried
             return min(asked, MAX_RETRY_AFTER)
         return self._backoff(state)
 
@@ -182,7 +258,7 @@ class LLM:
             before_sleep=lambda s: log.warning(
                 "%s: %s, retrying in %.0fs",
                 model,
-                type(s.outcome.exception()).__name__,
+                _failure_kind(s.outcome.exception()).replace("_", " "),
                 s.next_action.sleep if s.next_action else 0,
             ),
         )
@@ -200,27 +276,57 @@ class LLM:
             drop_params=True,
         )
 
+    def _failed(self, model: str, exc: BaseException) -> str:
+        """Log the failure once, redacted; retire the model when it cannot recover this run."""
+        kind = _failure_kind(exc)
+        detail = redact(str(exc), self.config.api_key)
+        if kind not in _PERMANENT:
+            log.warning("%s failed (%s): %s", model, kind.replace("_", " "), detail)
+            return kind
+        with self._lock:
+            first = model not in self._retired
+            self._retired.setdefault(model, kind)
+        if first:  # the repositories after this one fall back without a call
+            template = {"auth": MODEL_KEY_REJECTED, "quota": MODEL_QUOTA_EXHAUSTED}.get(kind)
+            status = getattr(exc, "status_code", None) or "?"
+            log.warning(
+                (template or "{model}: the provider does not serve this model (HTTP {status}: "
+                 "{detail}); it is not called again in this run").format(
+                    model=model, status=status, detail=detail
+                )
+            )  # fmt: skip
+        return kind
+
     def ask(
         self, system: str, user: str, schema: type[T], repair_prompt: Callable[[str], str]
     ) -> Answer[T]:
         """The first model that answers with valid JSON wins; each may repair once."""
         usage = Usage()
-        last: BaseException | None = None
+        kind = "error"
         for model in self.config.models:
+            if model in self._retired:
+                kind = self._retired[model]
+                continue
             messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
             for repair in (False, True):
                 try:
                     response = self._call(model, messages, schema)
                 except openai.OpenAIError as exc:  # litellm's errors all derive from it
-                    last = exc
-                    log.warning("%s failed: %s", model, redact(str(exc), self.config.api_key))
+                    kind = self._failed(model, exc)
                     break
                 usage = _add(usage, response)
-                content = response.choices[0].message.content
+                choice = response.choices[0]
+                content = choice.message.content
                 try:
+                    if choice.finish_reason == "content_filter":
+                        raise FilteredAnswer("the provider withheld the answer (content filter)")
                     return Answer(parse_answer(content, schema), model, usage)
+                except FilteredAnswer as exc:
+                    kind = _failure_kind(exc)
+                    log.warning("%s: %s", model, exc)
+                    break  # the same data would be filtered again: next model
                 except InvalidAnswer as exc:
-                    last = exc
+                    kind = _failure_kind(exc)
                     log.warning(
                         "%s answered unusable JSON (%s)%s",
                         model,
@@ -231,7 +337,7 @@ class LLM:
                         {"role": "assistant", "content": content or ""},
                         {"role": "user", "content": repair_prompt(str(exc))},
                     ]
-        raise LLMFailure(_failure_kind(last) if last else "error")
+        raise LLMFailure(kind)
 
 
 def _add(usage: Usage, response: Any) -> Usage:
