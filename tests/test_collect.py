@@ -179,3 +179,20 @@ def test_a_pull_request_with_many_files_gets_every_file_in_pages_of_its_own(gith
     assert github.counts() == {"POST /graphql": 3}
     later = [b["variables"] for b in github.graphql_bodies[1:]]
     assert [(v["number0"], "number1" in v) for v in later] == [(3000, False), (3000, False)]
+
+
+def test_nightly_builds_published_at_the_same_second_are_in_date_order(github):
+    repo = github.add(FakeRepo("flashinfer-ai/flashinfer"))
+    published = at("2026-02-04 00:08")  # three nightlies published in one go
+    for tag in ("nightly-v0.6.4-20260302", "nightly-v0.6.4-20260301", "nightly-v0.6.4-20260228"):
+        repo.releases.append(FakeRelease(tag, published, created_at=published))
+    repo.releases.append(FakeRelease("v0.6.3", at("2026-02-04 00:01")))
+
+    (result,) = collect(github, ["flashinfer-ai/flashinfer"]).repos
+
+    assert [r.tag for r in result.releases] == [
+        "v0.6.3",
+        "nightly-v0.6.4-20260228",
+        "nightly-v0.6.4-20260301",
+        "nightly-v0.6.4-20260302",
+    ]

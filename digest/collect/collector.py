@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from digest.models import (
     FailureKind,
     FileChange,
     PullRequest,
+    Release,
     RepoActivity,
     Window,
 )
@@ -393,7 +395,7 @@ class Collector:
             commits=sorted(commits, key=lambda c: c.committed_at),
             pulls=sorted(pulls.values(), key=lambda p: p.number),
             issues=sorted(issues.values(), key=lambda i: i.number),
-            releases=sorted(releases, key=lambda r: r.published_at),
+            releases=sorted(releases, key=_release_order),
         )
 
     def _by_bot(self, login: str | None) -> bool:
@@ -433,6 +435,14 @@ def _given_up(outcome: Outcome) -> list[_Raw]:
     """The repositories of a query GitHub stopped even at its smallest: a transient failure
     of exactly those, for the next run to redo."""
     return [_Raw(repo=repo, failure="error") for repo in outcome.items]
+
+
+def _release_order(release: Release) -> tuple[dt.datetime, list[int | str]]:
+    """Oldest first. Nightly builds are often published in one go, at the same second, and
+    GitHub lists them newest first: the numbers in the tag (`nightly-v0.6.4-20260301` after
+    `-20260228`, `v0.10.0` after `v0.9.0`) break the tie."""
+    parts = re.split(r"(\d+)", release.tag)
+    return release.published_at, [int(p) if p.isdigit() else p for p in parts]
 
 
 def _unique(raws: list[_Raw]) -> list[_Raw]:
