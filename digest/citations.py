@@ -6,15 +6,57 @@ an Activity, makes URLs, so a link in a report always points at something collec
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 from digest.models import RepoActivity
 
 _REF = re.compile(r"^(?:(?P<repo>[\w.-]+/[\w.-]+)#)?(?P<kind>pr|commit|issue|release):(?P<key>.+)$")
 
 
+# How a link to a collected object is written where it is read: a URL -> the URL to write.
+LinkPolicy = Callable[[str], str]
+
+# GitHub's own hosts, whose links in a conversation leave a backlink behind.
+_GITHUB_HOSTS = {"github.com", "www.github.com"}
+_REDIRECT_HOST = "redirect.github.com"
+
+
+def direct(url: str) -> str:
+    """Files in a repository, feeds, chat and mail: a link there leaves no trace upstream."""
+    return url
+
+
+def without_backlinks(home_url: str) -> LinkPolicy:
+    """For what GitHub shows as a conversation (pull request, issue, discussion, comment):
+    a github.com link to another repository's issue, pull request, commit or release puts
+    "mentioned this" into that object's timeline, every day a digest is posted. GitHub's
+    documented way out is the same path on redirect.github.com (as Dependabot and Renovate
+    do). Links into `home_url`'s own repository stay ordinary. Other hosts (GitHub
+    Enterprise Server, ghe.com) have no such redirect, so their links are left as they are."""
+    home = _repo_of(home_url)
+
+    def policy(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.netloc.lower() not in _GITHUB_HOSTS or _repo_of(url) == home:
+            return url
+        return urlunsplit(parts._replace(netloc=_REDIRECT_HOST))
+
+    return policy
+
+
+def _repo_of(url: str) -> tuple[str, str] | None:
+    parts = urlsplit(url)
+    segments = parts.path.strip("/").split("/")
+    if len(segments) < 2:
+        return None
+    host = "github.com" if parts.netloc.lower() in _GITHUB_HOSTS else parts.netloc.lower()
+    return (host, f"{segments[0]}/{segments[1]}".lower())
+
+
 class LinkTable:
-    def __init__(self, repos: Iterable[RepoActivity]):
+    def __init__(self, repos: Iterable[RepoActivity], policy: LinkPolicy = direct):
+        self._policy = policy
         self._links: dict[tuple[str, str, str], tuple[str, str]] = {}
         for repo in repos:
             for pr in repo.pulls:
@@ -46,4 +88,7 @@ class LinkTable:
         elif kind in {"pr", "issue"}:
             key = key.lstrip("#")
         found = self._links.get((owner_repo or "", kind, key))
-        return (kind, *found) if found else None
+        if not found:
+            return None
+        label, url = found
+        return kind, label, self._policy(url)

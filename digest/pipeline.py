@@ -21,9 +21,10 @@ from digest import backfill
 from digest.archive.base import Archive, Publication, Snapshot, report_dates
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
+from digest.citations import without_backlinks
 from digest.collect.collector import collect_activity
 from digest.collect.discover import discover
-from digest.deliver.notify import Message, notify
+from digest.deliver.notify import Message, Written, notify
 from digest.deliver.outputs import announce
 from digest.errors import (
     FAILED,
@@ -34,7 +35,6 @@ from digest.errors import (
     InputError,
 )
 from digest.github import GitHubAPI
-from digest.locales import locale
 from digest.models import (
     Activity,
     Digest,
@@ -47,9 +47,11 @@ from digest.models import (
     PublishResult,
     RepoSummary,
 )
+from digest.render import brief
 from digest.render.feed import FeedInfo
 from digest.render.files import FeedSetup, render_files
 from digest.render.job_summary import job_summary
+from digest.render.markdown import inert_title
 from digest.render.report import render_brief
 from digest.runner import Runner
 from digest.shards import in_shard
@@ -383,11 +385,19 @@ def tell(
 
 
 def _message(digest: Digest, report_url: str | None, result: PublishResult) -> Message:
-    label = locale(digest.language).date_label(digest.activity.window)
-    body = render_brief(digest, report_url)
-    if result.pull_request_url:
-        body += f"\n\n{result.pull_request_url}"
-    return Message(title=f"{digest.title} — {label}", body=body)
+    """The brief written for each kind of channel, from the digest, not from its Markdown."""
+    pull = result.pull_request_url
+
+    def written(form: brief.Form) -> Written:
+        body = brief.render(digest, report_url, form, pull_request_url=pull)
+        return Written(brief.title_in(form, digest), body)
+
+    return Message(
+        title=brief.title(digest),
+        markdown=written(brief.CHAT),
+        html=written(brief.HTML),
+        text=written(brief.TEXT),
+    )
 
 
 def _feed_info(plan: Plan, job: Job, archive: Archive, title: str) -> FeedInfo:
@@ -417,8 +427,10 @@ def _publication(digests: list[Digest]) -> Publication:
     what = f"reports for {dates}" if len(digests) > 1 else f"report for {dates}"
     return Publication(
         message=f"digest: {what}\n\n{body}",
-        title=f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}",
-        body=lambda url: render_brief(digest, url),
+        # A pull request is a GitHub conversation: links to other repositories go through
+        # redirect.github.com and nothing in it links, pings or leaves a backlink upstream.
+        title=inert_title(brief.title(digest)),
+        body=lambda url: render_brief(digest, url, without_backlinks(url)),
     )
 
 

@@ -218,3 +218,52 @@ def test_a_seven_day_window_is_titled_as_a_week(github, target, source, tmp_path
     assert pull["title"] == "Weekly digest — 2026-01-30 to 2026-02-05"
     report = target.files_at("digest/2026-02-05")["reports/2026-02-05.md"]
     assert report.startswith("# Weekly digest — 2026-01-30 to 2026-02-05\n")
+
+
+TRICKY = "Fix #12 for @alice, see vllm-project/vllm#35031 and GH-7, commit 78a0091abc"
+
+
+def test_a_pull_request_links_upstream_without_backlinks_references_or_pings(
+    github, target, source, tmp_path
+):
+    from urllib.parse import urlsplit
+
+    from tests.fakegithub.builders import direct_push
+    from tests.readers import autolinkable, github_html, parse_html
+
+    merged_pr(source, 34070, TRICKY, at("2026-02-04 11:00"))
+    direct_push(source, "Revert 78a0091abc for @bob (GH-9)", at("2026-02-04 12:00"))
+    publish(tmp_path, "2026-02-04", "pull-request")
+    merged_pr(source, 34071, "[Core] late change for @carol", at("2026-02-04 22:00"))
+    publish(tmp_path, "2026-02-04", "pull-request")  # the update edits the same pull request
+
+    (pull,) = target.pulls
+    collected = {p.url for p in source_objects(github, source)}
+    page = parse_html(github_html(pull["body"]))
+    assert "late change" in pull["body"]
+    assert autolinkable(github_html(pull["body"])) == []
+    assert autolinkable(github_html(pull["title"])) == []
+    upstream = [href for _, href in page.links if "/me/digests/" not in href]
+    assert {urlsplit(h).path.split("/")[3] for h in upstream} == {"pull", "commit"}
+    for href in upstream:
+        parts = urlsplit(href)
+        assert parts.netloc == "redirect.github.com", href
+        assert parts._replace(netloc="github.com").geturl() in collected
+    (own,) = [href for _, href in page.links if "/me/digests/" in href]
+    assert own.startswith("https://github.com/me/digests/blob/digest/2026-02-04/")
+    # the words are all still there for a person to read
+    text = "".join(page.parts).replace("\u200b", "")
+    assert TRICKY in text and "78a0091abc for @bob (GH-9)" in text
+
+
+def source_objects(github, repo):
+    """Every pull request and commit of `repo` as the local GitHub links them."""
+
+    class Ref:
+        def __init__(self, url: str):
+            self.url = url
+
+    base = f"https://github.com/{repo.full_name}"
+    return [Ref(f"{base}/pull/{p.number}") for p in repo.pulls] + [
+        Ref(f"{base}/commit/{c.sha}") for c in repo.commits
+    ]

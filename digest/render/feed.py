@@ -15,15 +15,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import mistune
 from feedgen.feed import FeedGenerator
 
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 50
 _ATOM = "{http://www.w3.org/2005/Atom}"
-# The brief is our own Markdown, already escaped; escape=True keeps any HTML in it text.
-_to_html = mistune.create_markdown(escape=True, plugins=["strikethrough"])
 
 
 @dataclass(frozen=True)
@@ -48,11 +45,12 @@ def entry(
     date: dt.date,
     title: str,
     link: str,
-    brief_markdown: str,
+    brief_html: str,
     window_end: dt.datetime,
 ) -> Entry:
-    html = _to_html(brief_markdown).strip()
-    return Entry(info.entry_id(date), title, link, html, window_end)
+    """`brief_html`: the brief written as HTML (render.brief), not converted from Markdown:
+    Markdown escaped for GitHub showed its `&amp;` and `<sub>` in feed readers."""
+    return Entry(info.entry_id(date), title, link, brief_html.strip(), window_end)
 
 
 def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:

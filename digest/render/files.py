@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile
+from digest.render import brief
 from digest.render.feed import FeedInfo, entry, render_feed
 from digest.render.index import render_index
-from digest.render.report import render_brief, render_report
+from digest.render.report import render_report
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ def _feed(digests: list[Digest], layout: Layout, setup: FeedSetup) -> str:
         url = setup.url(path)
         title = f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}"
         link = url or posixpath.relpath(path, layout.reports_dir)  # beside feed.xml
-        brief = render_brief(digest, url)
-        entries.append(entry(setup.info, date, title, link, brief, digest.activity.window.until))
+        html = brief.render(digest, url, brief.HTML)
+        entries.append(entry(setup.info, date, title, link, html, digest.activity.window.until))
     return render_feed(setup.existing, setup.info, entries)
 
 

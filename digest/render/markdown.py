@@ -23,12 +23,32 @@ _AUTOLINK = re.compile(r"(?i)\b(https?|ftp)://|\b(www)\.")
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
+# What GitHub links in a conversation (pull request, issue, discussion, comment) but not in
+# files: `owner/repo#12` and `GH-12` (issue references) and 7 to 40 hex digits, which it
+# links to a commit of that repository when one has that prefix (docs: "Autolinked
+# references and URLs"). Each gets a zero-width space, like `#12` and `@name` everywhere.
+_ANY_ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")
+_GH_REF = re.compile(r"(?i)\b(GH-)(?=\d)")
+_HEX_RUN = re.compile(r"(?i)\b[0-9a-f]{7,}\b")
+_HEX_CHUNK = 6  # shorter than the 7 digits GitHub needs for a commit
+
 
 def _escape(text: str) -> str:
     escaped = _INLINE.sub(r"\\\1", escape(text, quote=False))
     escaped = _ISSUE_REF.sub("#&#8203;", escaped)
     escaped = _AUTOLINK.sub(_defuse_url, escaped)
     return _MENTION.sub("@&#8203;", escaped)
+
+
+def _escape_conversation(text: str) -> str:
+    escaped = _ANY_ISSUE_REF.sub("#&#8203;", _escape(text))
+    escaped = _GH_REF.sub(r"\1&#8203;", escaped)
+    return _HEX_RUN.sub(_break_hex, escaped)
+
+
+def _break_hex(match: re.Match, zwsp: str = "&#8203;") -> str:
+    run = match.group(0)
+    return zwsp.join(run[i : i + _HEX_CHUNK] for i in range(0, len(run), _HEX_CHUNK))
 
 
 def _defuse_url(match: re.Match) -> str:
@@ -38,24 +58,37 @@ def _defuse_url(match: re.Match) -> str:
     return f"{match.group(2)}&#8203;."
 
 
-def inline(text: str) -> str:
+def inline(text: str, *, conversation: bool = False) -> str:
     """Plain text as one safe line of Markdown: no markup, no HTML, no pings, no autolinks.
 
     A zero-width space (as Renovate does) keeps `@name` and `#123` readable but inert.
+    `conversation`: for what GitHub shows as a conversation, where it also links
+    `owner/repo#12`, `GH-12` and commit SHAs.
     """
-    return _LINE_START.sub(r"\1\\\2", _escape(" ".join(text.split())))
+    escape = _escape_conversation if conversation else _escape
+    return _LINE_START.sub(r"\1\\\2", escape(" ".join(text.split())))
 
 
-def inline_with_code(text: str) -> str:
+def inline_with_code(text: str, *, conversation: bool = False) -> str:
     """Like `inline`, but `code spans` stay code: inside them nothing renders, links or pings."""
+    escape = _escape_conversation if conversation else _escape
     one_line = " ".join(text.split())
     parts, last = [], 0
     for match in _CODE_SPAN.finditer(one_line):
-        parts.append(_escape(one_line[last : match.start()]))
+        parts.append(escape(one_line[last : match.start()]))
         parts.append(f"`{match.group(1)}`")
         last = match.end()
-    parts.append(_escape(one_line[last:]))
+    parts.append(escape(one_line[last:]))
     return _LINE_START.sub(r"\1\\\2", "".join(parts))
+
+
+def inert_title(text: str) -> str:
+    """A title GitHub shows as plain text but still links references in (an issue's or pull
+    request's): the same zero-width spaces as `inline(..., conversation=True)`, as characters."""
+    zwsp = "\u200b"
+    text = _GH_REF.sub(r"\1" + zwsp, re.sub(r"#(?=\d)", "#" + zwsp, text))
+    text = re.sub(r"@(?=[A-Za-z0-9])", "@" + zwsp, text)
+    return _HEX_RUN.sub(lambda m: _break_hex(m, zwsp), text)
 
 
 def link(label: str, url: str) -> str:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-import jinja2
-
-from digest import __version__
-from digest.citations import LinkTable
+from digest.citations import LinkPolicy, LinkTable, direct
 from digest.locales import Locale, locale
 from digest.models import Digest, Item, RepoActivity, RepoSummary, Section
+from digest.render import brief
 from digest.render import markdown as md
+from digest.render.brief import environment, footer_text
 from digest.render.record import record_refs, render_record
 
 # What a reader of the report is told about a repository that could not be read: only a
@@ -41,18 +39,6 @@ class _RepoView:
     record: str
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("digest.render", "templates"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # Markdown, not HTML: every value is escaped by render.markdown
-    )
-
-
 def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -> str:
     """The report; `base_level` 2 demotes every heading, for embedding in the index.
     `retry_days`: how many later runs redo an incomplete report (`backfill`)."""
@@ -72,7 +58,7 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
         else ""
     )
     text = (
-        _environment()
+        environment()
         .get_template("report.md.j2")
         .render(
             h=_heading_marks(base_level),
@@ -87,32 +73,17 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
             repos=repos,
             quiet=quiet,
             conclusion=md.inline_with_code(digest.overall.conclusion),
-            footer=md.inline(_footer(digest, loc)),
+            footer=md.inline(footer_text(digest, loc)),
         )
     )
     return text.rstrip() + "\n"
 
 
-def render_brief(digest: Digest, report_url: str | None) -> str:
-    """The report in brief: the overview, top developments, risks and a link to the report.
-    A pull request's description, a feed entry, a notification."""
-    loc = locale(digest.language)
-    links = LinkTable(digest.activity.repos)
-    text = (
-        _environment()
-        .get_template("brief.md.j2")
-        .render(
-            window=md.inline(loc.window(digest.activity.window)),
-            overview=md.inline_with_code(digest.overall.overview),
-            highlights=_lines(digest.overall.highlights, None, links, loc),
-            risks=_lines(digest.overall.risks, None, links, loc),
-            risks_heading=md.inline(loc["risks_heading"]),
-            title=md.inline(f"{digest.title} — {loc.date_label(digest.activity.window)}"),
-            report_link=md.link(loc["read_report"], report_url) if report_url else "",
-            footer=md.inline(_footer(digest, loc)),
-        )
-    )
-    return text.rstrip() + "\n"
+def render_brief(digest: Digest, report_url: str | None, links: LinkPolicy = direct) -> str:
+    """The report in brief as GitHub Markdown for a conversation (a pull request's
+    description): the overview, top developments, risks and a link to the report. `links`:
+    `without_backlinks(...)` where GitHub would tell upstream projects of every link."""
+    return brief.render(digest, report_url, brief.GITHUB, links)
 
 
 def _quiet_discovery(repo: RepoActivity) -> bool:
@@ -136,14 +107,6 @@ def _quiet_line(digest: Digest, loc: Locale) -> str:
 
 def _heading_marks(base_level: int) -> Callable[[int], str]:
     return lambda level: "#" * min(base_level + level - 1, 6)
-
-
-def _footer(digest: Digest, loc: Locale) -> str:
-    # Only what wrote visible text: empty and unreadable repositories have no summary.
-    written = {s.method for s in digest.repos if s.status == "ok"} | {digest.overall.method}
-    methods = sorted(written, key=lambda m: (m == "extractive", m))
-    named = [loc["extractive_method"] if m == "extractive" else m for m in methods]
-    return loc.format("generated_by", version=__version__, method=loc.join(named))
 
 
 def _repo_view(

@@ -1,0 +1,235 @@
+"""The report in brief, written in the form each of its readers displays.
+
+One brief (the window, the overview, top developments, risks, a link to the report) goes
+to four kinds of reader, and each needs its own text: escaped Markdown shown by anything
+but GitHub leaks `&amp;`, `\\_` and `<sub>` onto the screen. So the brief is built from the
+digest once per form, never converted from one form to another:
+
+- `GITHUB`: GitHub Markdown for a conversation (a pull request's description, later an
+  issue or a comment): nothing in it links, pings or leaves a backlink upstream.
+- `CHAT`: plain CommonMark for chat services that render Markdown themselves (Slack
+  through Apprise's mrkdwn converter, Discord, Teams, Google Chat): no HTML, no entities,
+  a backslash only where a character would otherwise become markup.
+- `HTML`: for the feed, mail and Telegram.
+- `TEXT`: plain text with bare links, for webhooks and chat services that show text as is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import jinja2
+from mistune.util import escape_url
+
+from digest import __version__
+from digest.citations import LinkPolicy, LinkTable, direct
+from digest.locales import Locale, locale
+from digest.models import Digest, Item
+from digest.render import markdown as md
+
+FormName = Literal["github", "chat", "html", "text"]
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+ZWSP = "\u200b"  # zero-width space: keeps text readable but stops a service acting on it
+
+
+@dataclass(frozen=True)
+class Form:
+    """How one kind of reader is written to: plain text (from GitHub users or a model, with
+    `code spans` kept), a citation of a collected object, and a named link."""
+
+    name: FormName
+    template: str
+    line: Callable[[str], str]  # one line of untrusted text; `code spans` stay code
+    cite: Callable[[str, str, bool], str]  # (label, url, is a commit) -> a link
+    link: Callable[[str, str], str]  # (label, url) -> a link whose label says what it is
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("digest.render", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # every value is already written in its form by a Form
+    )
+
+
+def footer_text(digest: Digest, loc: Locale) -> str:
+    # Only what wrote visible text: empty and unreadable repositories have no summary.
+    written = {s.method for s in digest.repos if s.status == "ok"} | {digest.overall.method}
+    methods = sorted(written, key=lambda m: (m == "extractive", m))
+    named = [loc["extractive_method"] if m == "extractive" else m for m in methods]
+    return loc.format("generated_by", version=__version__, method=loc.join(named))
+
+
+def render(
+    digest: Digest,
+    report_url: str | None,
+    form: Form,
+    links: LinkPolicy = direct,
+    pull_request_url: str | None = None,
+) -> str:
+    """The brief in `form`; `links` decides how links to collected objects are written."""
+    loc = locale(digest.language)
+    table = LinkTable(digest.activity.repos, links)
+    overall = digest.overall
+    text = (
+        environment()
+        .get_template(form.template)
+        .render(
+            window=form.line(loc.window(digest.activity.window)),
+            overview=form.line(overall.overview),
+            highlights=_lines(form, overall.highlights, table, loc),
+            risks=_lines(form, overall.risks, table, loc),
+            risks_heading=form.line(loc["risks_heading"]),
+            report_link=form.link(loc["read_report"], report_url) if report_url else "",
+            pull_link=(
+                form.link(loc["pull_request"], pull_request_url) if pull_request_url else ""
+            ),
+            footer=form.line(footer_text(digest, loc)),
+        )
+    )
+    return text.strip() + "\n"
+
+
+def _with_code(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:
+    """One line of untrusted text: `code spans` through `code`, the rest through `plain`."""
+    one_line = " ".join(text.split())
+    parts, last = [], 0
+    for match in _CODE_SPAN.finditer(one_line):
+        parts.append(plain(one_line[last : match.start()]))
+        parts.append(code(match.group(1)))
+        last = match.end()
+    parts.append(plain(one_line[last:]))
+    return "".join(parts)
+
+
+def _lines(form: Form, items: list[Item], table: LinkTable, loc: Locale) -> list[str]:
+    """One line per item with its links; an item that cites nothing collected is left out."""
+    lines = []
+    for item in items:
+        cited = [found for ref in item.refs if (found := table.resolve(ref))]
+        if cited:
+            rendered = [form.cite(label, url, kind == "commit") for kind, label, url in cited]
+            links = loc.join(list(dict.fromkeys(rendered)))
+            lines.append(loc.paren(form.line(item.text), links))
+    return lines
+
+
+# -- GitHub Markdown for a conversation ----------------------------------------------------
+
+
+def _github_cite(label: str, url: str, commit: bool) -> str:
+    # Inside a link GitHub links nothing more (its filters skip text under <a> and <code>),
+    # so a label such as `#34049` or a SHA is safe there.
+    return md.code_link(label, url) if commit else md.link(label, url)
+
+
+GITHUB = Form(
+    name="github",
+    template="brief.md.j2",
+    line=lambda text: md.inline_with_code(text, conversation=True),
+    cite=_github_cite,
+    link=md.link,
+)
+
+
+# -- CommonMark for chat -------------------------------------------------------------------
+
+# Always markup, wherever they stand. `\<` and `\>` are what Apprise's Slack converter
+# turns into `&lt;`/`&gt;`, and `\[`/`\]` it shows as plain brackets.
+_CHAT_ALWAYS = re.compile(r"([\\`\[\]<>])")
+# `*`, `_` and `~` are markup only beside a non-space, and `_` not inside a word: `5 * 3`
+# and `3_000` stay as they are, since Slack shows a backslash before them literally.
+_CHAT_EMPHASIS = re.compile(r"[*_~]")
+_CHAT_LINE_START = re.compile(r"^(\s*)([#>])")
+# Discord pings `@everyone` and `@here` from a webhook; a zero-width space keeps it text.
+_CHAT_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# Bare URLs in untrusted text would be linked (and previewed) by every chat client.
+_CHAT_URL = re.compile(r"(?i)\b(https?|ftp)://")
+
+
+def _chat_line(text: str) -> str:
+    return _CHAT_LINE_START.sub(r"\1\\\2", _with_code(text, _chat_text, lambda c: f"`{c}`"))
+
+
+def _chat_text(text: str) -> str:
+    escaped = _CHAT_ALWAYS.sub(r"\\\1", text)
+    escaped = _CHAT_EMPHASIS.sub(_chat_emphasis, escaped)
+    escaped = _CHAT_MENTION.sub("@" + ZWSP, escaped)
+    return _CHAT_URL.sub(lambda m: f"{m.group(1)}:{ZWSP}//", escaped)
+
+
+def _chat_emphasis(match: re.Match) -> str:
+    mark, text, at = match.group(0), match.string, match.start()
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if (before.isspace() and after.isspace()) or (
+        mark == "_" and before.isalnum() and after.isalnum()
+    ):
+        return mark
+    return "\\" + mark
+
+
+def _chat_link(label: str, url: str) -> str:
+    escaped = _CHAT_ALWAYS.sub(r"\\\1", label)
+    return f"[{escaped}]({escape_url(url)})"
+
+
+CHAT = Form(
+    name="chat",
+    template="brief.chat.md.j2",
+    line=_chat_line,
+    cite=lambda label, url, _commit: _chat_link(label, url),
+    link=_chat_link,
+)
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+def _html_link(label: str, url: str, code: bool = False) -> str:
+    inner = f"<code>{html.escape(label)}</code>" if code else html.escape(label)
+    return f'<a href="{html.escape(url)}">{inner}</a>'
+
+
+HTML = Form(
+    name="html",
+    template="brief.html.j2",
+    line=lambda text: _with_code(
+        text,
+        lambda plain: html.escape(plain, quote=False),
+        lambda code: f"<code>{html.escape(code, quote=False)}</code>",
+    ),
+    cite=_html_link,
+    link=_html_link,
+)
+
+
+# -- plain text ----------------------------------------------------------------------------
+
+TEXT = Form(
+    name="text",
+    template="brief.txt.j2",
+    line=lambda text: " ".join(text.split()),
+    cite=lambda _label, url, _commit: url,  # the URL names the object itself
+    link=lambda label, url: f"{label}: {url}",
+)
+
+
+def title(digest: Digest) -> str:
+    """The brief's title as plain text: the digest's title and its dates."""
+    return f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}"
+
+
+def title_in(form: Form, digest: Digest) -> str:
+    """The title written in `form`, for services that fold it into the body."""
+    return form.line(title(digest))

@@ -1,0 +1,203 @@
+"""Every channel as its reader sees it: GitHub, a feed reader, chat and mail.
+
+Each test renders what digest wrote the way the reader's software does (tests/readers.py)
+and asserts on the text a person would see: the words as they were written, no entity,
+backslash or tag shown as text, and every link going to something collected.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+from typing import Any, ClassVar
+
+import feedparser
+import pytest
+import requests
+
+from digest.cli import main
+from tests.fakegithub.builders import at, merged_pr
+from tests.fakegithub.git import GitRepo
+from tests.fakegithub.server import FakeRepo
+from tests.readers import (
+    commonmark_html,
+    github_html,
+    literal_leaks,
+    parse_html,
+    seen,
+    slack_seen,
+)
+
+TITLE = "NVFP4 & FP8 <b>x</b> 5 * 3_000"
+CHANGE = "[Kernel] NVFP4 & FP8 <b>x</b> 5 * 3_000 in snake_case_name"
+REPORT = "https://github.com/me/digests/blob/main/reports/2026-02-04.md"
+PULL = "https://github.com/vllm-project/vllm/pull/34049"
+
+
+@pytest.fixture
+def target(github):
+    return github.add_target(GitRepo.with_files("me/digests", {"README.md": "# Digests\n"}))
+
+
+@pytest.fixture
+def source(github):
+    repo = github.add(FakeRepo("vllm-project/vllm"))
+    merged_pr(repo, 34049, CHANGE, at("2026-02-04 10:00"))
+    return repo
+
+
+def run(tmp_path, *extra: str) -> int:
+    argv = ["run", "--repos", "vllm-project/vllm", "--date", "2026-02-04", "--title", TITLE]
+    argv += ["--publish", "commit", "--target-repo", "me/digests", "--output-dir", str(tmp_path)]
+    return main([*argv, *extra])
+
+
+def assert_reads_well(text: str) -> None:
+    assert "NVFP4 & FP8 <b>x</b> 5 * 3_000 in snake_case_name" in text, text
+    assert literal_leaks(text) == [], text
+
+
+# -- files on GitHub -------------------------------------------------------------------------
+
+
+def test_the_report_and_the_index_on_github(github, target, source, tmp_path):
+    assert run(tmp_path) == 0
+    files = target.files_at()
+    for path in ("reports/2026-02-04.md", "README.md"):
+        page = github_html(files[path])
+        text = seen(page)
+        assert_reads_well(text)
+        assert f"{TITLE} — 2026-02-04" in text
+        assert (("#34049", PULL)) in parse_html(page).links
+
+
+# -- a feed reader ---------------------------------------------------------------------------
+
+
+def test_the_feed_in_a_feed_reader(github, target, source, tmp_path):
+    assert run(tmp_path) == 0
+    feed = feedparser.parse(target.files_at()["reports/feed.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    (entry,) = feed.entries
+    assert feed.feed.title == TITLE
+    assert entry.title == f"{TITLE} — 2026-02-04"
+    content = entry.content[0].value  # HTML, as feedparser hands it to a reader
+    assert_reads_well(seen(content))
+    links = parse_html(content).links
+    assert ("#34049", PULL) in links and ("Read the full report", REPORT) in links
+
+
+# -- chat and mail, captured as Apprise sends them ------------------------------------------
+
+
+class Sent:
+    """What Apprise posted over HTTP, without a network: `requests.post`/`request` answer
+    200 with a body every service here takes for success."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.posts: list[tuple[str, Any]] = []
+        monkeypatch.setattr(requests, "post", self._post)
+        monkeypatch.setattr(requests, "request", lambda _m, url, **kw: self._post(url, **kw))
+
+    def _post(self, url: str, data: Any = None, json_body: Any = None, **kwargs: Any):
+        body = kwargs.get("json", json_body)
+        if body is None and isinstance(data, (str, bytes)):
+            body = json.loads(data)
+        self.posts.append((url, body if body is not None else data))
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"ok": true, "code": 0, "result": {"message_id": 1}}'
+        return response
+
+    def to(self, host: str) -> Any:
+        (payload,) = [body for url, body in self.posts if host in url]
+        return payload
+
+
+def strings(payload: Any) -> list[str]:
+    if isinstance(payload, str):
+        return [payload]
+    if isinstance(payload, dict):
+        return [s for value in payload.values() for s in strings(value)]
+    if isinstance(payload, list):
+        return [s for value in payload for s in strings(value)]
+    return []
+
+
+def body_in(payload: Any) -> str:
+    """The message text in a service's JSON payload: the string holding the brief."""
+    (found,) = [s for s in strings(payload) if "Activity on" in s]
+    return found
+
+
+SLACK = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ"
+DISCORD = "discord://1234567890/abcdefghijklmnopqrstuvwxyz"
+TELEGRAM = "tgram://123456789:abcdefghijklmnopqrstuvwxyzABCDEFG/-1001234567890"
+FEISHU = "feishu://abcdefghijklmnop"
+JSON = "json://127.0.0.1:9/hooks"
+WORKFLOWS = "workflows://prod.westus.logic.azure.com/abcdefgh1234/sig5678"
+
+
+def test_each_chat_service_shows_the_brief_as_written(
+    github, target, source, tmp_path, monkeypatch
+):
+    sent = Sent(monkeypatch)
+    urls = "\n".join([SLACK, DISCORD, TELEGRAM, FEISHU, JSON, WORKFLOWS])
+    assert run(tmp_path, "--notify", urls) == 0
+
+    # Slack: Markdown that Apprise turns into mrkdwn, shown by Slack's own rules.
+    text, links = slack_seen(body_in(sent.to("hooks.slack.com")))
+    assert_reads_well(text)
+    assert ("#34049", PULL) in links and ("Read the full report", REPORT) in links
+
+    # Discord and Teams: Markdown, rendered as CommonMark without decoding entities.
+    for host in ("discord.com", "logic.azure.com"):
+        page = commonmark_html(body_in(sent.to(host)))
+        assert_reads_well(seen(page))
+        assert ("#34049", PULL) in parse_html(page).links
+
+    # Telegram: HTML (its parse mode), the title folded into the message.
+    page = sent.to("api.telegram.org")["text"]
+    assert_reads_well(seen(page))
+    assert seen(page).startswith(f"{TITLE} — 2026-02-04")
+    assert ("#34049", PULL) in parse_html(page).links
+
+    # Feishu and a JSON webhook: plain text with bare links.
+    for host in ("open.feishu.cn", "127.0.0.1:9"):
+        text = body_in(sent.to(host))
+        assert_reads_well(text)
+        assert f"({PULL})" in text and f"Read the full report: {REPORT}" in text
+    assert sent.to("127.0.0.1:9")["title"] == f"{TITLE} — 2026-02-04"
+
+
+class FakeSMTP:
+    sent: ClassVar[list[str]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: (250, b"ok")
+
+    def sendmail(self, _from: str, _to: Any, message: str) -> dict:
+        FakeSMTP.sent.append(message)
+        return {}
+
+
+def test_mail_shows_the_brief_as_html(github, target, source, tmp_path, monkeypatch):
+    import smtplib
+
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", FakeSMTP)
+    url = "mailto://user:pass@example.com?smtp=smtp.example.com&to=team@example.com"
+    assert run(tmp_path, "--notify", url) == 0
+    (raw,) = FakeSMTP.sent
+    message = email.message_from_string(raw)
+    assert str(email.header.make_header(email.header.decode_header(message["Subject"]))) == (
+        f"{TITLE} — 2026-02-04"
+    )
+    (html_part,) = [p for p in message.walk() if p.get_content_type() == "text/html"]
+    page = html_part.get_payload(decode=True).decode(html_part.get_content_charset() or "utf-8")
+    assert_reads_well(seen(page))
+    assert ("#34049", PULL) in parse_html(page).links
