@@ -3,7 +3,8 @@
 Scheduled workflows are skipped, delayed and fail; a run looks back `backfill` days and
 fills in every date with no report (never before the first report there, so a first run
 writes one), and redoes every report that GitHub did not fully answer for. Each date gets
-its own window, exactly as if it had run on time.
+its own window, exactly as if it had run on time. A report whose sidecar cannot be read
+(from a newer digest, or damaged) is left as it is, and the decision says why.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from digest.archive.base import Archive, report_dates
+from digest.archive.history import History, Unreadable
 from digest.models import Digest, Job
 
 Action = Literal["write", "redo", "skip"]
@@ -26,9 +27,9 @@ class Decision:
     previous: Digest | None = None  # the incomplete report a redo starts from
 
 
-def decide(job: Job, horizon: int, archive: Archive) -> list[Decision]:
+def decide(job: Job, horizon: int, history: History) -> list[Decision]:
     """One decision per earlier window within `horizon` days of the job's, newest first."""
-    existing = report_dates(archive.snapshot(), job.layout)
+    existing = history.dates(job.layout)
     if horizon <= 0 or not existing:
         return []  # a first run writes one report
     earliest = min(existing)
@@ -40,9 +41,15 @@ def decide(job: Job, horizon: int, archive: Archive) -> list[Decision]:
             decisions.append(Decision(date, "skip", "before the first report"))
         elif date not in existing:
             decisions.append(Decision(date, "write", "no report"))
-        elif (previous := archive.previous_digest(job.layout, date)) and previous.incomplete:
-            why = "incomplete: " + ", ".join(previous.incomplete)
-            decisions.append(Decision(date, "redo", why, previous))
         else:
-            decisions.append(Decision(date, "skip", "complete"))
+            decisions.append(_existing(date, history.read(job.layout, date)))
     return decisions
+
+
+def _existing(date: dt.date, past: Digest | Unreadable | None) -> Decision:
+    """A date with a report: redone when incomplete, never when its sidecar is unreadable."""
+    if isinstance(past, Unreadable):
+        return Decision(date, "skip", f"its sidecar {past.path} cannot be read: {past.why}")
+    if past and past.incomplete:
+        return Decision(date, "redo", "incomplete: " + ", ".join(past.incomplete), past)
+    return Decision(date, "skip", "complete")

@@ -9,9 +9,11 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
+from digest.kinds import CITABLE, CITABLE_BY_PREFIX
 from digest.models import RepoActivity
 
-_REF = re.compile(r"^(?:(?P<repo>[\w.-]+/[\w.-]+)#)?(?P<kind>pr|commit|issue|release):(?P<key>.+)$")
+_PREFIXES = "|".join(re.escape(c.prefix) for c in CITABLE)
+_REF = re.compile(rf"^(?:(?P<repo>[\w.-]+/[\w.-]+)#)?(?P<kind>{_PREFIXES}):(?P<key>.+)$")
 
 
 # How a link to a collected object is written where it is read: a URL -> the URL to write.
@@ -59,18 +61,10 @@ class LinkTable:
         self._policy = policy
         self._links: dict[tuple[str, str, str], tuple[str, str]] = {}
         for repo in repos:
-            for pr in repo.pulls:
-                self._add(repo.repo, pr.ref, f"#{pr.number}", pr.url)
-            for issue in repo.issues:
-                self._add(repo.repo, issue.ref, f"#{issue.number}", issue.url)
-            for commit in repo.commits:
-                self._add(repo.repo, commit.ref, commit.short_sha, commit.url)
-            for release in repo.releases:
-                self._add(repo.repo, release.ref, release.tag, release.url)
-
-    def _add(self, repo: str, ref: str, label: str, url: str) -> None:
-        kind, key = ref.split(":", 1)
-        self._links[(repo, kind, key)] = (label, url)
+            for citable in CITABLE:
+                for item in citable.collected(repo):
+                    kind, key = item.ref.split(":", 1)
+                    self._links[(repo.repo, kind, key)] = (citable.label(key), item.url)
 
     def entries(self) -> list[tuple[str, str, str, str]]:
         """Every collected object as (repo, kind, key, url); commit keys are 7-char SHAs."""
@@ -82,11 +76,8 @@ class LinkTable:
         if not match:
             return None
         owner_repo = match["repo"] or repo
-        kind, key = match["kind"], match["key"].strip()
-        if kind == "commit":
-            key = key[:7].lower()
-        elif kind in {"pr", "issue"}:
-            key = key.lstrip("#")
+        kind = match["kind"]
+        key = CITABLE_BY_PREFIX[kind].normal(match["key"])
         found = self._links.get((owner_repo or "", kind, key))
         if not found:
             return None

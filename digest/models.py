@@ -13,8 +13,12 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 
-# Bump when a field is removed or changes meaning; readers refuse other versions.
-SCHEMA_VERSION = 1
+from digest import kinds
+
+# The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
+# whenever that shape changes, and add the step that upgrades the previous version in
+# digest/upgrades.py: files any earlier release wrote are read through those steps.
+SCHEMA_VERSION = 2
 
 Language = Literal["en", "zh"]
 PublishMode = Literal["commit", "pull-request", "none"]
@@ -233,6 +237,15 @@ class Issue(Frozen):
         return f"issue:{self.number}"
 
 
+# Scheduled builds: `nightly-v0.6.2-20260204`, `v0.7.0.dev20260204`, `dev-20260204`.
+_NIGHTLY = re.compile(r"nightly|\.dev\d|[-.]dev[-.]?\d{6,}", re.I)
+
+
+def is_nightly(tag: str, name: str) -> bool:
+    """A release that is a scheduled build, by its tag or name: collapsed in reports."""
+    return bool(_NIGHTLY.search(tag) or _NIGHTLY.search(name))
+
+
 class Release(Frozen):
     tag: str
     name: str
@@ -277,53 +290,37 @@ class RepoActivity(Frozen):
     def item_count(self) -> int:
         return len(self.commits) + len(self.pulls) + len(self.issues) + len(self.releases)
 
+    # Which items belong to each kind is defined once, in digest/kinds.py; these name the
+    # kinds that code reads by name.
     @property
     def merged_pulls(self) -> list[PullRequest]:
-        """Merged in the window, by people (automated ones: `automated`)."""
-        return [p for p in self.pulls if p.merged_in_window and not p.automated]
+        return kinds.MERGED_PULLS.select(self)
 
     @property
     def opened_pulls(self) -> list[PullRequest]:
-        """Opened in the window and not merged in it (those count as merged), by people."""
-        return [
-            p
-            for p in self.pulls
-            if p.opened_in_window and not p.merged_in_window and not p.automated
-        ]
+        return kinds.OPENED_PULLS.select(self)
 
     @property
     def direct_commits(self) -> list[Commit]:
-        """Commits by people that did not come in with a pull request merged in the window."""
-        merged = {p.number for p in self.pulls if p.merged_in_window}
-        return [c for c in self.commits if c.pr_number not in merged and not c.automated]
+        return kinds.DIRECT_COMMITS.select(self)
+
+    @property
+    def automated(self) -> list[PullRequest | Commit]:
+        return kinds.AUTOMATED.select(self)
+
+    @property
+    def opened_issues(self) -> list[Issue]:
+        return kinds.OPENED_ISSUES.select(self)
+
+    @property
+    def closed_issues(self) -> list[Issue]:
+        """Closed in the window and opened before it (issues opened too are new issues)."""
+        return kinds.CLOSED_ISSUES.select(self)
 
     @property
     def figures(self) -> list[tuple[str, int]]:
         """What the window holds, by kind (keys of the locales' counted phrases)."""
-        return [
-            ("commits", len(self.commits)),
-            ("merged_pulls", len(self.merged_pulls)),
-            ("opened_pulls", len(self.opened_pulls)),
-            ("opened_issues", len(self.opened_issues)),
-            ("closed_issues", len(self.closed_issues)),
-            ("releases", len(self.releases)),
-            ("automated", len(self.automated)),
-        ]
-
-    @property
-    def automated(self) -> list[PullRequest | Commit]:
-        """Pull requests and direct commits by `exclude-authors` (bots), in the window."""
-        merged = {p.number for p in self.pulls if p.merged_in_window}
-        pulls: list[PullRequest | Commit] = [p for p in self.pulls if p.automated]
-        return pulls + [c for c in self.commits if c.automated and c.pr_number not in merged]
-
-    @property
-    def opened_issues(self) -> list[Issue]:
-        return [i for i in self.issues if i.opened_in_window]
-
-    @property
-    def closed_issues(self) -> list[Issue]:
-        return [i for i in self.issues if i.closed_in_window]
+        return kinds.figures(self)
 
 
 class QuietGroup(Frozen):

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from digest import backfill
 from digest.archive.base import Archive, Publication, Snapshot, report_dates
 from digest.archive.github import GitHubArchive
+from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
 from digest.citations import without_backlinks
 from digest.collect.collector import collect_activity
@@ -84,7 +85,8 @@ def run(plan: Plan, runner: Runner) -> int:
     # Every digest's model is checked (litellm's import: 3 s) while GitHub is read.
     with models_checked(plan) as checking:
         archive = open_archive(plan, api) if plan.stage in ("run", "report") else None
-        work = [_first(plan, job, archive, api, runner) for job in plan.jobs]
+        history = History(archive, runner.warning) if archive else None
+        work = [_first(plan, job, history, api, runner) for job in plan.jobs]
     llms = checking.result()
     if plan.stage == "collect":
         _write(work[0].activity, plan.output or "-")
@@ -95,7 +97,7 @@ def run(plan: Plan, runner: Runner) -> int:
     archive = _required(archive)
     done = []
     for job, first, llm in zip(plan.jobs, work, llms, strict=True):
-        decisions = backfill.decide(job, plan.backfill, archive)
+        decisions = backfill.decide(job, plan.backfill, _required(history))
         todo = [first, *fill_in(plan, job, decisions, api, runner)]
         done.append(Done(job, [summarize_work(plan, w, llm, runner) for w in todo], decisions))
     result, embedded = publish(plan, done, archive, runner)
@@ -112,10 +114,11 @@ def run(plan: Plan, runner: Runner) -> int:
 
 
 def _first(
-    plan: Plan, job: Job, archive: Archive | None, api: GitHubAPI | None, runner: Runner
+    plan: Plan, job: Job, history: History | None, api: GitHubAPI | None, runner: Runner
 ) -> Work:
-    """The job's own date: its collected activity and the report it replaces."""
-    previous = archive.previous_digest(job.layout, job.window.date) if archive else None
+    """The job's own date: its collected activity and the report it replaces (whose
+    summaries are reused when their input is unchanged, and commits' files not asked again)."""
+    previous = history.digest(job.layout, job.window.date) if history else None
     activity = plan.activity or collect(plan, job, _required(api), previous, runner)
     return Work(job, activity, previous, plan.summaries)
 

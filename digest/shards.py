@@ -15,10 +15,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from digest.errors import InputError
-from digest.models import PARTIAL, SCHEMA_VERSION, Activity, PartialDigest, RepoSummary, Shard
+from digest.models import PARTIAL, Activity, PartialDigest, RepoSummary, Shard
+from digest.upgrades import CannotUpgrade, validated
 
 
 def in_shard(repo: str, shard: Shard) -> bool:
@@ -128,25 +127,20 @@ def _expand(patterns: list[str], base: Path) -> list[Path]:
 
 
 def _load(path: Path) -> Activity | PartialDigest:
+    """A file `digest collect` or `digest summarize` wrote, by this or an earlier release."""
     try:
         text = path.read_bytes()
     except OSError as exc:
         raise InputError("activity", f"cannot be read: {exc.strerror} ({path})") from None
     try:
         data = json.loads(text)
-        kind = PartialDigest if isinstance(data, dict) and data.get("kind") == PARTIAL else Activity
-        item: Activity | PartialDigest = kind.model_validate(data)
-    except json.JSONDecodeError as exc:
-        raise InputError("activity", f"is not JSON ({path}: {exc.msg})") from None
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"]
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError("activity", f"is not JSON ({path}: {exc})") from None
+    partial = isinstance(data, dict) and data.get("kind") == PARTIAL
+    try:
+        return validated(data, PartialDigest if partial else Activity)
+    except CannotUpgrade as exc:
         raise InputError(
             "activity",
-            f"must be a file written by `digest collect` or `digest summarize` ({path}: {reason})",
+            f"must be a file written by `digest collect` or `digest summarize` ({path}: {exc})",
         ) from None
-    if item.schema_version != SCHEMA_VERSION:
-        raise InputError(
-            "activity",
-            f"{path} has schema version {item.schema_version}; this digest reads {SCHEMA_VERSION}",
-        )
-    return item

@@ -135,11 +135,11 @@ def test_the_story_names_what_kind_of_news_each_point_is_and_who_did_it(day, tmp
 
 
 def test_sidecar_round_trips_as_a_digest(day, tmp_path):
-    from digest.models import Digest
+    from digest.models import SCHEMA_VERSION, Digest
 
     run(tmp_path)
     digest = Digest.model_validate_json((tmp_path / "reports/2026-02-04.json").read_text())
-    assert digest.schema_version == 1
+    assert digest.schema_version == digest.activity.schema_version == SCHEMA_VERSION == 2
     assert [r.repo for r in digest.activity.repos] == REPOS.split(",")
     assert [r.status for r in digest.repos] == ["ok", "empty", "failed", "ok"]
 

@@ -144,3 +144,28 @@ def test_the_action_runs_each_stage_from_its_inputs(repos, tmp_path, monkeypatch
     assert main(["run"]) == 0
     report = (tmp_path / f"reports/{DAY}.md").read_text()
     assert all(f"[{name}]" in report for name in NAMES)
+
+
+def test_activity_files_of_earlier_releases_are_upgraded(tmp_path):
+    """Release 1's `digest collect` wrote the Activity its sidecars hold; release 2 wrote
+    version 1 in today's shape. Both report what today's collection would."""
+    from tests.test_history import R1, R2
+
+    for name, folder in (("r1", R1), ("r2", R2)):
+        activity = json.loads((folder / "builtin-2026-02-27.json").read_text())["activity"]
+        assert activity["schema_version"] == 1
+        (tmp_path / f"{name}.json").write_text(json.dumps(activity, indent=2))
+        code = cli("report", "--activity", str(tmp_path / f"{name}.json"),
+                   "--output-dir", str(tmp_path / name))  # fmt: skip
+        assert code == 0
+    assert tree(tmp_path / "r1") == tree(tmp_path / "r2")
+    report = (tmp_path / "r1/reports/2026-02-27.md").read_text()
+    assert "#3079" in report  # a pull request release 1 never marked as merged in its window
+
+
+def test_an_activity_file_of_a_newer_digest_is_refused(repos, tmp_path, capsys):
+    assert cli("collect", "--repos", NAMES[0], "--date", DAY, "-o", str(tmp_path / "a.json")) == 0
+    data = json.loads((tmp_path / "a.json").read_text())
+    (tmp_path / "b.json").write_text(json.dumps({**data, "schema_version": 99}))
+    line = refused_report(tmp_path, capsys)
+    assert "b.json: written by a newer digest (schema version 99" in line

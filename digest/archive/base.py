@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from pydantic import ValidationError
-
-from digest.models import Digest, Files, Layout, PublishResult
-
-log = logging.getLogger(__name__)
+from digest.models import Files, Layout, PublishResult
 
 
 class Snapshot(Protocol):
@@ -49,17 +44,8 @@ class Archive(Protocol):
         """Where a published file (or folder) will be read on the web; None for a directory."""
         ...
 
-    def previous_digest(self, layout: Layout, date: dt.date) -> Digest | None: ...
+    def where(self, path: str) -> str:
+        """A file of the target as the user finds it, for messages."""
+        ...
 
     def publish(self, render: Render, publication: Publication) -> PublishResult: ...
-
-
-def parse_digest(text: str | None, source: str) -> Digest | None:
-    """A published sidecar, or None when it is absent or from another schema version."""
-    if not text:
-        return None
-    try:
-        return Digest.model_validate_json(text)
-    except ValidationError as exc:
-        log.info("%s is not a sidecar this version can reuse: %s", source, exc.errors()[0]["msg"])
-        return None

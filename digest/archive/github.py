@@ -23,10 +23,10 @@ from github.GitRef import GitRef
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from digest.archive.base import Publication, Render, parse_digest
+from digest.archive.base import Publication, Render
 from digest.errors import DigestError, GitHubAccessError, InputError
 from digest.github import GitHubAPI
-from digest.models import Digest, Files, Layout, PublishMode, PublishResult
+from digest.models import Files, PublishMode, PublishResult
 
 log = logging.getLogger(__name__)
 
@@ -184,9 +184,10 @@ class GitHubArchive:
             )
         return base
 
-    def previous_digest(self, layout: Layout, date: dt.date) -> Digest | None:
-        path = layout.sidecar(date)
-        return parse_digest(self.snapshot().read(path), f"{self.repo.full_name}:{path}")
+    def where(self, path: str) -> str:
+        """`owner/name:path` on the branch this run reads."""
+        branch = self.snapshot().ref.ref.removeprefix("refs/heads/")
+        return f"{self.repo.full_name}:{path} (branch {branch})"
 
     # -- writing -------------------------------------------------------------------------
 

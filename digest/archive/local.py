@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 import tempfile
 from pathlib import Path
 
-from digest.archive.base import Publication, Render, Snapshot, parse_digest
-from digest.models import Digest, Layout, PublishResult
+from digest.archive.base import Publication, Render, Snapshot
+from digest.models import PublishResult
 
 
 class DirectoryArchive:
@@ -32,9 +31,8 @@ class DirectoryArchive:
         file = self.root / path
         return file.read_text(encoding="utf-8") if file.is_file() else None
 
-    def previous_digest(self, layout: Layout, date: dt.date) -> Digest | None:
-        path = layout.sidecar(date)
-        return parse_digest(self.read(path), str(self.root / path))
+    def where(self, path: str) -> str:
+        return str(self.root / path)
 
     def publish(self, render: Render, publication: Publication) -> PublishResult:
         files = render(self.snapshot())

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from digest.models import Commit, FileChange, Issue, PullRequest, Release, Window
+from digest.models import Commit, FileChange, Issue, PullRequest, Release, Window, is_nightly
 
 # Bodies are context for a summary, not content to republish: keep the opening.
 BODY_EXCERPT_CHARS = 2000
@@ -136,14 +136,10 @@ def issue(node: dict[str, Any], window: Window) -> Issue:
     )
 
 
-# Scheduled builds: `nightly-v0.6.2-20260204`, `v0.7.0.dev20260204`, `dev-20260204`.
-_NIGHTLY = re.compile(r"nightly|\.dev\d|[-.]dev[-.]?\d{6,}", re.I)
-
-
 def release(node: dict[str, Any]) -> Release:
     tag, name = node["tagName"], node.get("name") or node["tagName"]
     return Release(
-        nightly=bool(_NIGHTLY.search(tag) or _NIGHTLY.search(name)),
+        nightly=is_nightly(tag, name),
         tag=tag,
         name=name,
         url=node["url"],

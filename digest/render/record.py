@@ -1,14 +1,17 @@
 """The record: every item of a repository's window, linked, grouped, compact.
 
 Built from the collected activity alone, never from a summary, and never cut: whatever a
-model answered, every merged pull request, direct commit, release, new and closed issue
-and new pull request is here. A long record folds into <details> to keep the page short.
+model answered, every item of every kind (digest/kinds.py) is here, a group per kind in the
+table's order. A long record folds into <details> to keep the page short.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
+from typing import Any
 
+from digest import kinds
+from digest.kinds import KINDS, ByKind
 from digest.locales import Locale
 from digest.models import Commit, Issue, PullRequest, Release, RepoActivity
 from digest.render import markdown as md
@@ -16,34 +19,19 @@ from digest.render import markdown as md
 FOLD_AFTER = 10  # lines; a longer record is folded
 _SEP = " · "
 
+# How each kind's group is written: its items -> the group's lines (a group may fold many
+# items into one line, as nightly builds and automated changes are).
+Lines = Callable[[list[Any], Locale], list[str]]
+_LINES: ByKind[Lines] = ByKind("record lines")
+
 
 def record_refs(repo: RepoActivity) -> set[str]:
     """The refs of every item the record lists (automated changes included)."""
-    items: Iterable[PullRequest | Commit | Issue | Release] = [
-        *repo.releases,
-        *repo.merged_pulls,
-        *repo.direct_commits,
-        *repo.opened_pulls,
-        *repo.opened_issues,
-        *repo.closed_issues,
-        *repo.automated,
-    ]
-    return {item.ref for item in items}
+    return {item.ref for kind in KINDS for item in kind.select(repo)}
 
 
 def render_record(repo: RepoActivity, counts: str, loc: Locale) -> str:
-    groups = [
-        (loc["record_releases"], _releases(repo.releases, loc)),
-        (loc["record_merged"], [_pull(p, loc) for p in repo.merged_pulls]),
-        (loc["record_direct"], [_commit(c, loc) for c in repo.direct_commits]),
-        (loc["record_opened_pulls"], [_pull(p, loc) for p in repo.opened_pulls]),
-        (loc["record_opened_issues"], [_issue(i, loc) for i in repo.opened_issues]),
-        (
-            loc["record_closed_issues"],
-            [_issue(i, loc) for i in repo.closed_issues if not i.opened_in_window],
-        ),
-        (loc["record_automated"], _automated(repo.automated, loc)),
-    ]
+    groups = [(loc[kind.heading], _LINES[kind](kind.select(repo), loc)) for kind in KINDS]
     groups = [(title, lines) for title, lines in groups if lines]
     summary = md.inline(loc.format("record_summary", counts=counts))
     body = "\n\n".join(
@@ -63,6 +51,7 @@ def _by(author: str | None, loc: Locale) -> str | None:
     return loc.format("record_by", author=author) if author else None
 
 
+@_LINES.register(kinds.RELEASES)
 def _releases(releases: list[Release], loc: Locale) -> list[str]:
     stable = [r for r in releases if not r.nightly]
     nightly = [r for r in releases if r.nightly]
@@ -78,6 +67,11 @@ def _releases(releases: list[Release], loc: Locale) -> list[str]:
     return lines
 
 
+@_LINES.register(kinds.MERGED_PULLS, kinds.OPENED_PULLS)
+def _pulls(pulls: list[PullRequest], loc: Locale) -> list[str]:
+    return [_pull(p, loc) for p in pulls]
+
+
 def _pull(pr: PullRequest, loc: Locale) -> str:
     draft = loc["record_draft"] if pr.draft else None
     return (
@@ -87,6 +81,11 @@ def _pull(pr: PullRequest, loc: Locale) -> str:
     )
 
 
+@_LINES.register(kinds.DIRECT_COMMITS)
+def _commits(commits: list[Commit], loc: Locale) -> list[str]:
+    return [_commit(c, loc) for c in commits]
+
+
 def _commit(commit: Commit, loc: Locale) -> str:
     author = commit.author_login or commit.author_name or None
     return (
@@ -94,6 +93,11 @@ def _commit(commit: Commit, loc: Locale) -> str:
         + f" {md.inline(commit.title)}"
         + _facts(_by(author, loc))
     )
+
+
+@_LINES.register(kinds.OPENED_ISSUES, kinds.CLOSED_ISSUES)
+def _issues(issues: list[Issue], loc: Locale) -> list[str]:
+    return [_issue(i, loc) for i in issues]
 
 
 def _issue(issue: Issue, loc: Locale) -> str:
@@ -107,6 +111,7 @@ def _issue(issue: Issue, loc: Locale) -> str:
     )
 
 
+@_LINES.register(kinds.AUTOMATED)
 def _automated(changes: list[PullRequest | Commit], loc: Locale) -> list[str]:
     if not changes:
         return []

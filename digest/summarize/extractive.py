@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from digest import kinds
+from digest.kinds import KINDS, ByKind
 from digest.locales import Locale
 from digest.models import (
     Activity,
+    Commit,
     FileChange,
+    Issue,
     Item,
     OverallSummary,
+    PullRequest,
+    Release,
     RepoActivity,
     RepoSummary,
     Section,
@@ -82,37 +90,81 @@ def summarize_repo(activity: RepoActivity, loc: Locale) -> RepoSummary:
     )
 
 
+@dataclass(frozen=True)
+class Point:
+    """What one kind makes of its items: a point and how significant it is."""
+
+    signal: Signal
+    text: str  # plain text; the renderer escapes it
+    refs: list[str]
+
+
+# How each kind is told in the story: its items -> its points, ranked by significance.py.
+Points = Callable[[list[Any], Locale], list[Point]]
+_POINTS: ByKind[Points] = ByKind("story points")
+
+
 def candidates(activity: RepoActivity, loc: Locale) -> list[Candidate]:
-    """Every release (nightly builds as one), change by people and new issue, as a point."""
+    """Every point the kinds make, in the table's order."""
     found: list[Candidate] = []
-    nightlies = [r for r in activity.releases if r.nightly]
-    for release in activity.releases:
-        if release in nightlies:
-            continue
-        signal = significance.of_release(release)
-        text = _release_text(release.name, release.tag, release.body, loc)
-        found.append(Candidate(signal, loc.kind(signal.kind), text, [release.ref], len(found)))
-    if nightlies:
+    for kind in KINDS:
+        for point in _POINTS[kind](kind.select(activity), loc):
+            label = loc.kind(point.signal.kind)
+            found.append(Candidate(point.signal, label, point.text, point.refs, len(found)))
+    return found
+
+
+@_POINTS.register(kinds.RELEASES)
+def _release_points(releases: list[Release], loc: Locale) -> list[Point]:
+    """Each release, and the nightly builds as one point."""
+    points = [
+        Point(significance.of_release(r), _release_text(r.name, r.tag, r.body, loc), [r.ref])
+        for r in releases
+        if not r.nightly
+    ]
+    if nightlies := [r for r in releases if r.nightly]:
         text = loc.format("nightly_point", n=len(nightlies), tag=nightlies[-1].tag)
-        signal = significance.of_release(nightlies[-1])
         refs = [r.ref for r in nightlies]
-        found.append(Candidate(signal, loc.kind(signal.kind), text, refs, len(found)))
-    for pr in activity.merged_pulls:
+        points.append(Point(significance.of_release(nightlies[-1]), text, refs))
+    return points
+
+
+@_POINTS.register(kinds.MERGED_PULLS)
+def _pull_points(pulls: list[PullRequest], loc: Locale) -> list[Point]:
+    points = []
+    for pr in pulls:
         signal = significance.of_pull(pr)
         text = _by(_headline(pr.title, signal), pr.author, loc)
-        found.append(Candidate(signal, loc.kind(signal.kind), text, [pr.ref], len(found)))
-    for commit in activity.direct_commits:
+        points.append(Point(signal, text, [pr.ref]))
+    return points
+
+
+@_POINTS.register(kinds.DIRECT_COMMITS)
+def _commit_points(commits: list[Commit], loc: Locale) -> list[Point]:
+    points = []
+    for commit in commits:
         signal = significance.of_commit(commit)
-        author = commit.author_login or commit.author_name
-        text = _by(_headline(commit.title, signal), author, loc)
-        found.append(Candidate(signal, loc.kind(signal.kind), text, [commit.ref], len(found)))
-    for issue in activity.opened_issues:
-        signal = significance.of_issue(issue)
+        text = _by(_headline(commit.title, signal), commit.author_login or commit.author_name, loc)
+        points.append(Point(signal, text, [commit.ref]))
+    return points
+
+
+@_POINTS.register(kinds.OPENED_ISSUES)
+def _issue_points(issues: list[Issue], loc: Locale) -> list[Point]:
+    points = []
+    for issue in issues:
         text = _plain(issue.title)
         if issue.comments:
             text = loc.paren(text, loc.count("comments", issue.comments))
-        found.append(Candidate(signal, loc.kind(signal.kind), text, [issue.ref], len(found)))
-    return found
+        points.append(Point(significance.of_issue(issue), text, [issue.ref]))
+    return points
+
+
+@_POINTS.register(kinds.OPENED_PULLS, kinds.CLOSED_ISSUES, kinds.AUTOMATED)
+def _untold(items: list[Any], loc: Locale) -> list[Point]:
+    """The story tells what landed and what was reported; work still open, issues closed
+    and what bots did are in the record only."""
+    return []
 
 
 def ranked(found: list[Candidate]) -> list[Candidate]:

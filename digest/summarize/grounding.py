@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import mistune
 
 from digest.citations import LinkTable
+from digest.kinds import CITABLE_BY_PREFIX, RefStyle
 from digest.models import Item, OverallSummary, RepoSummary, Section
 from digest.summarize.schemas import CitedPoint, OverallAnswer, RepoAnswer
 
@@ -39,9 +40,10 @@ class Known:
         self.urls: dict[str, str] = {}  # html_url -> qualified ref id
         for repo, kind, key, url in links.entries():
             self.urls[url] = f"{repo}#{kind}:{key}"
-            if kind in {"pr", "issue"}:
+            style = CITABLE_BY_PREFIX[kind].style
+            if style is RefStyle.NUMBER:
                 self.numbers.setdefault(repo.lower(), set()).add(int(key))
-            elif kind == "commit":
+            elif style is RefStyle.SHA:
                 self.shas.append(url.rsplit("/", 1)[-1])  # the full SHA ends a commit URL
 
     def number(self, repo: str | None, n: int) -> bool:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import jinja2
 from pydantic import BaseModel
 
+from digest import kinds
+from digest.kinds import CITABLE, KINDS, ByKind
 from digest.models import Commit, Issue, Language, PullRequest, Release, RepoActivity
 from digest.summarize.themes import NOISE
 
@@ -124,11 +128,54 @@ def _release(release: Release) -> Block:
     return Block(release.ref, 0, "\n".join(lines))
 
 
+# How each kind is shown to the model: its items -> their blocks.
+Blocks = Callable[[list[Any]], list[Block]]
+_BLOCKS: ByKind[Blocks] = ByKind("prompt blocks")
+
+
+@_BLOCKS.register(kinds.RELEASES)
+def _releases(releases: list[Release]) -> list[Block]:
+    return [_release(r) for r in releases]
+
+
+@_BLOCKS.register(kinds.MERGED_PULLS)
+def _merged_pulls(pulls: list[PullRequest]) -> list[Block]:
+    return [_pull(p, merged=True) for p in pulls]
+
+
+@_BLOCKS.register(kinds.OPENED_PULLS)
+def _opened_pulls(pulls: list[PullRequest]) -> list[Block]:
+    return [_pull(p, merged=False) for p in pulls]
+
+
+@_BLOCKS.register(kinds.DIRECT_COMMITS)
+def _direct_commits(commits: list[Commit]) -> list[Block]:
+    return [_commit(c) for c in commits]
+
+
+@_BLOCKS.register(kinds.OPENED_ISSUES)
+def _opened_issues(issues: list[Issue]) -> list[Block]:
+    return [_issue(i, "opened") for i in issues]
+
+
+@_BLOCKS.register(kinds.CLOSED_ISSUES)
+def _closed_issues(issues: list[Issue]) -> list[Block]:
+    return [_issue(i, "closed") for i in issues]
+
+
+@_BLOCKS.register(kinds.AUTOMATED)
+def _automated(changes: list[PullRequest | Commit]) -> list[Block]:
+    """A bot's pull request is shown as anyone's is (a dependency or version bump can be
+    news); commits bots pushed directly are left to the record."""
+    return [_pull(c, c.merged_in_window) for c in changes if isinstance(c, PullRequest)]
+
+
 def activity_blocks(activity: RepoActivity) -> list[Block]:
-    """Every item of the window, most important first."""
-    blocks = [_release(r) for r in activity.releases]
-    blocks += [_pull(p, p.merged_in_window) for p in activity.pulls]
-    blocks += [_commit(c) for c in activity.direct_commits]
-    blocks += [_issue(i, "opened") for i in activity.opened_issues]
-    blocks += [_issue(i, "closed") for i in activity.closed_issues if not i.opened_in_window]
-    return sorted(blocks, key=lambda b: b.priority)
+    """Every item of the window, most important first; equally important ones in the order
+    collected (releases, pull requests, commits, issues)."""
+    blocks = [block for kind in KINDS for block in _BLOCKS[kind](kind.select(activity))]
+    collected: dict[str, int] = {}
+    for citable in CITABLE:
+        for item in citable.collected(activity):
+            collected.setdefault(item.ref, len(collected))
+    return sorted(blocks, key=lambda b: (b.priority, collected[b.ref]))
