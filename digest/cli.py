@@ -1,4 +1,5 @@
-"""`digest run | collect | report`: flags named like the action's inputs, then the pipeline.
+"""`digest run | collect | summarize | report`: flags named like the action's inputs, then
+the pipeline.
 
 Each command offers only the flags that apply to it. Failures become one line and an exit
 code that means one thing (errors.py); DIGEST_DEBUG=1 shows the traceback instead.
@@ -11,75 +12,24 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, get_args
 
 from digest import __version__
 from digest.config import (
     Settings,
     build_plan,
+    command_flags,
     digests_of,
     input_name,
     load_config_file,
     load_settings,
 )
 from digest.errors import FAILED, UNEXPECTED, DigestError
+from digest.models import Stage
 from digest.runner import Runner
 from digest.shards import read as read_inputs
 
-# Inputs that come from the runner's environment, not from flags.
-_ENV_ONLY = {"github_api_url", "github_server_url"}
-_WINDOW = {"date", "days", "timezone"}
-_READ = {
-    "repos",
-    "orgs",
-    "search",
-    "exclude",
-    "github_token",
-    *_WINDOW,
-    "max_concurrency",
-    "exclude_authors",
-}
-_WRITE = {
-    "model",
-    "fallback_models",
-    "api_base",
-    "api_key",
-    "language",
-    "title",
-    "max_input_tokens",
-    "reports_dir",
-    "index_file",
-    "publish",
-    "target_repo",
-    "target_branch",
-    "github_token",
-    "max_concurrency",
-    "fail_on_error",
-    "output_dir",
-    "feed",
-    "notify",
-    "config",
-}
-_SUMMARIZE = {
-    "model",
-    "fallback_models",
-    "api_base",
-    "api_key",
-    "language",
-    "max_input_tokens",
-    "max_concurrency",
-    "output_dir",
-    "activity",
-}
-COMMAND_FIELDS = {
-    # `run` takes every input: the action's entry point runs any stage through `stage`.
-    "run": _READ | _WRITE | _SUMMARIZE | {"backfill", "stage", "shard"},
-    "collect": _READ | {"shard", "output_dir"},
-    "summarize": _SUMMARIZE,
-    "report": _WRITE | {"activity"},
-}
 _ENVIRONMENT = """\
 environment:
   GITHUB_TOKEN        token used when --github-token is not given
@@ -95,6 +45,9 @@ _EXAMPLES = {
     "summarize": "digest summarize --activity activity-2-of-4.json  # writes summaries-2-of-4.json",
     "report": "digest report --activity 'summaries-*.json' --language zh --output-dir out",
 }
+# A command per stage. The inputs each offers are declared on Settings (config.Accepts);
+# what it does, here.
+_COMMANDS: tuple[Stage, ...] = get_args(Stage)
 _HELP = {
     "run": "collect, summarize, render and publish",
     "collect": "collect a window's activity (or one shard's) into a JSON file",
@@ -110,10 +63,10 @@ def _default(name: str) -> str | None:
     return str(field.default).lower() if isinstance(field.default, bool) else str(field.default)
 
 
-def _add_setting_flags(parser: argparse.ArgumentParser, names: Iterable[str]) -> None:
-    for name, field in Settings.model_fields.items():
-        if name in _ENV_ONLY or name not in names:
-            continue
+def _add_setting_flags(parser: argparse.ArgumentParser, command: Stage) -> None:
+    """The flags of the inputs whose `Accepts` (on their Settings field) names `command`."""
+    for name in command_flags(command):
+        field = Settings.model_fields[name]
         flag = "--" + input_name(name)
         default = _default(name)
         text = (field.description or "") + (f" (default: {default})" if default else "")
@@ -140,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command, fields in COMMAND_FIELDS.items():
+    for command in _COMMANDS:
         sub = commands.add_parser(
             command,
             help=_HELP[command],
@@ -156,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="file to write (default: activity-K-of-N.json with --shard, else stdout; "
                 "summarize: summaries-K-of-N.json)",
             )
-        _add_setting_flags(sub, fields)
+        _add_setting_flags(sub, command)
     return parser
 
 

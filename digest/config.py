@@ -14,8 +14,9 @@ import posixpath
 import re
 from collections.abc import Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -49,14 +50,29 @@ REPO_RE = re.compile(rf"^{_OWNER}/{_NAME}$")
 # GitHub's usual bots: their pull requests and commits are counted, not told about.
 BOTS = ("dependabot[bot]", "renovate[bot]", "pre-commit-ci[bot]", "github-actions[bot]")
 
-# Runner variables used when the matching input is not given.
-RUNNER_FALLBACKS: dict[str, str] = {
-    "github_token": "GITHUB_TOKEN",
-    "target_repo": "GITHUB_REPOSITORY",
-    "output_dir": "GITHUB_WORKSPACE",
-    "github_api_url": "GITHUB_API_URL",
-    "github_server_url": "GITHUB_SERVER_URL",
-}
+
+@dataclass(frozen=True)
+class Accepts:
+    """Where one input is accepted, declared on its Settings field and read by cli.py (the
+    flags of each command), load_config_file (the keys a configuration file accepts) and
+    tests/test_contract.py (action.yml and the README must agree with it).
+
+    The defaults are the common case: an action input (action.yml, INPUT_<NAME>) that a
+    configuration file may also set at its top level."""
+
+    commands: tuple[Stage, ...]  # the commands that offer it as a --flag
+    action: bool = True  # an input of action.yml, in the README's Inputs table
+    file: bool = True  # a key of a configuration file's top level
+    digest: bool = False  # a key of one digest under `digests:` (the rest is the run's)
+    runner: str = ""  # the runner variable used when the input is not given
+
+
+# The commands that offer a flag. `run` offers every flag: the action's entry point runs
+# any stage through `stage`, so whatever a stage takes, `run` takes too.
+COLLECTING: tuple[Stage, ...] = ("run", "collect")
+SUMMARIZING: tuple[Stage, ...] = ("run", "summarize", "report")
+PUBLISHING: tuple[Stage, ...] = ("run", "report")
+EVERY_COMMAND: tuple[Stage, ...] = ("run", "collect", "summarize", "report")
 
 
 def input_name(field: str) -> str:
@@ -92,8 +108,10 @@ class _ActionInputs(PydanticBaseSettingsSource):
 
 
 class _RunnerFallbacks(_ActionInputs):
+    """The runner's own variables (GITHUB_REPOSITORY...) for the inputs that declare one."""
+
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        key = RUNNER_FALLBACKS.get(field_name, "")
+        key = accepts(field).runner
         return (self._environ.get(key, "").strip() or None) if key else None, key, False
 
 
@@ -117,72 +135,117 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_default=True)
 
-    repos: list[str] = Field(
+    # Each field's Accepts says which commands offer it as a flag and where else it may be
+    # set; its description is the `--help` text.
+    repos: Annotated[list[str], Accepts(COLLECTING, digest=True)] = Field(
         default_factory=list, description="owner/name list, newline- or comma-separated"
     )
-    orgs: list[str] = Field(
+    orgs: Annotated[list[str], Accepts(COLLECTING, digest=True)] = Field(
         default_factory=list,
         description="owners (organizations or users) whose public repositories are followed",
     )
-    search: str | None = Field(
+    search: Annotated[str | None, Accepts(COLLECTING, digest=True)] = Field(
         None, description="a GitHub repository search whose results are followed"
     )
-    exclude: list[str] = Field(
+    exclude: Annotated[list[str], Accepts(COLLECTING, digest=True)] = Field(
         default_factory=list,
         description="owner/name patterns to skip among discovered ones (NVIDIA/*-docs)",
     )
-    github_token: SecretStr | None = Field(None, description="token for reading and publishing")
-    model: str = Field("", description="litellm model id; empty = built-in summarizer")
-    fallback_models: list[str] = Field(
+    github_token: Annotated[
+        SecretStr | None, Accepts(("run", "collect", "report"), runner="GITHUB_TOKEN")
+    ] = Field(None, description="token for reading and publishing")
+    model: Annotated[str, Accepts(SUMMARIZING, digest=True)] = Field(
+        "", description="litellm model id; empty = built-in summarizer"
+    )
+    fallback_models: Annotated[list[str], Accepts(SUMMARIZING, digest=True)] = Field(
         default_factory=list, description="models tried in order when `model` fails"
     )
-    exclude_authors: list[str] = Field(
+    exclude_authors: Annotated[list[str], Accepts(COLLECTING, digest=True)] = Field(
         default_factory=lambda: list(BOTS),
         description="authors (bots) whose PRs and commits collapse into one counted line",
     )
-    api_base: str = Field("", description="base URL of an OpenAI-compatible endpoint")
-    api_key: SecretStr | None = Field(None, description="LLM key; else the provider's env var")
-    language: Language = Field("en", description="report language: en or zh")
-    date: dt.date | None = Field(
+    api_base: Annotated[str, Accepts(SUMMARIZING, digest=True)] = Field(
+        "", description="base URL of an OpenAI-compatible endpoint"
+    )
+    api_key: Annotated[SecretStr | None, Accepts(SUMMARIZING)] = Field(
+        None, description="LLM key; else the provider's env var"
+    )
+    language: Annotated[Language, Accepts(SUMMARIZING, digest=True)] = Field(
+        "en", description="report language: en or zh"
+    )
+    date: Annotated[dt.date | None, Accepts(COLLECTING)] = Field(
         None, description="last day of the window, YYYY-MM-DD; default yesterday in `timezone`"
     )
-    days: int = Field(1, description="window length in days")
-    timezone: str = Field("UTC", description="IANA time zone name, e.g. Asia/Shanghai")
-    reports_dir: str = Field("reports", description="where dated reports go")
-    index_file: str = Field("README.md", description="index updated between marker comments")
-    publish: PublishMode | None = Field(
+    days: Annotated[int, Accepts(COLLECTING, digest=True)] = Field(
+        1, description="window length in days"
+    )
+    timezone: Annotated[str, Accepts(COLLECTING, digest=True)] = Field(
+        "UTC", description="IANA time zone name, e.g. Asia/Shanghai"
+    )
+    reports_dir: Annotated[str, Accepts(PUBLISHING, digest=True)] = Field(
+        "reports", description="where dated reports go"
+    )
+    index_file: Annotated[str, Accepts(PUBLISHING, digest=True)] = Field(
+        "README.md", description="index updated between marker comments"
+    )
+    publish: Annotated[PublishMode | None, Accepts(PUBLISHING)] = Field(
         None, description="commit, pull-request or none; default commit on a runner, else none"
     )
-    target_repo: str | None = Field(None, description="repository that receives the report")
-    target_branch: str | None = Field(None, description="branch committed to, or PR base")
-    title: str | None = Field(None, description='report title; default localized "Daily digest"')
-    max_input_tokens: int | None = Field(None, description="per-repository prompt budget")
-    max_concurrency: int = Field(8, description="repositories collected / summarized at once")
-    backfill: int = Field(
+    target_repo: Annotated[str | None, Accepts(PUBLISHING, runner="GITHUB_REPOSITORY")] = Field(
+        None, description="repository that receives the report"
+    )
+    target_branch: Annotated[str | None, Accepts(PUBLISHING)] = Field(
+        None, description="branch committed to, or PR base"
+    )
+    title: Annotated[str | None, Accepts(PUBLISHING, digest=True)] = Field(
+        None, description='report title; default localized "Daily digest"'
+    )
+    max_input_tokens: Annotated[int | None, Accepts(SUMMARIZING, digest=True)] = Field(
+        None, description="per-repository prompt budget"
+    )
+    max_concurrency: Annotated[int, Accepts(EVERY_COMMAND)] = Field(
+        8, description="repositories collected / summarized at once"
+    )
+    backfill: Annotated[int, Accepts(("run",))] = Field(
         7, description="days before `date` whose missing or incomplete reports are (re)written"
     )
-    feed: bool = Field(True, description="keep an Atom feed, feed.xml, in `reports-dir`")
-    notify: list[SecretStr] = Field(
+    feed: Annotated[bool, Accepts(PUBLISHING, digest=True)] = Field(
+        True, description="keep an Atom feed, feed.xml, in `reports-dir`"
+    )
+    notify: Annotated[list[SecretStr], Accepts(PUBLISHING)] = Field(
         default_factory=list,
         description="Apprise URLs (Slack, Discord, Teams, Telegram, Feishu/Lark, mail, "
         "webhooks) told about each new or changed report; one per line",
     )
-    fail_on_error: bool = Field(False, description="exit non-zero when any repository failed")
-    config: str | None = Field(
+    fail_on_error: Annotated[bool, Accepts(PUBLISHING)] = Field(
+        False, description="exit non-zero when any repository failed"
+    )
+    # A file does not name another file.
+    config: Annotated[str | None, Accepts(PUBLISHING, file=False)] = Field(
         None, description="YAML file with any input, and digests: for several digests"
     )
-    stage: Stage = Field("run", description="run, collect, summarize or report")
-    shard: str | None = Field(
+    # A matrix job's own stage, shard and files belong in the workflow, not the file.
+    stage: Annotated[Stage, Accepts(("run",), file=False)] = Field(
+        "run", description="run, collect, summarize or report"
+    )
+    shard: Annotated[str | None, Accepts(COLLECTING, file=False)] = Field(
         None, description="K/N: the K-th of N shards of the repositories (collect)"
     )
-    activity: list[str] = Field(
+    activity: Annotated[list[str], Accepts(SUMMARIZING, file=False)] = Field(
         default_factory=list,
         description="files (globs) that summarize and report read: Activity files or "
         "partial digests",
     )
-    output_dir: str = Field(".", description="local directory the files are written under")
-    github_api_url: str = Field("https://api.github.com", description="GitHub API base URL")
-    github_server_url: str = Field("https://github.com", description="GitHub web base URL")
+    # Not action inputs: on a runner the workspace and the runner's own URLs are used.
+    output_dir: Annotated[
+        str, Accepts(EVERY_COMMAND, action=False, file=False, runner="GITHUB_WORKSPACE")
+    ] = Field(".", description="local directory the files are written under")
+    github_api_url: Annotated[
+        str, Accepts((), action=False, file=False, runner="GITHUB_API_URL")
+    ] = Field("https://api.github.com", description="GitHub API base URL")
+    github_server_url: Annotated[
+        str, Accepts((), action=False, file=False, runner="GITHUB_SERVER_URL")
+    ] = Field("https://github.com", description="GitHub web base URL")
 
     @classmethod
     def settings_customise_sources(
@@ -302,6 +365,40 @@ class Settings(BaseSettings):
         return repo_relative_path(path)
 
 
+def accepts(field: FieldInfo) -> Accepts:
+    """A Settings field's declaration of where it is accepted (every field has one)."""
+    for marker in field.metadata:
+        if isinstance(marker, Accepts):
+            return marker
+    raise TypeError(f"a Settings field without Accepts(...): {field}")
+
+
+def command_flags(command: Stage) -> list[str]:
+    """The fields `digest <command>` offers as --flags, in Settings' order (--help's)."""
+    return [
+        name for name, field in Settings.model_fields.items() if command in accepts(field).commands
+    ]
+
+
+def action_inputs() -> list[str]:
+    """The action's inputs (action.yml, the README's table), by input name."""
+    return [input_name(name) for name, f in Settings.model_fields.items() if accepts(f).action]
+
+
+def file_keys() -> frozenset[str]:
+    """The keys a configuration file accepts at its top level."""
+    return frozenset(
+        input_name(name) for name, f in Settings.model_fields.items() if accepts(f).file
+    )
+
+
+def digest_keys() -> frozenset[str]:
+    """The keys one digest of a configuration file's `digests:` accepts."""
+    return frozenset(
+        input_name(name) for name, f in Settings.model_fields.items() if accepts(f).digest
+    )
+
+
 def parse_shard(text: str) -> Shard:
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
     if not match or not 1 <= int(match[1]) <= int(match[2]) <= 256:
@@ -362,18 +459,9 @@ def load_config_file(settings: Settings) -> ConfigFile | None:
 
     token = settings.github_token.get_secret_value() if settings.github_token else None
     api = GitHubAPI(token, settings.github_api_url) if token else None
-    # A matrix job's own stage, shard and files belong in the workflow, not the file.
-    inputs = {input_name(name) for name in Settings.model_fields} - {
-        "output-dir",
-        "github-api-url",
-        "github-server-url",
-        "stage",
-        "shard",
-        "activity",
-    }
     return configfile.load(
         Settings,
-        inputs,
+        configfile.Keys(top=file_keys(), digest=digest_keys()),
         path=settings.config,
         workspace=Path(settings.output_dir),
         api=api,

@@ -38,25 +38,13 @@ if TYPE_CHECKING:  # PyGithub: imported only when the file is read from GitHub
 DEFAULT = ".github/digest.yml"
 DIGESTS = "digests"
 
-# What one digest of `digests:` may set; everything else is the run's (target, token...).
-PER_DIGEST = (
-    "repos",
-    "orgs",
-    "search",
-    "exclude",
-    "exclude-authors",
-    "language",
-    "title",
-    "model",
-    "fallback-models",
-    "api-base",
-    "max-input-tokens",
-    "reports-dir",
-    "index-file",
-    "timezone",
-    "days",
-    "feed",
-)
+
+@dataclass(frozen=True)
+class Keys:
+    """The input names a file accepts: declared on Settings' fields (config.Accepts)."""
+
+    top: frozenset[str]  # at the top level
+    digest: frozenset[str]  # in one digest of `digests:`; everything else is the run's (target...)
 
 
 @dataclass(frozen=True)
@@ -68,7 +56,7 @@ class ConfigFile:
 
 def load(
     settings_cls: type[BaseSettings],
-    inputs: set[str],
+    keys: Keys,
     *,
     path: str | None,
     workspace: Path,
@@ -80,7 +68,7 @@ def load(
     name = path or DEFAULT
     local = workspace / name
     if local.is_file():
-        return _parse(settings_cls, inputs, local, name)
+        return _parse(settings_cls, keys, local, name)
     text = _from_target(api, target_repo, target_branch, name) if target_repo and api else None
     if text is None:
         if path:
@@ -93,7 +81,7 @@ def load(
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "digest.yml"
         copy.write_text(text, encoding="utf-8")
-        return _parse(settings_cls, inputs, copy, f"{target_repo}:{name}")
+        return _parse(settings_cls, keys, copy, f"{target_repo}:{name}")
 
 
 def _from_target(api: GitHubAPI, repo: str, branch: str | None, path: str) -> str | None:
@@ -112,7 +100,7 @@ def _from_target(api: GitHubAPI, repo: str, branch: str | None, path: str) -> st
     return content.decoded_content.decode("utf-8")
 
 
-def _parse(settings_cls: type[BaseSettings], inputs: set[str], file: Path, name: str) -> ConfigFile:
+def _parse(settings_cls: type[BaseSettings], keys: Keys, file: Path, name: str) -> ConfigFile:
     try:
         data = YamlConfigSettingsSource(settings_cls, yaml_file=file).yaml_data
     except yaml.YAMLError as exc:
@@ -125,16 +113,16 @@ def _parse(settings_cls: type[BaseSettings], inputs: set[str], file: Path, name:
     if not isinstance(data, dict):
         raise InputError("config", f"{name} must be a mapping of input names to values")
     top = {k: v for k, v in data.items() if k != DIGESTS}
-    _check_keys(top, inputs - {"config"}, name, "")
+    _check_keys(top, keys.top, name, "")
     digests = data.get(DIGESTS) or []
     if not isinstance(digests, list) or not all(isinstance(d, dict) for d in digests):
         raise InputError("config", f"{name}: {DIGESTS} must be a list of mappings")
     for number, digest in enumerate(digests, start=1):
-        _check_keys(digest, set(PER_DIGEST), name, f"digest {number}: ")
+        _check_keys(digest, keys.digest, name, f"digest {number}: ")
     return ConfigFile(name, _fields(top), [_fields(d) for d in digests])
 
 
-def _check_keys(values: dict[str, Any], accepted: set[str], name: str, where: str) -> None:
+def _check_keys(values: dict[str, Any], accepted: frozenset[str], name: str, where: str) -> None:
     for key in values:
         if key not in accepted:
             raise InputError(

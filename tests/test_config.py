@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from digest.cli import main
-from digest.config import load_settings
+from digest.config import (
+    Settings,
+    accepts,
+    action_inputs,
+    command_flags,
+    digest_keys,
+    file_keys,
+    load_settings,
+)
 
 GOOD = ["--repos", "vllm-project/vllm", "--date", "2026-02-04"]
 
@@ -80,3 +88,18 @@ def test_flags_override_inputs_which_override_runner_variables(monkeypatch):
     assert settings.target_repo == "me/input"
     assert settings.github_token.get_secret_value() == "from-input"
     assert load_settings(target_repo="me/flag").target_repo == "me/flag"
+
+
+def test_every_setting_declares_where_it_is_accepted():
+    for field in Settings.model_fields.values():
+        assert accepts(field)  # raises TypeError for a field without Accepts(...)
+
+
+def test_run_offers_every_flag_a_stage_offers():
+    # The action's entry point is `digest run`; it runs any stage through `stage`.
+    offered = {name for name, f in Settings.model_fields.items() if accepts(f).commands}
+    assert set(command_flags("run")) == offered
+
+
+def test_what_one_digest_may_set_a_file_may_set_and_what_a_file_sets_is_an_input():
+    assert digest_keys() <= file_keys() <= set(action_inputs())

@@ -100,8 +100,14 @@ def test_workflow_inputs_override_the_files_top_level(sources, target, tmp_path,
         ("repoz: [a/b]\n", "unknown key 'repoz' (accepted: api-base, api-key,"),
         (
             "digests:\n  - repos: [a/b]\n    target-repo: me/x\n",
-            "digest 1: unknown key 'target-repo'",
+            "digest 1: unknown key 'target-repo' (accepted: api-base, days, exclude, "
+            "exclude-authors, fallback-models, feed, index-file, language, max-input-tokens, "
+            "model, orgs, reports-dir, repos, search, timezone, title)",
         ),
+        ("digests:\n  - repos: [a/b]\n    backfill: 0\n", "digest 1: unknown key 'backfill'"),
+        ("stage: collect\n", "unknown key 'stage'"),  # a matrix job's own, not the file's
+        ("config: other.yml\n", "unknown key 'config'"),
+        ("output-dir: out\n", "unknown key 'output-dir'"),
         ("language: fr\n", "input 'language': expected 'en' or 'zh' (got 'fr') (in digest.yml)"),
         ("- just\n- a list\n", "digest.yml must be a mapping"),
         (

@@ -1,5 +1,5 @@
 """The action's contract is written in three places: `action.yml`, the README's tables and
-the code (`Settings`, the outputs written). They must agree."""
+the code (`Settings` and each field's `Accepts`, the outputs written). They must agree."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digest.config import Settings, input_name, split_list
+from digest.config import Settings, action_inputs, digest_keys, input_name, split_list
 from digest.deliver.outputs import OUTPUTS
 
 ROOT = Path(__file__).parents[1]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-# Settings that are not action inputs: the CLI's local directory, the runner's own URLs.
-NOT_INPUTS = {"output_dir", "github_api_url", "github_server_url"}
 # Inputs whose action.yml default is not Settings' own, on purpose.
 RUNNER_DEFAULTS = {"github-token": "${{ github.token }}", "publish": "commit"}
 
@@ -34,11 +32,9 @@ def readme_table(heading: str) -> dict[str, str]:
 
 
 def inputs_of_settings() -> dict[str, object]:
-    return {
-        input_name(name): field.get_default(call_default_factory=True)
-        for name, field in Settings.model_fields.items()
-        if name not in NOT_INPUTS
-    }
+    """The action's inputs (declared `Accepts(action=True)`) and their defaults."""
+    fields = {input_name(name): field for name, field in Settings.model_fields.items()}
+    return {name: fields[name].get_default(call_default_factory=True) for name in action_inputs()}
 
 
 def test_action_inputs_are_the_settings():
@@ -67,6 +63,15 @@ def test_readme_inputs_table_lists_every_input_with_its_default():
         default = str(declared.get("default", ""))
         if default and name not in RUNNER_DEFAULTS:
             assert table[name] == f"`{default}`", name
+
+
+def test_readme_lists_the_keys_one_digest_of_a_configuration_file_accepts():
+    # "... each with its own `repos`/`orgs`/..., `language`, ... (also `timezone`, ...). It is"
+    paragraph = README.split("**A configuration file.**", 1)[1].split(" It is read from", 1)[0]
+    listed = paragraph.split("each with its own", 1)[1]
+    assert {name for names in re.findall(r"`([^`]+)`", listed) for name in names.split("/")} == (
+        digest_keys()
+    )
 
 
 def test_outputs_agree_everywhere():
