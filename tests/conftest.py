@@ -17,6 +17,7 @@ from pathlib import Path
 import mistune
 import pytest
 
+from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeGitHub
 
 TOKEN = "test-token"
@@ -37,6 +38,12 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         monkeypatch.setenv("GITHUB_API_URL", server.api_url)
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
         yield server
+
+
+@pytest.fixture
+def target(github: FakeGitHub) -> GitRepo:
+    """The repository digests are published to (tests that need other files define their own)."""
+    return github.add_target(GitRepo.with_files("me/digests", {"README.md": "# Digests\n"}))
 
 
 def tree(root: Path) -> dict[str, str]:

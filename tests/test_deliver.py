@@ -12,13 +12,7 @@ import pytest
 from digest.cli import main
 from tests.conftest import tree
 from tests.fakegithub.builders import at, merged_pr
-from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeRepo
-
-
-@pytest.fixture
-def target(github):
-    return github.add_target(GitRepo.with_files("me/digests", {"README.md": "# Digests\n"}))
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import requests
 
 from digest.cli import main
 from tests.fakegithub.builders import at, merged_pr
-from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeRepo
 from tests.readers import (
     commonmark_html,
@@ -32,11 +31,6 @@ TITLE = "NVFP4 & FP8 <b>x</b> 5 * 3_000"
 CHANGE = "[Kernel] NVFP4 & FP8 <b>x</b> 5 * 3_000 in snake_case_name"
 REPORT = "https://github.com/me/digests/blob/main/reports/2026-02-04.md"
 PULL = "https://github.com/vllm-project/vllm/pull/34049"
-
-
-@pytest.fixture
-def target(github):
-    return github.add_target(GitRepo.with_files("me/digests", {"README.md": "# Digests\n"}))
 
 
 @pytest.fixture

@@ -131,22 +131,22 @@ def _release_points(releases: list[Release], loc: Locale) -> list[Point]:
 
 @_POINTS.register(kinds.MERGED_PULLS)
 def _pull_points(pulls: list[PullRequest], loc: Locale) -> list[Point]:
-    points = []
-    for pr in pulls:
-        signal = significance.of_pull(pr)
-        text = _by(_headline(pr.title, signal), pr.author, loc)
-        points.append(Point(signal, text, [pr.ref]))
-    return points
+    return [_change_point(pr, significance.of_pull(pr), pr.author, loc) for pr in pulls]
 
 
 @_POINTS.register(kinds.DIRECT_COMMITS)
 def _commit_points(commits: list[Commit], loc: Locale) -> list[Point]:
-    points = []
-    for commit in commits:
-        signal = significance.of_commit(commit)
-        text = _by(_headline(commit.title, signal), commit.author_login or commit.author_name, loc)
-        points.append(Point(signal, text, [commit.ref]))
-    return points
+    return [
+        _change_point(c, significance.of_commit(c), c.author_login or c.author_name, loc)
+        for c in commits
+    ]
+
+
+def _change_point(
+    change: PullRequest | Commit, signal: Signal, author: str | None, loc: Locale
+) -> Point:
+    """A merged change as a point: its headline, by whom."""
+    return Point(signal, _by(_headline(change.title, signal), author, loc), [change.ref])
 
 
 @_POINTS.register(kinds.OPENED_ISSUES)
