@@ -1,4 +1,4 @@
-"""`digest run | collect | summarize | report`: flags named like the action's inputs, then
+"""`digest run | collect | summarize | report | site`: flags named like the action's inputs, then
 the pipeline.
 
 Each command offers only the flags that apply to it. Failures become one line and an exit
@@ -44,6 +44,7 @@ _EXAMPLES = {
     "# writes activity-2-of-4.json",
     "summarize": "digest summarize --activity activity-2-of-4.json  # writes summaries-2-of-4.json",
     "report": "digest report --activity 'summaries-*.json' --language zh --output-dir out",
+    "site": "digest site --output-dir out  # the reports in out/ as a site, in out/_site",
 }
 # A command per stage. The inputs each offers are declared on Settings (config.Accepts);
 # what it does, here.
@@ -53,6 +54,7 @@ _HELP = {
     "collect": "collect a window's activity (or one shard's) into a JSON file",
     "summarize": "summarize each repository of Activity files into a partial digest",
     "report": "merge Activity files or partial digests, then summarize, render and publish",
+    "site": "build a static site (search, timelines, charts) from the archive of reports",
 }
 
 

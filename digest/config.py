@@ -28,11 +28,14 @@ from digest.configfile import ConfigFile
 from digest.errors import InputError
 from digest.models import (
     Activity,
+    Announce,
+    AnnounceMode,
     GitHubSetup,
     Job,
     Language,
     Layout,
     ModelSetup,
+    Period,
     Plan,
     PublishMode,
     RepoSummary,
@@ -73,6 +76,9 @@ COLLECTING: tuple[Stage, ...] = ("run", "collect")
 SUMMARIZING: tuple[Stage, ...] = ("run", "summarize", "report")
 PUBLISHING: tuple[Stage, ...] = ("run", "report")
 EVERY_COMMAND: tuple[Stage, ...] = ("run", "collect", "summarize", "report")
+SITE: tuple[Stage, ...] = ("run", "site")
+# `digest site` reads the archive where `run` publishes it.
+ARCHIVE: tuple[Stage, ...] = (*PUBLISHING, "site")
 
 
 def input_name(field: str) -> str:
@@ -152,7 +158,7 @@ class Settings(BaseSettings):
         description="owner/name patterns to skip among discovered ones (NVIDIA/*-docs)",
     )
     github_token: Annotated[
-        SecretStr | None, Accepts(("run", "collect", "report"), runner="GITHUB_TOKEN")
+        SecretStr | None, Accepts(("run", "collect", "report", "site"), runner="GITHUB_TOKEN")
     ] = Field(None, description="token for reading and publishing")
     model: Annotated[str, Accepts(SUMMARIZING, digest=True)] = Field(
         "", description="litellm model id; empty = built-in summarizer"
@@ -182,19 +188,19 @@ class Settings(BaseSettings):
     timezone: Annotated[str, Accepts(COLLECTING, digest=True)] = Field(
         "UTC", description="IANA time zone name, e.g. Asia/Shanghai"
     )
-    reports_dir: Annotated[str, Accepts(PUBLISHING, digest=True)] = Field(
+    reports_dir: Annotated[str, Accepts(ARCHIVE, digest=True)] = Field(
         "reports", description="where dated reports go"
     )
     index_file: Annotated[str, Accepts(PUBLISHING, digest=True)] = Field(
         "README.md", description="index updated between marker comments"
     )
-    publish: Annotated[PublishMode | None, Accepts(PUBLISHING)] = Field(
+    publish: Annotated[PublishMode | None, Accepts(ARCHIVE)] = Field(
         None, description="commit, pull-request or none; default commit on a runner, else none"
     )
-    target_repo: Annotated[str | None, Accepts(PUBLISHING, runner="GITHUB_REPOSITORY")] = Field(
+    target_repo: Annotated[str | None, Accepts(ARCHIVE, runner="GITHUB_REPOSITORY")] = Field(
         None, description="repository that receives the report"
     )
-    target_branch: Annotated[str | None, Accepts(PUBLISHING)] = Field(
+    target_branch: Annotated[str | None, Accepts(ARCHIVE)] = Field(
         None, description="branch committed to, or PR base"
     )
     title: Annotated[str | None, Accepts(PUBLISHING, digest=True)] = Field(
@@ -209,7 +215,7 @@ class Settings(BaseSettings):
     backfill: Annotated[int, Accepts(("run",))] = Field(
         7, description="days before `date` whose missing or incomplete reports are (re)written"
     )
-    feed: Annotated[bool, Accepts(PUBLISHING, digest=True)] = Field(
+    feed: Annotated[bool, Accepts(ARCHIVE, digest=True)] = Field(
         True, description="keep an Atom feed, feed.xml, in `reports-dir`"
     )
     notify: Annotated[list[SecretStr], Accepts(PUBLISHING)] = Field(
@@ -217,16 +223,35 @@ class Settings(BaseSettings):
         description="Apprise URLs (Slack, Discord, Teams, Telegram, Feishu/Lark, mail, "
         "webhooks) told about each new or changed report; one per line",
     )
+    follow_days: Annotated[int, Accepts(PUBLISHING, digest=True)] = Field(
+        14, description="how many days back items told by earlier reports are followed (0: off)"
+    )
+    period: Annotated[Period, Accepts(("run",), digest=True)] = Field(
+        "day",
+        description="day, week (ISO week) or month; weeks and months are built from the dailies",
+    )
+    site_dir: Annotated[str, Accepts(SITE)] = Field(
+        "_site", description="where `digest site` (stage: site) writes the static site"
+    )
+    announce: Annotated[AnnounceMode, Accepts(PUBLISHING)] = Field(
+        "none", description="none, issue or discussion: each report posted as a GitHub thread"
+    )
+    announce_category: Annotated[str, Accepts(PUBLISHING)] = Field(
+        "Announcements", description="the discussion category for announce: discussion"
+    )
+    announce_keep: Annotated[int, Accepts(PUBLISHING)] = Field(
+        1, description="how many of the latest digest threads stay open"
+    )
     fail_on_error: Annotated[bool, Accepts(PUBLISHING)] = Field(
         False, description="exit non-zero when any repository failed"
     )
     # A file does not name another file.
-    config: Annotated[str | None, Accepts(PUBLISHING, file=False)] = Field(
+    config: Annotated[str | None, Accepts(ARCHIVE, file=False)] = Field(
         None, description="YAML file with any input, and digests: for several digests"
     )
     # A matrix job's own stage, shard and files belong in the workflow, not the file.
     stage: Annotated[Stage, Accepts(("run",), file=False)] = Field(
-        "run", description="run, collect, summarize or report"
+        "run", description="run, collect, summarize, report or site"
     )
     shard: Annotated[str | None, Accepts(COLLECTING, file=False)] = Field(
         None, description="K/N: the K-th of N shards of the repositories (collect)"
@@ -238,7 +263,7 @@ class Settings(BaseSettings):
     )
     # Not action inputs: on a runner the workspace and the runner's own URLs are used.
     output_dir: Annotated[
-        str, Accepts(EVERY_COMMAND, action=False, file=False, runner="GITHUB_WORKSPACE")
+        str, Accepts((*EVERY_COMMAND, "site"), action=False, file=False, runner="GITHUB_WORKSPACE")
     ] = Field(".", description="local directory the files are written under")
     github_api_url: Annotated[
         str, Accepts((), action=False, file=False, runner="GITHUB_API_URL")
@@ -327,12 +352,26 @@ class Settings(BaseSettings):
             return value.split()
         return value
 
-    @field_validator("backfill")
+    @field_validator("backfill", "follow_days")
     @classmethod
     def _check_backfill(cls, days: int) -> int:
         if not 0 <= days <= 366:
             raise ValueError(f"expected a whole number of days from 0 (off) to 366 (got {days})")
         return days
+
+    @field_validator("announce_keep")
+    @classmethod
+    def _check_keep(cls, value: int) -> int:
+        if not 1 <= value <= 100:
+            raise ValueError(f"expected a whole number from 1 to 100 (got {value})")
+        return value
+
+    @field_validator("announce_category")
+    @classmethod
+    def _check_category(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("expected the name of a discussion category, such as Announcements")
+        return name.strip()
 
     @field_validator("max_concurrency")
     @classmethod
@@ -359,7 +398,7 @@ class Settings(BaseSettings):
             ) from None
         return name
 
-    @field_validator("reports_dir", "index_file")
+    @field_validator("reports_dir", "index_file", "site_dir")
     @classmethod
     def _check_inside_repo(cls, path: str) -> str:
         return repo_relative_path(path)
@@ -539,7 +578,7 @@ def build_plan(
         raise InputError("shard", f"applies to stage collect, not {stage}")
     return Plan(
         stage=stage,
-        jobs=[_job(d, activity, now) for d in (digests or [settings])],
+        jobs=[_job(d, activity, now, stage) for d in (digests or [settings])],
         target=_target(settings, on_runner),
         github=GitHubSetup(
             api_url=settings.github_api_url,
@@ -550,6 +589,12 @@ def build_plan(
         fail_on_error=settings.fail_on_error,
         backfill=settings.backfill if stage == "run" else 0,
         notify=settings.notify,
+        announce=Announce(
+            mode=settings.announce,
+            category=settings.announce_category,
+            keep=settings.announce_keep,
+        ),
+        site_dir=str(Path(settings.output_dir) / settings.site_dir),
         output=output or _default_output(stage, shard, activity, settings),
         shard=shard,
         activity=whole(activity) if activity and stage == "report" else activity,
@@ -570,8 +615,12 @@ def _default_output(
     return None
 
 
-def _job(settings: Settings, activity: Activity | None, now: dt.datetime | None) -> Job:
-    if activity is None and not (settings.repos or settings.orgs or settings.search):
+def _job(
+    settings: Settings, activity: Activity | None, now: dt.datetime | None, stage: Stage
+) -> Job:
+    # `site` reads what was published: it needs no repositories to collect.
+    listed = settings.repos or settings.orgs or settings.search
+    if activity is None and not listed and stage != "site":
         raise InputError(
             "repos",
             "is required (or orgs, or search): one or more owner/name, comma- or newline-separated",
@@ -590,6 +639,8 @@ def _job(settings: Settings, activity: Activity | None, now: dt.datetime | None)
         model=_model_setup(settings),
         exclude_authors=settings.exclude_authors,
         feed=settings.feed,
+        period=settings.period,
+        follow_days=settings.follow_days,
         orgs=settings.orgs if activity is None else [],
         search=settings.search if activity is None else None,
         exclude=settings.exclude,

@@ -39,6 +39,14 @@ class GitHubUnreachable(DigestError):
     """The API host could not be reached at all: no point in trying each repository."""
 
 
+class NothingRead(DigestError):
+    """Not one repository could be read: a report of nothing but failures would replace a
+    good report of the same day. An earlier date (backfill, a rollup's day) is skipped."""
+
+    def __init__(self, api: str):
+        super().__init__(NOTHING_READ.format(api=api))
+
+
 # -- templates: cause, then what fixes it -----------------------------------------------
 
 UNREACHABLE = (

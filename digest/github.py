@@ -74,7 +74,6 @@ class _Pacer:
         self.limit, self.window, self.clock, self.sleep = limit, window, clock, sleep
         self._spent: deque[list[float]] = deque()  # [when, points], oldest first
         self._lock = threading.Lock()
-        self.waited = 0.0
 
     def reserve(self, points: int) -> list[float]:
         """Wait for room for `points`; the entry returned is settled with the real cost."""
@@ -91,7 +90,6 @@ class _Pacer:
                 # at least a moment: a clock's rounding must not make this spin
                 wait = max(0.05, self._spent[0][0] + self.window - now)
             log.info("pacing GraphQL: %d points in the last minute, waiting %.1f s", used, wait)
-            self.waited += wait
             self.sleep(wait)
 
     def settle(self, entry: list[float], points: int) -> None:

@@ -9,19 +9,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Literal
+from typing import Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from digest import kinds
+from digest.periods import Period, Span, parse
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
 # whenever that shape changes, and add the step that upgrades the previous version in
 # digest/upgrades.py: files any earlier release wrote are read through those steps.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Language = Literal["en", "zh"]
 PublishMode = Literal["commit", "pull-request", "none"]
+AnnounceMode = Literal["none", "issue", "discussion"]
 
 
 class Frozen(BaseModel):
@@ -60,6 +70,29 @@ class Layout(Frozen):
     def feed(self) -> str:
         return f"{self.reports_dir}/feed.xml"
 
+    def folder(self, period: Period) -> str:
+        """Dailies live directly in `reports_dir`; weeks and months in folders of their own."""
+        return self.reports_dir if period == "day" else f"{self.reports_dir}/{_FOLDERS[period]}"
+
+    def report_of(self, span: Span) -> str:
+        """`reports/weekly/2026-W06.md`, `reports/monthly/2026-02.md` (a day: `report`)."""
+        return f"{self.folder(span.period)}/{span.label}.md"
+
+    def sidecar_of(self, span: Span) -> str:
+        return f"{self.folder(span.period)}/{span.label}.json"
+
+    def spans(self, period: Period, paths: Iterable[str]) -> set[Span]:
+        """The periods of kind `period` with a report among repository paths."""
+        found = set()
+        for path in paths:
+            folder, _, name = path.rpartition("/")
+            stem, dot, ext = name.rpartition(".")
+            if folder == self.folder(period) and dot and ext == "md":
+                span = parse(period, stem)
+                if span is not None:
+                    found.add(span)
+        return found
+
     def dates(self, paths: Iterable[str]) -> set[dt.date]:
         """Dates of the reports among repository paths (directly in `reports_dir`)."""
         found = set()
@@ -74,7 +107,9 @@ class Layout(Frozen):
         return found
 
 
-Stage = Literal["run", "collect", "summarize", "report"]
+_FOLDERS = {"week": "weekly", "month": "monthly"}
+
+Stage = Literal["run", "collect", "summarize", "report", "site"]
 
 
 class Shard(Frozen):
@@ -123,6 +158,8 @@ class Job(Frozen):
     model: ModelSetup | None = None
     exclude_authors: list[str] = Field(default_factory=list)
     feed: bool = True  # keep `feed.xml` in the reports folder
+    period: Period = "day"  # week, month: a rollup built from the dailies in the archive
+    follow_days: int = 14  # how far back items told by earlier reports are followed (0: off)
     # Discovery, beside `repos`: owners whose public repositories are followed, a search,
     # and patterns of owner/name to leave out of what they find.
     orgs: list[str] = Field(default_factory=list)
@@ -137,6 +174,14 @@ class Job(Frozen):
         return Job.model_validate({**self.model_dump(), "repos": repos, "model": self.model})
 
 
+class Announce(Frozen):
+    """`announce`: each new report also posted as a GitHub issue or discussion."""
+
+    mode: AnnounceMode = "none"
+    category: str = "Announcements"  # discussions only
+    keep: int = 1  # how many of the latest digest threads stay open
+
+
 class Plan(Frozen):
     """What a run will do, decided and validated before any network call."""
 
@@ -148,6 +193,8 @@ class Plan(Frozen):
     fail_on_error: bool = False
     backfill: int = 0  # days before the job's date whose missing or incomplete reports to write
     notify: list[SecretStr] = Field(default_factory=list, exclude=True)  # Apprise URLs
+    announce: Announce = Announce()
+    site_dir: str = "_site"  # site: where the static site is written
     output: str | None = None  # collect, summarize: the file written ("-": stdout)
     shard: Shard | None = None  # collect: which part of the repositories
     activity: Activity | None = None  # summarize, report: the collected activity read
@@ -206,6 +253,12 @@ class PullRequest(Frozen):
     # Classified once, by collect, against the report's window and `exclude-authors`.
     merged_in_window: bool
     opened_in_window: bool
+    # GitHub's global id, by which a later report follows it (None in sidecars of version
+    # 2 and before: followed by repository and number instead).
+    node_id: str | None = None
+    closed_at: AwareDatetime | None = None  # merged or closed without merging
+    # Issues of the same repository it closes when merged (GitHub's closingIssuesReferences).
+    closes: list[int] = Field(default_factory=list)
     automated: bool = False
     additions: int = 0
     deletions: int = 0
@@ -231,6 +284,10 @@ class Issue(Frozen):
     # Classified once, by collect, against the report's window.
     opened_in_window: bool
     closed_in_window: bool
+    node_id: str | None = None  # GitHub's global id, as on PullRequest
+    # GitHub's IssueStateReason: COMPLETED, NOT_PLANNED, DUPLICATE, REOPENED (None: open, or
+    # not asked by the digest that wrote the file).
+    state_reason: str | None = None
 
     @property
     def ref(self) -> str:
@@ -289,6 +346,18 @@ class RepoActivity(Frozen):
     @property
     def item_count(self) -> int:
         return len(self.commits) + len(self.pulls) + len(self.issues) + len(self.releases)
+
+    @property
+    def active(self) -> bool:
+        """Read, and something happened in the window: what "N of M repositories had
+        activity" counts, and what a model is asked to summarize."""
+        return self.ok and self.item_count > 0
+
+    @property
+    def quiet_discovery(self) -> bool:
+        """Found by discovery, read, and nothing in the window (a push to another branch):
+        counted with the quiet ones rather than given a section. Listed ones keep theirs."""
+        return self.source is not None and self.ok and not self.active
 
     # Which items belong to each kind is defined once, in digest/kinds.py; these name the
     # kinds that code reads by name.
@@ -428,6 +497,77 @@ class OverallSummary(Frozen):
     reused: bool = Field(False, exclude=True)
 
 
+class Followup(Frozen):
+    """An item an earlier report told (a pull request opened, an issue reported, a risk),
+    and what became of it: still open, or merged or closed in this report's window."""
+
+    repo: str
+    kind: Literal["pr", "issue"]
+    number: int
+    title: str
+    url: str  # as GitHub returned it, when it was told or now
+    node_id: str | None = None
+    first_told: dt.date  # the date of the earliest report within `follow-days` that told it
+    age: int = 0  # days from that report to this one
+    risk: bool = False  # told among the risks (a regression, a revert, a breaking change...)
+    state: Literal["open", "merged", "closed"] = "open"
+    state_reason: str | None = None  # an issue's IssueStateReason, once closed
+    closed_at: AwareDatetime | None = None  # merged or closed in this window
+    closed_by: int | None = None  # an issue: the pull request merged in this window that closed it
+    collected: bool = False  # in this window's activity too, where its record line is
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.number}"
+
+    @property
+    def resolved(self) -> bool:
+        return self.state != "open"
+
+
+class Memory(Frozen):
+    """What the reports of the `follow_days` days before this one told, followed up: the
+    risks still open and every followed item merged or closed in this window (the items
+    still open and not risks cost a request, and are not kept)."""
+
+    follow_days: int
+    followups: list[Followup] = Field(default_factory=list)
+    # Refs (`owner/name#pr:12`) an earlier report already highlighted, with nothing new
+    # since, and the date it first did: stories tell them as ongoing, not as news.
+    ongoing: dict[str, dt.date] = Field(default_factory=dict)
+    github_requests: int = Field(0, exclude=True)  # what following them cost this run
+
+    def of(self, repo: str) -> list[Followup]:
+        return [f for f in self.followups if f.repo == repo]
+
+
+class Figures(Frozen):
+    """One repository's figures over a period, the ones its trend compares."""
+
+    merged_pulls: int = 0
+    opened_issues: int = 0
+    closed_issues: int = 0
+    releases: int = 0
+    median_merge_hours: float | None = None  # created -> merged; None: nothing merged
+
+
+class Trend(Frozen):
+    repo: str
+    figures: Figures
+    previous: Figures | None = None  # None: the archive holds no previous period to compare
+
+
+class Rollup(Frozen):
+    """A weekly or monthly report: its period, the days collected for it (no usable daily
+    report), and each repository's figures against the previous period."""
+
+    span: Span
+    previous: Span
+    collected: list[dt.date] = Field(default_factory=list)
+    unread: list[dt.date] = Field(default_factory=list)  # no daily, and GitHub did not answer
+    trends: list[Trend] = Field(default_factory=list)
+
+
 class Digest(Frozen):
     schema_version: int = SCHEMA_VERSION
     tool_version: str
@@ -440,15 +580,35 @@ class Digest(Frozen):
     # Repositories GitHub did not answer for (rate limit, server error): a later run within
     # the backfill horizon redoes the report, collecting only these again.
     incomplete: list[str] = Field(default_factory=list)
+    rollup: Rollup | None = None  # set on weekly and monthly reports
+    memory: Memory | None = None  # what earlier reports told, followed up (`follow-days`)
+
+    @model_serializer(mode="wrap")
+    def _no_rollup_key_on_dailies(self, handler: SerializerFunctionWrapHandler) -> object:
+        """A daily's sidecar stays as it was: no `"rollup": null`."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("rollup", 0) is None:
+            del data["rollup"]
+        if isinstance(data, dict) and data.get("memory", 0) is None:
+            del data["memory"]  # `follow-days: 0`, or a report nothing came before
+        return data
+
+    @property
+    def span(self) -> Span:
+        """The period the report covers: its day, or a rollup's week or month."""
+        if self.rollup is not None:
+            return self.rollup.span
+        date = self.activity.window.date
+        return Span(period="day", first=date, last=date)
 
     @property
     def run_usage(self) -> Usage:
         """What this run spent: summaries reused from the previous sidecar cost nothing."""
-        spent = [s.usage for s in (*self.repos, self.overall) if not s.reused]
-        return sum(spent, Usage())
+        summaries: list[RepoSummary | OverallSummary] = [*self.repos, self.overall]
+        return sum((s.usage for s in summaries if not s.reused), Usage())
 
 
-PARTIAL = "partial-digest"
+PARTIAL: Final = "partial-digest"
 
 
 class PartialDigest(Frozen):

@@ -6,42 +6,46 @@ them all. Each CLI command is one call to `run`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
-from digest import backfill
-from digest.archive.base import Archive, Publication, Snapshot, report_dates
+from digest import backfill, rollups
+from digest.archive.base import Archive, Publication, Snapshot, report_dates, report_spans
 from digest.archive.github import GitHubArchive
 from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
-from digest.citations import without_backlinks
+from digest.citations import direct, without_backlinks
 from digest.collect.collector import collect_activity
 from digest.collect.discover import discover
+from digest.collect.follow import follow_up
+from digest.deliver import threads
 from digest.deliver.notify import Message, Written, notify
 from digest.deliver.outputs import announce
 from digest.errors import (
     FAILED,
     LLM_EXTRA_MISSING,
-    NOTHING_READ,
     DigestError,
-    GitHubUnreachable,
     InputError,
+    NothingRead,
 )
 from digest.github import GitHubAPI
+from digest.memory import horizon, recall
 from digest.models import (
     Activity,
     Digest,
     Discovery,
     Files,
     Job,
+    Memory,
     ModelSetup,
     PartialDigest,
     Plan,
@@ -57,6 +61,7 @@ from digest.render.report import render_brief
 from digest.runner import Runner
 from digest.shards import in_shard
 from digest.summarize.run import summarize, summarize_repos, summarizer_for
+from digest.summarize.significance import is_risk
 from digest.window import compute_window
 
 if TYPE_CHECKING:
@@ -81,25 +86,34 @@ _FAILURE_HELP = {
 def run(plan: Plan, runner: Runner) -> int:
     """Carry out the plan; the exit code (0, or 1 when a repository failed and the plan
     says to fail on it). Fatal failures raise DigestError."""
+    if plan.stage == "site":
+        return site(plan, runner)
     api = GitHubAPI(_token(plan), plan.github.api_url) if _needs_github(plan) else None
     # Every digest's model is checked (litellm's import: 3 s) while GitHub is read.
     with models_checked(plan) as checking:
         archive = open_archive(plan, api) if plan.stage in ("run", "report") else None
+        announcer = check_announce(plan, api) if archive else None
         history = History(archive, runner.warning) if archive else None
-        work = [_first(plan, job, history, api, runner) for job in plan.jobs]
+        work = [
+            _first(plan, job, history, api, runner) if job.period == "day" else None
+            for job in plan.jobs
+        ]
     llms = checking.result()
     if plan.stage == "collect":
-        _write(work[0].activity, plan.output or "-")
+        _write(_required(work[0]).activity, plan.output or "-")
         return 0
     if plan.stage == "summarize":
-        _write(_partial(plan, work[0], llms[0], runner), plan.output or "-")
+        _write(_partial(plan, _required(work[0]), llms[0], runner), plan.output or "-")
         return 0
     archive = _required(archive)
     done = []
     for job, first, llm in zip(plan.jobs, work, llms, strict=True):
+        if first is None:  # a week or a month, from the dailies in the archive
+            done.append(rollup_work(plan, job, _required(history), api, llm, runner))
+            continue
         decisions = backfill.decide(job, plan.backfill, _required(history))
         todo = [first, *fill_in(plan, job, decisions, api, runner)]
-        done.append(Done(job, [summarize_work(plan, w, llm, runner) for w in todo], decisions))
+        done.append(Done(job, summarize_in_order(plan, todo, llm, runner, history, api), decisions))
     result, embedded = publish(plan, done, archive, runner)
     digests = [d for item in done for d in item.digests]
     summary = "\n".join(
@@ -108,6 +122,7 @@ def run(plan: Plan, runner: Runner) -> int:
     )
     announce(runner, [item.digests[0] for item in done], result, summary, embedded, digests)
     tell(plan, done, result, archive, runner)
+    post_threads(done, result, archive, announcer, runner)
     print(result.report_path)
     failed = [r.repo for d in digests for r in d.activity.repos if not r.ok]
     return FAILED if failed and plan.fail_on_error else 0
@@ -131,6 +146,7 @@ class Work:
     activity: Activity
     previous: Digest | None
     summaries: list[RepoSummary] | None = None  # written by the shards' summarize jobs
+    memory: Memory | None = None  # what earlier reports told, followed up (`follow-days`)
 
 
 @dataclass(frozen=True)
@@ -161,14 +177,40 @@ def fill_in(
         missing = dated.with_repos(previous.incomplete) if previous else dated
         try:
             fresh = collect(plan, missing, _required(api), previous, runner)
-        except DigestError as exc:
-            if exc.exit_code != FAILED or isinstance(exc, GitHubUnreachable):
-                raise
+        except NothingRead as exc:
             log.warning("backfill %s: %s", decision.date, exc)
             continue  # nothing could be read for that date: a later run tries again
         activity = previous.activity.replacing(fresh) if previous else fresh
         work.append(Work(dated, activity, previous))
     return work
+
+
+def rollup_work(
+    plan: Plan,
+    job: Job,
+    history: History,
+    api: GitHubAPI | None,
+    llm: LLMConfig | None,
+    runner: Runner,
+) -> Done:
+    """A weekly or monthly report (`period`) from the dailies in the archive: only days with
+    no usable daily report are collected, each alone. Backfill does not apply."""
+    span = rollups.span_of(job)
+
+    def collect_day(dated: Job, daily: Digest | None) -> Activity | None:
+        try:
+            return collect(plan, dated, _required(api), daily, runner)
+        except NothingRead as exc:
+            runner.warning(f"{span.label}: {dated.window.date} could not be collected: {exc}")
+            return None  # the report says which day it lacks
+
+    activity, rollup = rollups.build(job, span, history, collect_day)
+    titled = job.with_window(activity.window).model_copy(
+        update={"title": job.title or rollups.default_title(job)}
+    )
+    work = Work(titled, activity, history.rollup(job.layout, span))
+    digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": rollup})
+    return Done(titled, [digest], [])
 
 
 def _needs_github(plan: Plan) -> bool:
@@ -260,7 +302,7 @@ def collect(
             runner.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
     if activity.repos and not any(repo.ok for repo in activity.repos):
         # A report of nothing but failures would replace a good report of the same day.
-        raise DigestError(NOTHING_READ.format(api=api.api_url))
+        raise NothingRead(api.api_url)
     log.info(
         "collected %d repositories with %d GitHub requests in %.2f s; GraphQL points used: "
         "%d, left: %s",
@@ -273,17 +315,59 @@ def collect(
     return activity
 
 
+def summarize_in_order(
+    plan: Plan,
+    todo: list[Work],
+    llm: LLMConfig | None,
+    runner: Runner,
+    history: History | None,
+    api: GitHubAPI | None,
+) -> list[Digest]:
+    """Each report oldest first, so that one follows up the reports written before it in
+    this run too (backfill), as well as those in the archive; in `todo`'s order."""
+    written: dict[dt.date, Digest] = {}
+    for work in sorted(todo, key=lambda w: w.job.window.date):
+        work = remembered(work, history, api, written)
+        written[work.job.window.date] = summarize_work(plan, work, llm, runner)
+    return [written[w.job.window.date] for w in todo]
+
+
+def remembered(
+    work: Work, history: History | None, api: GitHubAPI | None, written: dict[dt.date, Digest]
+) -> Work:
+    """The work with what the reports of its `follow-days` told, followed up (the state of
+    what this window does not show asked from GitHub, 100 items a request)."""
+    job = work.job
+    if job.follow_days <= 0 or history is None or job.period != "day":
+        return work
+    dates = horizon(job.window.date, job.follow_days)
+    past = history.digests(job.layout, dates) | {d: w for d, w in written.items() if d in dates}
+    before = api.requests if api else 0
+    ask = (lambda items: follow_up(api, items)) if api else None
+    memory = recall(work.activity, job.follow_days, past, is_risk=is_risk, ask=ask)
+    if memory is not None:
+        log.info(
+            "%s: %d followed items to tell, %d ongoing; %d GitHub requests",
+            job.window.date,
+            len(memory.followups),
+            len(memory.ongoing),
+            (api.requests if api else 0) - before,
+        )
+    return replace(work, memory=memory)
+
+
 def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner) -> Digest:
     started = time.perf_counter()
     activity, job = work.activity, work.job
     with runner.group(f"Summarize {job.window.date}"):
         digest = summarize(
             activity,
-            summarizer_for(llm, activity, job.language, work.previous),
+            summarizer_for(llm, activity, job.language, work.previous, work.memory),
             language=job.language,
             title=job.title,
             max_concurrency=plan.max_concurrency,
             repos=work.summaries,
+            memory=work.memory,
         )
         _warn_fallbacks(digest.repos, runner)
     log.info(
@@ -355,6 +439,8 @@ def _render_digest(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot)
         layout=layout,
         existing_index=snapshot.read(layout.index_file),
         existing_dates=report_dates(snapshot, layout),
+        existing_spans=report_spans(snapshot, layout, "week")
+        | report_spans(snapshot, layout, "month"),
         retry_days=plan.backfill,
         feed=feed,
     )
@@ -370,7 +456,7 @@ def tell(
         _message(d, archive.url(path), result)
         for item in done
         for d in item.digests
-        if (path := item.job.layout.report(d.activity.window.date)) in written
+        if (path := item.job.layout.report_of(d.span)) in written
     ]
     urls = [url.get_secret_value() for url in plan.notify]
     if not urls or not messages:
@@ -385,6 +471,55 @@ def tell(
     if failures:
         lines = "\n".join(f"- {f.channel}: {f.why}" for f in failures)
         runner.write_summary(f"Notifications that failed:\n\n{lines}\n")
+
+
+def check_announce(plan: Plan, api: GitHubAPI | None) -> threads.Announcer | None:
+    """`announce`: the permission it needs, proven before anything is collected."""
+    mode = plan.announce.mode
+    if mode == "none":
+        return None
+    if plan.target.repo is None:  # publish: none: no repository, and no report URL to link
+        raise threads.refused(mode, "needs a repository to post in: set publish and target-repo")
+    return threads.check(_required(api), plan.target.repo, plan.announce)
+
+
+def post_threads(
+    done: list[Done],
+    result: PublishResult,
+    archive: Archive,
+    announcer: threads.Announcer | None,
+    runner: Runner,
+) -> None:
+    """Each new or changed report (those `tell` tells) as its issue or discussion. A post
+    that fails is a warning: the report is published already."""
+    written = set(result.written)
+    posts = [
+        _thread(d, path, archive.url(path), result)
+        for item in done
+        for d in item.digests
+        if (path := item.job.layout.report_of(d.span)) in written
+    ]
+    if announcer is None or not posts:
+        return
+    mode = announcer.settings.mode
+    with runner.group(f"Announce {len(posts)} report(s) as {mode}s in {announcer.repo}"):
+        failures = threads.post(announcer, posts)
+    for failure in failures:
+        runner.warning(f"announce: {failure}; the report was published, only this post was not")
+
+
+def _thread(
+    digest: Digest, path: str, report_url: str | None, result: PublishResult
+) -> threads.Post:
+    """A conversation on GitHub, like the pull request's: nothing in it pings or links back."""
+    links = without_backlinks(report_url) if report_url else direct
+    pull = result.pull_request_url
+    body = brief.render(digest, report_url, brief.GITHUB, links, pull_request_url=pull)
+    return threads.Post(
+        path=path,
+        title=inert_title(brief.title(digest)),
+        body=brief.within(digest, body, threads.room(path), report_url),
+    )
 
 
 def _message(digest: Digest, report_url: str | None, result: PublishResult) -> Message:
@@ -422,8 +557,8 @@ def _feed_info(plan: Plan, job: Job, archive: Archive, title: str) -> FeedInfo:
 
 def _publication(digests: list[Digest]) -> Publication:
     digest = digests[0]
-    dates = ", ".join(d.activity.window.date.isoformat() for d in digests)
-    active = sum(1 for r in digest.activity.repos if r.ok and r.item_count)
+    dates = ", ".join(d.span.label for d in digests)
+    active = sum(1 for r in digest.activity.repos if r.active)
     failed = [r.repo for r in digest.activity.repos if not r.ok]
     body = f"{active} of {len(digest.activity.repos)} repositories had activity."
     body += f" Not read: {', '.join(failed)}." if failed else ""
@@ -504,3 +639,51 @@ def _warm_up(checking: Future[list[LLMConfig | None]]) -> None:
         warm_up(configs[0].models)
     except WarmUpFailed as exc:
         log.debug("warm-up failed: %s", exc)
+
+
+# -- the site: the whole archive as static pages (`digest site`, `stage: site`) ---------------
+
+_NO_REPORTS = (
+    "finds no report in {where}: the site is built from the reports `digest run` published "
+    "there. Check reports-dir, and target-repo and target-branch (with publish: none, "
+    "output-dir), or run digest once first"
+)
+
+
+def site(plan: Plan, runner: Runner) -> int:
+    """Build the static site of every report in the archive into `plan.site_dir`. Reads the
+    archive only: the published branch through the API (never a pull request's branch: the
+    site shows what was published), or the output directory with `publish: none`, where it
+    makes no request at all. Asks GitHub to collect nothing."""
+    from digest.render.site import Report, build_site  # Jinja pages and Pagefind: only here
+
+    job = plan.jobs[0]
+    archive: Archive
+    if plan.target.mode == "none" or plan.target.repo is None:
+        archive = DirectoryArchive(Path(plan.target.directory))
+    else:
+        api = GitHubAPI(_token(plan), plan.github.api_url)
+        archive = GitHubArchive.open(
+            api, plan.target.repo, plan.target.branch, plan.target.mode, plan.github.server_url
+        )
+    history = History(archive, runner.warning)
+    started = time.perf_counter()
+    reports = []
+    for period in ("day", "week", "month"):
+        for span in sorted(history.spans(job.layout, period), key=lambda s: (s.first, s.last)):
+            digest = history.read_span(job.layout, span)
+            if isinstance(digest, Digest):
+                reports.append(Report(span.period, span.label, digest))
+    if not reports:
+        where = archive.where(job.layout.reports_dir)
+        raise InputError("reports-dir", _NO_REPORTS.format(where=where))
+    log.info("read %d reports in %.2f s", len(reports), time.perf_counter() - started)
+    with runner.group(f"Build the site of {len(reports)} reports"):
+        built = build_site(
+            reports,
+            Path(plan.site_dir),
+            feed=archive.snapshot().read(job.layout.feed) if job.feed else None,
+        )
+    log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
+    print(plan.site_dir)
+    return 0

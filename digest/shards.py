@@ -136,9 +136,10 @@ def _load(path: Path) -> Activity | PartialDigest:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError("activity", f"is not JSON ({path}: {exc})") from None
-    partial = isinstance(data, dict) and data.get("kind") == PARTIAL
     try:
-        return validated(data, PartialDigest if partial else Activity)
+        if isinstance(data, dict) and data.get("kind") == PARTIAL:
+            return validated(data, PartialDigest)
+        return validated(data, Activity)
     except CannotUpgrade as exc:
         raise InputError(
             "activity",

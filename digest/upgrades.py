@@ -132,3 +132,16 @@ def classified_in_the_window(document: Document) -> None:
             transient = ("rate_limited", "error")
             failed = [r["repo"] for r in activity.get("repos", []) if r.get("failure") in transient]
             document.setdefault("incomplete", failed)
+
+
+@step
+def followed_by_node_id(document: Document) -> None:
+    """2 -> 3. Version 3 keeps what later reports follow an item by: each pull request's and
+    issue's node id, the issues a merged pull request closes, when a pull request was closed,
+    an issue's state reason, and the report's follow-ups. Earlier files have none of them:
+    their items are followed by repository and number instead, and a pull request closed in
+    its window is taken to have closed when it merged (the only close they kept)."""
+    for activity in _activities(document):
+        for repo in activity.get("repos", []):
+            for pull in repo.get("pulls", []):
+                pull.setdefault("closed_at", pull.get("merged_at"))

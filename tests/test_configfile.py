@@ -97,12 +97,12 @@ def test_workflow_inputs_override_the_files_top_level(sources, target, tmp_path,
     ("text", "says"),
     [
         ("title: [unclosed\n", "digest.yml line 2:"),
-        ("repoz: [a/b]\n", "unknown key 'repoz' (accepted: api-base, api-key,"),
+        ("repoz: [a/b]\n", "unknown key 'repoz' (accepted: announce, announce-category,"),
         (
             "digests:\n  - repos: [a/b]\n    target-repo: me/x\n",
             "digest 1: unknown key 'target-repo' (accepted: api-base, days, exclude, "
-            "exclude-authors, fallback-models, feed, index-file, language, max-input-tokens, "
-            "model, orgs, reports-dir, repos, search, timezone, title)",
+            "exclude-authors, fallback-models, feed, follow-days, index-file, language, "
+            "max-input-tokens, model, orgs, period, reports-dir, repos, search, timezone, title)",
         ),
         ("digests:\n  - repos: [a/b]\n    backfill: 0\n", "digest 1: unknown key 'backfill'"),
         ("stage: collect\n", "unknown key 'stage'"),  # a matrix job's own, not the file's

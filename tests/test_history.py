@@ -18,6 +18,7 @@ from tests.fakegithub.server import FakeRepo
 
 DATA = Path(__file__).parent / "data" / "sidecars"
 R1, R2 = DATA / "r1-c71fe01", DATA / "r2-380cafe"
+V2 = DATA / "v2-b455a86"  # schema version 2, as commit b455a86 wrote it
 REPOS = ["NVIDIA/cutlass", "deepseek-ai/DeepGEMM"]
 LAYOUT = Layout(reports_dir="reports", index_file="README.md")
 
@@ -98,18 +99,48 @@ def test_release_1_issues_nightlies_and_failures_are_classified_from_the_file_it
     assert digest.incomplete == ["deepseek-ai/DeepGEMM"]  # redone by a later run, as today's
 
 
+# What version 3 added to pull requests and issues, each with its default.
+_ADDED_IN_3 = {"pulls": ("node_id", "closed_at", "closes"), "issues": ("node_id", "state_reason")}
+
+
+def _without_version_3(document: dict) -> dict:
+    for repo in document["activity"]["repos"]:
+        for items, keys in _ADDED_IN_3.items():
+            for item in repo[items]:
+                for key in keys:
+                    del item[key]
+    return document
+
+
 @pytest.mark.parametrize("name", ["builtin-2026-02-26.json", "model-2026-02-26.json"])
 def test_release_2_sidecars_are_read_as_written_but_for_the_version(name):
     written = (R2 / name).read_text()
     digest = load(written, Digest)
-    again = digest.model_dump_json(indent=2) + "\n"  # as a sidecar is written
-    assert again == written.replace('"schema_version": 1,', '"schema_version": 2,')
+    again = _without_version_3(json.loads(digest.model_dump_json()))  # as a sidecar is written
+    version = f'"schema_version": {SCHEMA_VERSION},'
+    assert again == json.loads(written.replace('"schema_version": 1,', version))
+
+
+def test_version_2_sidecars_are_followed_by_repository_and_number():
+    """2 -> 3: no node ids, no closing references kept; a pull request's close is its merge."""
+    written = (V2 / "builtin-2026-02-27.json").read_text()
+    assert json.loads(written)["schema_version"] == 2
+
+    digest = load(written, Digest)
+
+    assert digest.schema_version == digest.activity.schema_version == SCHEMA_VERSION
+    pulls = [p for repo in digest.activity.repos for p in repo.pulls]
+    assert pulls and all(p.node_id is None and p.closes == [] for p in pulls)
+    assert [p.closed_at for p in pulls] == [p.merged_at for p in pulls]
+    assert digest.memory is None
+    again = _without_version_3(json.loads(digest.model_dump_json()))
+    assert again == json.loads(written.replace('"schema_version": 2,', '"schema_version": 3,'))
 
 
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ('{"schema_version": 3, "title": "from the future"}', "written by a newer digest"),
+        ('{"schema_version": 4, "title": "from the future"}', "written by a newer digest"),
         ('{"schema_version": 1, "activity": {"repos": [', "not JSON"),
         ('{"schema_version": 1, "activity": {"repos": []}}', "no upgrade step explains"),
         ('{"schema_version": 2, "title": "t"}', "no upgrade step explains"),
@@ -273,6 +304,6 @@ def test_history_reports_what_it_could_not_read(quiet, tmp_path):
 
 def test_a_fixture_is_as_its_release_wrote_it():
     """The files prove the steps only while nobody rewrites them with today's code."""
-    for folder in (R1, R2):
+    for folder, version in ((R1, 1), (R2, 1), (V2, 2)):
         for path in folder.glob("*.json"):
-            assert json.loads(path.read_text())["schema_version"] == 1, path
+            assert json.loads(path.read_text())["schema_version"] == version, path

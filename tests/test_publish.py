@@ -267,3 +267,37 @@ def source_objects(github, repo):
     return [Ref(f"{base}/pull/{p.number}") for p in repo.pulls] + [
         Ref(f"{base}/commit/{c.sha}") for c in repo.commits
     ]
+
+
+def test_a_branch_deleted_while_publishing_is_one_line_naming_it(
+    github, target, source, tmp_path, capsys
+):
+    target.refs["heads/reports"] = target.refs["heads/main"]
+    target.before_ref_update = lambda repo: repo.delete_branch("reports")
+    code, outputs = publish(tmp_path, "2026-02-04", "commit", "--target-branch", "reports")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    (line,) = [x for x in err.splitlines() if x.startswith("digest: error:")]
+    assert "branch 'reports' of me/digests was deleted while digest was publishing" in line
+    assert "Restore the branch, or set target-branch" in line
+    assert "heads/reports" not in target.refs
+    assert target.log() == ["Initial commit"] and outputs.get("commit-sha", "") == ""
+
+
+def test_a_pull_request_branch_deleted_while_publishing_reopens_on_the_next_run(
+    github, target, source, tmp_path, capsys
+):
+    publish(tmp_path, "2026-02-04", "pull-request")
+    merged_pr(source, 34060, "[Core] late change", at("2026-02-04 22:00"))
+    target.before_ref_update = lambda repo: repo.delete_branch("digest/2026-02-04")
+    code, _ = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 1
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("digest: error:")]
+    assert "branch 'digest/2026-02-04' of me/digests was deleted" in line
+    assert "Run again: digest opens a new pull request" in line
+
+    code, outputs = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 0 and outputs["pull-request-number"] == "2"
+    assert [p["state"] for p in target.pulls] == ["closed", "open"]
+    assert "late change" in target.pulls[1]["body"]

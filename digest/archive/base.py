@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from digest.models import Files, Layout, PublishResult
+from digest.periods import Period, Span
 
 
 class Snapshot(Protocol):
@@ -22,6 +23,11 @@ class Snapshot(Protocol):
 
 def report_dates(snapshot: Snapshot, layout: Layout) -> set[dt.date]:
     return layout.dates(snapshot.files_in(layout.reports_dir))
+
+
+def report_spans(snapshot: Snapshot, layout: Layout, period: Period) -> set[Span]:
+    """The weeks (or months) with a report in their folder (`reports/weekly/`)."""
+    return layout.spans(period, snapshot.files_in(layout.folder(period)))
 
 
 # Render against the target's current state; called again if the target moved meanwhile.

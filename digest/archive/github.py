@@ -40,6 +40,12 @@ _NO_BRANCH = (
     "branch {branch!r} does not exist in {repo}: check the name, or leave target-branch "
     "empty to publish to the default branch"
 )
+_BRANCH_GONE = (
+    "branch {branch!r} of {repo} was deleted while digest was publishing to it; nothing was "
+    "published. {then}"
+)
+_RESTORE = "Restore the branch, or set target-branch to one that exists, and run again"
+_REOPEN = "Run again: digest opens a new pull request"
 _EMPTY = (
     "{repo} is empty: the Git Data API cannot commit to a repository without a first "
     "commit. Add one (a README will do) and run again"
@@ -226,17 +232,24 @@ class GitHubArchive:
             if written.sha is None:
                 log.info("%s already has these files: nothing to commit", branch)
                 return written
-            if self._fast_forward(snapshot.ref, written.sha, attempt):
+            if self._fast_forward(branch, snapshot.ref, written.sha, attempt):
                 return written
         raise DigestError(
             _KEPT_MOVING.format(branch=branch, repo=self.repo.full_name, attempts=MAX_ATTEMPTS)
         )
 
-    def _fast_forward(self, ref: GitRef, sha: str, attempt: int) -> bool:
+    def _no_branch(self, branch: str) -> DigestError:
+        """`branch` was read, then deleted before digest's commit landed on it."""
+        then = _REOPEN if branch == self.work_branch else _RESTORE
+        return DigestError(_BRANCH_GONE.format(branch=branch, repo=self.repo.full_name, then=then))
+
+    def _fast_forward(self, branch: str, ref: GitRef, sha: str, attempt: int) -> bool:
         try:
             ref.edit(sha, force=False)
             return True
         except GithubException as exc:
+            if exc.status == 422 and _reason(exc) == "Reference does not exist":
+                raise self._no_branch(branch) from None
             if exc.status == 422:  # "Update is not a fast forward": someone else committed
                 log.warning(
                     "%s moved while publishing (attempt %d); rebuilding on the new head",

@@ -23,6 +23,17 @@ from github import GithubException
 
 from digest import __version__
 from digest.collect import parse
+from digest.collect.nodes import (
+    CommitNode,
+    FileNode,
+    Files,
+    IssueNode,
+    Page,
+    PullRequestNode,
+    ReleaseNode,
+    RepositoryNode,
+    RepositoryPages,
+)
 from digest.collect.paging import Ladder, Outcome, Shape, ladder_shapes
 from digest.collect.queries import (
     document,
@@ -54,8 +65,8 @@ _GITHUB_ERRORS = (GithubException, requests.RequestException)
 BUDGET_RESERVE = 25
 
 # Repositories per query, then commits (and later pages) per page: each is tried after the
-# one before it was stopped by GitHub. 8 repositories of 100 commits is 39 points and about
-# 59,000 nodes (see repository.graphql), far from the limits on an ordinary day.
+# one before it was stopped by GitHub. 8 repositories of 100 commits is 49 points and about
+# 69,000 nodes (see repository.graphql), far from the limits on an ordinary day.
 BATCH_SIZES = (8, 4, 2, 1)
 PAGE_SIZES = (100, 50, 25, 10, 5)
 FIRST_PAGE = 30  # first page of the other lists; quiet repositories fit, busy ones page on
@@ -92,11 +103,29 @@ class _Raw:
     url: str = ""
     description: str | None = None
     default_branch: str | None = None
-    nodes: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in _STOP_FIELD})
+    # Connection alias -> its nodes, every page added by name (typed views below).
+    nodes: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _STOP_FIELD})
     cursors: dict[str, str] = field(default_factory=dict)  # lists that need another page
     failure: FailureKind | None = None
     # PR number -> every file, for PRs with more files than the activity queries' first page.
-    pull_files: dict[int, list[dict]] = field(default_factory=dict)
+    pull_files: dict[int, list[FileNode]] = field(default_factory=dict)
+
+    @property
+    def commits(self) -> list[CommitNode]:
+        return self.nodes["commits"]
+
+    @property
+    def opened_pulls(self) -> list[PullRequestNode]:
+        return self.nodes["openedPulls"]
+
+    @property
+    def issues(self) -> list[IssueNode]:
+        """Opened, then closed: an issue opened and closed in the window is in both."""
+        return self.nodes["openedIssues"] + self.nodes["closedIssues"]
+
+    @property
+    def releases(self) -> list[ReleaseNode]:
+        return self.nodes["releases"]
 
 
 @dataclass
@@ -106,7 +135,7 @@ class _FilesWanted:
     raw: _Raw
     number: int
     after: str
-    nodes: list[dict]
+    nodes: list[FileNode]
 
 
 class Collector:
@@ -198,7 +227,7 @@ class Collector:
                 raw.failure = _failure_of_exception(exc)
             return raws
         for i, raw in enumerate(raws):
-            node = data.get(f"repo{i}")
+            node: RepositoryNode | None = data.get(f"repo{i}")
             if node is None:
                 raw.failure = _failure_of_errors(errors, f"repo{i}", raw.repo)
                 continue
@@ -210,7 +239,7 @@ class Collector:
             self._absorb(raw, _connections(node))
         return raws
 
-    def _absorb(self, raw: _Raw, connections: dict[str, dict | None]) -> None:
+    def _absorb(self, raw: _Raw, connections: dict[str, Page[Any] | None]) -> None:
         for name, connection in connections.items():
             if connection is None:
                 continue
@@ -218,13 +247,11 @@ class Collector:
             raw.nodes[name].extend(nodes)
             page = connection["pageInfo"]
             stop_field = _STOP_FIELD[name]
-            past_window = (
-                stop_field is not None
-                and nodes
-                and parse.timestamp(nodes[-1][stop_field]) < self.window.since
-            )
-            if page["hasNextPage"] and not past_window:
-                raw.cursors[name] = page["endCursor"]
+            last = parse.timestamp(nodes[-1][stop_field]) if stop_field and nodes else None
+            past_window = last is not None and last < self.window.since
+            cursor = page["endCursor"]  # a string whenever there is a next page
+            if page["hasNextPage"] and cursor and not past_window:
+                raw.cursors[name] = cursor
             else:
                 raw.cursors.pop(name, None)
 
@@ -247,7 +274,7 @@ class Collector:
             (raw.repo, node["oid"])
             for raw in raws
             if not raw.failure
-            for node in raw.nodes["commits"]
+            for node in raw.commits
             if not _pull_node(node) and self.window.contains(parse.timestamp(node["committedDate"]))
         ]
 
@@ -258,7 +285,9 @@ class Collector:
                 log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)
                 return None
 
-        known = {sha: self.known_files[sha] for _, sha in wanted if sha in self.known_files}
+        known: dict[str, list[FileChange] | None] = {
+            sha: self.known_files[sha] for _, sha in wanted if sha in self.known_files
+        }
         wanted = [(repo, sha) for repo, sha in wanted if sha not in known]
         fetched = dict(zip((sha for _, sha in wanted), self._map(fetch, wanted), strict=True))
         return known | fetched
@@ -352,7 +381,7 @@ class Collector:
         window = self.window
         parsed: dict[int, PullRequest] = {}  # a merge-style PR arrives with each of its commits
 
-        def pull(node: dict) -> PullRequest:
+        def pull(node: PullRequestNode) -> PullRequest:
             if node["number"] not in parsed:
                 pr = self._pull(raw, node)
                 if self._by_bot(pr.author):
@@ -362,7 +391,7 @@ class Collector:
 
         pulls: dict[int, PullRequest] = {}
         commits: list[Commit] = []
-        for node in raw.nodes["commits"]:
+        for node in raw.commits:
             pr = pull(pr_node) if (pr_node := _pull_node(node)) else None
             if pr and pr.merged_in_window:
                 pulls[pr.number] = pr
@@ -371,20 +400,20 @@ class Collector:
                 commit = commit.model_copy(update={"automated": True})
             if window.contains(commit.committed_at):
                 commits.append(commit)
-        for node in raw.nodes["openedPulls"]:
-            if window.contains(parse.timestamp(node["createdAt"])):
-                pulls[node["number"]] = pull(node)
+        for opened in raw.opened_pulls:
+            if window.contains(parse.timestamp(opened["createdAt"])):
+                pulls[opened["number"]] = pull(opened)
         commits = [
             c.model_copy(update={"files": files[c.sha]}) if c.sha in files else c for c in commits
         ]
         issues = {
             issue.number: issue
-            for node in raw.nodes["openedIssues"] + raw.nodes["closedIssues"]
+            for node in raw.issues
             if (issue := parse.issue(node, window)).opened_in_window or issue.closed_in_window
         }
         releases = [
             parse.release(node)
-            for node in raw.nodes["releases"]
+            for node in raw.releases
             if not node.get("isDraft") and window.contains(parse.timestamp(node["publishedAt"]))
         ]
         return RepoActivity(
@@ -399,31 +428,35 @@ class Collector:
         )
 
     def _by_bot(self, login: str | None) -> bool:
-        return bool(login) and login.lower() in self._automated
+        return bool(login and login.lower() in self._automated)
 
-    def _pull(self, raw: _Raw, node: dict) -> PullRequest:
+    def _pull(self, raw: _Raw, node: PullRequestNode) -> PullRequest:
         if node["number"] in raw.pull_files:
-            node = {**node, "files": {"nodes": raw.pull_files[node["number"]]}}
-        return parse.pull_request(node, self.window)
+            every = raw.pull_files[node["number"]]
+            files: Files = {
+                "totalCount": len(every),
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+                "nodes": every,
+            }
+            node = {**node, "files": files}
+        return parse.pull_request(node, self.window, raw.repo)
 
 
 def _files_wanted(raw: _Raw, window: Window) -> list[_FilesWanted]:
     """The PRs `_build` reads whose files the activity queries did not list in full: those
     of the window's commits and those opened in the window, each once."""
-    nodes = [pr for node in raw.nodes["commits"] if (pr := _pull_node(node))]
+    nodes = [pr for node in raw.commits if (pr := _pull_node(node))]
     nodes += [
-        node
-        for node in raw.nodes["openedPulls"]
-        if window.contains(parse.timestamp(node["createdAt"]))
+        node for node in raw.opened_pulls if window.contains(parse.timestamp(node["createdAt"]))
     ]
     wanted: dict[int, _FilesWanted] = {}
     for node in nodes:
-        if node["number"] in wanted or parse.pull_files_complete(node):
+        files = node.get("files")
+        if node["number"] in wanted or not files or parse.pull_files_complete(node):
             continue
-        files = node["files"]
-        wanted[node["number"]] = _FilesWanted(
-            raw, node["number"], files["pageInfo"]["endCursor"], list(files["nodes"])
-        )
+        # An incomplete list has a next page, so a cursor.
+        after = files["pageInfo"]["endCursor"] or ""
+        wanted[node["number"]] = _FilesWanted(raw, node["number"], after, list(files["nodes"]))
     return list(wanted.values())
 
 
@@ -457,15 +490,19 @@ def _unique(raws: list[_Raw]) -> list[_Raw]:
     return unique
 
 
-def _pull_node(commit: dict) -> dict | None:
+def _pull_node(commit: CommitNode) -> PullRequestNode | None:
     """The PR a commit came in with; None for a direct push."""
-    nodes = (commit.get("associatedPullRequests") or {}).get("nodes") or []
+    pulls = commit.get("associatedPullRequests")
+    nodes = (pulls.get("nodes") if pulls else None) or []
     return nodes[0] if nodes else None
 
 
-def _connections(repository: dict, only: set[str] | None = None) -> dict[str, dict | None]:
-    branch = repository.get("defaultBranchRef") or {}
-    history = (branch.get("target") or {}).get("history")
+def _connections(
+    repository: RepositoryNode | RepositoryPages, only: set[str] | None = None
+) -> dict[str, Page[Any] | None]:
+    branch = repository.get("defaultBranchRef")
+    target = branch.get("target") if branch else None
+    history = target.get("history") if target else None
     found = {
         "commits": history,
         "openedPulls": repository.get("openedPulls"),

@@ -79,7 +79,6 @@ class Ladder:
         self._lock = threading.Lock()
         # Looked up when needed, so tests can make the pause tiny for a whole run.
         self._pause, self._sleep = pause, sleep
-        self.retries = 0  # queries asked again smaller, for the log and tests
 
     @property
     def current(self) -> Shape:
@@ -128,7 +127,5 @@ class Ladder:
                 self.name, shape.batch, shape.page, exc.reason,
                 min(smaller.batch, len(chunk)), smaller.page, wait,
             )  # fmt: skip
-            with self._lock:
-                self.retries += 1
             (self._sleep or time.sleep)(wait)
             return self._run(chunk, ask, attempt)

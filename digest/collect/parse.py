@@ -1,11 +1,20 @@
-"""GraphQL nodes, exactly as GitHub returns them, to digest's models."""
+"""GraphQL nodes, exactly as GitHub returns them (shapes in nodes.py), to digest's models."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
+from digest.collect.nodes import (
+    Actor,
+    CommitNode,
+    FileNode,
+    GitActor,
+    IssueNode,
+    Labels,
+    PullRequestNode,
+    ReleaseNode,
+)
 from digest.models import Commit, FileChange, Issue, PullRequest, Release, Window, is_nightly
 
 # Bodies are context for a summary, not content to republish: keep the opening.
@@ -55,15 +64,16 @@ def excerpt(text: str | None, limit: int = BODY_EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + " …"
 
 
-def _login(actor: dict | None) -> str | None:
+def _login(actor: Actor | None) -> str | None:
     return actor.get("login") if actor else None
 
 
-def _labels(node: dict) -> list[str]:
-    return [label["name"] for label in (node.get("labels") or {}).get("nodes") or []]
+def _labels(node: PullRequestNode | IssueNode) -> list[str]:
+    labels: Labels = node.get("labels") or {"nodes": None}
+    return [label["name"] for label in labels["nodes"] or []]
 
 
-def file_change(node: dict) -> FileChange:
+def file_change(node: FileNode) -> FileChange:
     return FileChange(
         path=node["path"],
         status=_CHANGE_TYPES.get(node["changeType"], node["changeType"].lower()),
@@ -72,9 +82,14 @@ def file_change(node: dict) -> FileChange:
     )
 
 
-def pull_request(node: dict[str, Any], window: Window) -> PullRequest:
+def pull_request(node: PullRequestNode, window: Window, repo: str = "") -> PullRequest:
+    """`repo`: the pull request's own repository, the only one whose issues it is tied to."""
     state = "merged" if node.get("mergedAt") else node["state"].lower()
+    merge_commit, files = node.get("mergeCommit"), node.get("files")
     return PullRequest(
+        node_id=node.get("id"),
+        closed_at=node.get("closedAt"),
+        closes=_closes(node, repo) if state == "merged" else [],
         merged_in_window=window.contains(timestamp(node.get("mergedAt"))),
         opened_in_window=window.contains(timestamp(node["createdAt"])),
         number=node["number"],
@@ -87,21 +102,32 @@ def pull_request(node: dict[str, Any], window: Window) -> PullRequest:
         draft=node.get("isDraft", False),
         created_at=node["createdAt"],
         merged_at=node.get("mergedAt"),
-        merge_commit_sha=(node.get("mergeCommit") or {}).get("oid"),
+        merge_commit_sha=merge_commit["oid"] if merge_commit else None,
         additions=node["additions"],
         deletions=node["deletions"],
         changed_files=node["changedFiles"],
-        files=[file_change(f) for f in node["files"]["nodes"]] if node.get("files") else [],
+        files=[file_change(f) for f in files["nodes"]] if files else [],
     )
 
 
-def pull_files_complete(node: dict[str, Any]) -> bool:
-    files = node.get("files") or {}
-    return len(files.get("nodes") or []) >= files.get("totalCount", 0)
+def _closes(node: PullRequestNode, repo: str) -> list[int]:
+    """The issues of `repo` GitHub says the pull request closes (closingIssuesReferences:
+    closing keywords in its body, or linked by hand)."""
+    closing = node.get("closingIssuesReferences") or {"nodes": None}
+    return sorted(
+        issue["number"]
+        for issue in closing["nodes"] or []
+        if issue and issue["repository"]["nameWithOwner"].lower() == repo.lower()
+    )
 
 
-def commit(node: dict[str, Any], pr: PullRequest | None) -> Commit:
-    author = node.get("author") or {}
+def pull_files_complete(node: PullRequestNode) -> bool:
+    files = node.get("files")
+    return not files or len(files.get("nodes") or []) >= files.get("totalCount", 0)
+
+
+def commit(node: CommitNode, pr: PullRequest | None) -> Commit:
+    author: GitActor = node.get("author") or {"name": None, "user": None}
     # A PR's merge commit carries exactly the PR's diff, so its files are the PR's files.
     files = pr.files if pr and pr.merge_commit_sha == node["oid"] and pr.files else None
     return Commit(
@@ -119,10 +145,12 @@ def commit(node: dict[str, Any], pr: PullRequest | None) -> Commit:
     )
 
 
-def issue(node: dict[str, Any], window: Window) -> Issue:
+def issue(node: IssueNode, window: Window) -> Issue:
     return Issue(
         opened_in_window=window.contains(timestamp(node["createdAt"])),
         closed_in_window=window.contains(timestamp(node.get("closedAt"))),
+        node_id=node.get("id"),
+        state_reason=node.get("stateReason"),
         number=node["number"],
         title=node["title"],
         url=node["url"],
@@ -136,7 +164,7 @@ def issue(node: dict[str, Any], window: Window) -> Issue:
     )
 
 
-def release(node: dict[str, Any]) -> Release:
+def release(node: ReleaseNode) -> Release:
     tag, name = node["tagName"], node.get("name") or node["tagName"]
     return Release(
         nightly=is_nightly(tag, name),

@@ -19,7 +19,7 @@ def _read(name: str) -> str:
 
 @cache
 def _fragments() -> dict[str, str]:
-    text = _read("fragments.graphql") + _read("repository.graphql")
+    text = _read("fragments.graphql") + _read("repository.graphql") + _read("follow.graphql")
     return {m.group(1): m.group(0) for m in _FRAGMENT.finditer(text)}
 
 
@@ -49,12 +49,12 @@ def points(requests: int) -> int:
 
 def repositories_cost(count: int, history_page: int, page: int) -> int:
     """Worst case of `repositories_query` (the formula is beside RepositoryActivity)."""
-    return points(count * (5 + 3 * history_page + 6 * page))
+    return points(count * (5 + 4 * history_page + 7 * page))
 
 
 def next_pages_cost(page: int) -> int:
     """Worst case of next_pages.graphql (the formula is in the file)."""
-    return points(5 + 9 * page)
+    return points(5 + 11 * page)
 
 
 def pull_files_cost(count: int) -> int:

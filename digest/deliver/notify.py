@@ -61,7 +61,8 @@ def notify(urls: Sequence[str], messages: Sequence[Message]) -> list[Failure]:
     if not urls or not messages:
         return []
     with ThreadPoolExecutor(max_workers=min(8, len(urls))) as pool:
-        results = pool.map(lambda pair: _send(*pair, messages), enumerate(urls, start=1))
+        positions = range(1, len(urls) + 1)
+        results = pool.map(lambda position, url: _send(position, url, messages), positions, urls)
         return [failure for failure in results if failure is not None]
 
 

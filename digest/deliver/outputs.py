@@ -38,9 +38,7 @@ def announce(
         "commit-sha": result.commit_sha,
         "pull-request-url": result.pull_request_url,
         "pull-request-number": result.pull_request_number,
-        "active-repos": len(
-            {r.repo for d in latest for r in d.activity.repos if r.ok and r.item_count}
-        ),
+        "active-repos": len({r.repo for d in latest for r in d.activity.repos if r.active}),
         "prompt-tokens": usage.prompt_tokens,
         "completion-tokens": usage.completion_tokens,
         "cost-usd": usage.cost_usd,

@@ -31,6 +31,7 @@ from digest.citations import LinkPolicy, LinkTable, direct
 from digest.locales import Locale, locale
 from digest.models import Digest, Item
 from digest.render import markdown as md
+from digest.render.rollup import date_label
 
 FormName = Literal["github", "chat", "html", "text"]
 
@@ -225,9 +226,30 @@ TEXT = Form(
 )
 
 
+def within(digest: Digest, text: str, limit: int, report_url: str | None) -> str:
+    """A GITHUB brief cut to `limit` characters for a post GitHub caps (an issue's or a
+    discussion's body): whole lines only, so no link or code span is cut, then a line that
+    says so and links the report."""
+    if len(text) <= limit:
+        return text
+    loc = locale(digest.language)
+    note = f"_{GITHUB.line(loc['thread_cut'])}_"
+    if report_url:
+        note += " " + GITHUB.link(loc["read_report"], report_url)
+    kept: list[str] = []
+    used = len(note) + 2  # the blank line before it
+    for line in text.splitlines():
+        if used + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept).rstrip() + "\n\n" + note + "\n"
+
+
 def title(digest: Digest) -> str:
-    """The brief's title as plain text: the digest's title and its dates."""
-    return f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}"
+    """The digest's title and its date or period, as plain text: the one title of a report's
+    feed entry, pull request, message and thread."""
+    return f"{digest.title} — {date_label(digest, locale(digest.language))}"
 
 
 def title_in(form: Form, digest: Digest) -> str:

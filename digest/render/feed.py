@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,10 +48,12 @@ def entry(
     link: str,
     brief_html: str,
     window_end: dt.datetime,
+    entry_id: str | None = None,
 ) -> Entry:
     """`brief_html`: the brief written as HTML (render.brief), not converted from Markdown:
-    Markdown escaped for GitHub showed its `&amp;` and `<sub>` in feed readers."""
-    return Entry(info.entry_id(date), title, link, brief_html.strip(), window_end)
+    Markdown escaped for GitHub showed its `&amp;` and `<sub>` in feed readers.
+    `entry_id`: a weekly or monthly report's own id (a daily's is `info.entry_id(date)`)."""
+    return Entry(entry_id or info.entry_id(date), title, link, brief_html.strip(), window_end)
 
 
 def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
@@ -64,8 +67,7 @@ def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
         elif (before.title, before.html, before.link) != (item.title, item.html, item.link):
             later = max(item.updated, before.updated + dt.timedelta(seconds=1))
             merged[item.id] = Entry(item.id, item.title, item.link, item.html, later)
-    # Entry ids end with the report's date: sorting them sorts by date.
-    kept = sorted(merged.values(), key=lambda e: e.id, reverse=True)[:MAX_ENTRIES]
+    kept = sorted(merged.values(), key=_newest_first, reverse=True)[:MAX_ENTRIES]
     feed = FeedGenerator()
     feed.id(info.id)
     feed.title(info.title)
@@ -81,6 +83,26 @@ def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
         node.link(href=item.link)
         node.content(item.html, type="html")
     return feed.atom_str(pretty=True).decode("utf-8")
+
+
+_WEEK = re.compile(r"/weekly/(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"/monthly/(\d{4})-(\d{2})$")
+
+
+def _newest_first(item: Entry) -> tuple[str, int, str]:
+    """A daily's id ends with its date; a week's or a month's with its key, placed at its
+    last day, after that day's daily (a week's report is read after its Sunday's)."""
+    try:
+        if match := _WEEK.search(item.id):
+            sunday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 7)
+            return (sunday.isoformat(), 1, item.id)
+        if match := _MONTH.search(item.id):
+            year, month = int(match[1]), int(match[2])
+            last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+            return (last.isoformat(), 2, item.id)
+    except ValueError:
+        pass
+    return (item.id[-10:], 0, item.id)
 
 
 def _entries(text: str | None) -> list[Entry]:

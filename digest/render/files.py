@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile
+from digest.periods import Span
 from digest.render import brief
 from digest.render.feed import FeedInfo, entry, render_feed
 from digest.render.index import render_index
@@ -30,32 +31,34 @@ def render_files(
     layout: Layout,
     existing_index: str | None,
     existing_dates: set[dt.date],
+    existing_spans: set[Span] | None = None,
     retry_days: int = 0,
     feed: FeedSetup | None = None,
 ) -> Files:
-    """Each digest's report and sidecar, and the index; `digests[0]` is the run's own date,
-    the others dates it fills in (backfill)."""
+    """Each digest's report and sidecar, and the index; `digests[0]` is the run's own date
+    (or its week or month: a rollup), the others dates it fills in (backfill).
+    `existing_spans`: the weekly and monthly reports already published."""
     latest = digests[0]
     embedded = render_report(latest, base_level=2, retry_days=retry_days)
     index = render_index(
         existing_index,
         title=latest.title,
         latest_embedded=embedded,
-        dates=existing_dates | {d.activity.window.date for d in digests},
+        dates=existing_dates | {d.span.first for d in digests if d.span.period == "day"},
         layout=layout,
         loc=locale(latest.language),
+        spans=(existing_spans or set()) | {d.span for d in digests if d.span.period != "day"},
     )
     files = []
     for digest in digests:
-        date = digest.activity.window.date
         report = render_report(digest, retry_days=retry_days)
-        files.append(RenderedFile(path=layout.report(date), content=report))
-        files.append(RenderedFile(path=layout.sidecar(date), content=sidecar(digest)))
+        files.append(RenderedFile(path=layout.report_of(digest.span), content=report))
+        files.append(RenderedFile(path=layout.sidecar_of(digest.span), content=sidecar(digest)))
     files.append(RenderedFile(path=layout.index_file, content=index))
     if feed is not None:
         files.append(RenderedFile(path=layout.feed, content=_feed(digests, layout, feed)))
     return Files(
-        report_path=layout.report(latest.activity.window.date),
+        report_path=layout.report_of(latest.span),
         files=files,
         embedded_report=embedded,
     )
@@ -64,13 +67,17 @@ def render_files(
 def _feed(digests: list[Digest], layout: Layout, setup: FeedSetup) -> str:
     entries = []
     for digest in digests:
-        date = digest.activity.window.date
-        path = layout.report(date)
+        span = digest.span
+        path = layout.report_of(span)
         url = setup.url(path)
-        title = f"{digest.title} — {locale(digest.language).date_label(digest.activity.window)}"
+        title = brief.title(digest)
         link = url or posixpath.relpath(path, layout.reports_dir)  # beside feed.xml
         html = brief.render(digest, url, brief.HTML)
-        entries.append(entry(setup.info, date, title, link, html, digest.activity.window.until))
+        # A week's or a month's entry is named after its folder: `…/reports/weekly/2026-W06`.
+        folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
+        key = None if span.period == "day" else f"{setup.info.id}/{folder}/{span.label}"
+        until = digest.activity.window.until
+        entries.append(entry(setup.info, span.last, title, link, html, until, entry_id=key))
     return render_feed(setup.existing, setup.info, entries)
 
 

@@ -8,7 +8,9 @@ import re
 
 from digest.locales import Locale
 from digest.models import Layout
+from digest.periods import Span
 from digest.render import markdown as md
+from digest.render.rollup import period_label
 
 START = "<!-- digest:start -->"
 END = "<!-- digest:end -->"
@@ -24,13 +26,24 @@ def render_index(
     dates: set[dt.date],
     layout: Layout,
     loc: Locale,
+    spans: set[Span] | None = None,
 ) -> str:
-    """Replace (or add) the marker block, leaving every other byte of `existing` alone."""
+    """Replace (or add) the marker block, leaving every other byte of `existing` alone.
+    `spans`: the weekly and monthly reports, each kind listed in a place of its own."""
     here = posixpath.dirname(layout.index_file) or "."
     lines = [
         f"- {md.link(d.isoformat(), posixpath.relpath(layout.report(d), here))}"
         for d in sorted(dates, reverse=True)
     ]
+    rollups = []
+    for period, heading in (("month", "index_monthly"), ("week", "index_weekly")):
+        listed = sorted((s for s in spans or () if s.period == period), key=lambda s: s.first)
+        rollups += [md.heading(2, md.inline(loc[heading])), ""] if listed else []
+        rollups += [
+            f"- {md.link(period_label(s, loc), posixpath.relpath(layout.report_of(s), here))}"
+            for s in reversed(listed)
+        ]
+        rollups += [""] if listed else []
     block = "\n".join(
         [
             START,
@@ -38,6 +51,7 @@ def render_index(
             "",
             latest_embedded.rstrip(),
             "",
+            *rollups,
             md.heading(2, md.inline(loc["index_past"])),
             "",
             *lines,

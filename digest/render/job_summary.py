@@ -6,6 +6,7 @@ Shown on the workflow run page only; never part of a published file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from digest.models import Digest, PublishResult, Usage
 
@@ -13,7 +14,7 @@ from digest.models import Digest, PublishResult, Usage
 def job_summary(
     digests: list[Digest],
     result: PublishResult,
-    backfill: list[tuple[dt.date, str, str]] = (),
+    backfill: Sequence[tuple[dt.date, str, str]] = (),
 ) -> str:
     """A short per-repository table for the job summary (never published); then what
     backfill did for each earlier date: (date, written / redone / skipped, why)."""

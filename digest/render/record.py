@@ -7,14 +7,15 @@ table's order. A long record folds into <details> to keep the page short.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from digest import kinds
 from digest.kinds import KINDS, ByKind
 from digest.locales import Locale
-from digest.models import Commit, Issue, PullRequest, Release, RepoActivity
+from digest.models import Commit, Followup, Issue, PullRequest, Release, RepoActivity
 from digest.render import markdown as md
+from digest.render.followups import Told
 
 FOLD_AFTER = 10  # lines; a longer record is folded
 _SEP = " · "
@@ -30,8 +31,16 @@ def record_refs(repo: RepoActivity) -> set[str]:
     return {item.ref for kind in KINDS for item in kind.select(repo)}
 
 
-def render_record(repo: RepoActivity, counts: str, loc: Locale) -> str:
-    groups = [(loc[kind.heading], _LINES[kind](kind.select(repo), loc)) for kind in KINDS]
+def render_record(
+    repo: RepoActivity, counts: str, loc: Locale, followed: Sequence[Followup] = ()
+) -> str:
+    """`followed`: what became of the items earlier reports told (render/followups.py)."""
+    told = Told(repo, followed)
+    groups = [
+        (loc[kind.heading], told.lines(kind, kind.select(repo), _LINES[kind], loc))
+        for kind in KINDS
+    ]
+    groups.append((loc["record_followed"], told.left(loc)))
     groups = [(title, lines) for title, lines in groups if lines]
     summary = md.inline(loc.format("record_summary", counts=counts))
     body = "\n\n".join(

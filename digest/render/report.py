@@ -7,16 +7,18 @@ least one collected object: a point whose citations resolve to nothing is not sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from digest.citations import LinkPolicy, LinkTable, direct
 from digest.locales import Locale, locale
-from digest.models import Digest, Item, RepoActivity, RepoSummary, Section
+from digest.models import Digest, Followup, Item, RepoActivity, RepoSummary, Section
 from digest.render import brief
 from digest.render import markdown as md
 from digest.render.brief import environment, footer_text
+from digest.render.followups import followed_group, risk_lines
 from digest.render.record import record_refs, render_record
+from digest.render.rollup import date_label, sources, trend_for, trend_line
 
 # What a reader of the report is told about a repository that could not be read: only a
 # transient failure promises that it can still be filled in.
@@ -37,6 +39,7 @@ class _RepoView:
     story: list[str]  # list items, each with its links
     more: str  # "…and N more in the record below."
     record: str
+    trend: str = ""  # a weekly or monthly report: its figures against the previous period
 
 
 def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -> str:
@@ -47,9 +50,14 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
     by_repo = {s.repo: s for s in digest.repos}
     redo = loc.format("redo_later", n=retry_days) if retry_days else loc["redo_rerun"]
     repos = [
-        _repo_view(a, by_repo[a.repo], links, loc, redo)
+        _with_trend(
+            _repo_view(a, by_repo[a.repo], links, loc, redo, _followed(digest, a.repo)),
+            digest,
+            a.repo,
+            loc,
+        )
         for a in digest.activity.repos
-        if not _quiet_discovery(a)
+        if not a.quiet_discovery
     ]
     quiet = _quiet_line(digest, loc)
     incomplete = (
@@ -64,12 +72,13 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
             h=_heading_marks(base_level),
             loc=loc,
             title=md.inline(digest.title),
-            date=md.inline(loc.date_label(digest.activity.window)),
+            date=md.inline(date_label(digest, loc)),
             window=md.inline(loc.window(digest.activity.window)),
+            sources=md.inline(sources(digest.rollup, loc)) if digest.rollup else "",
             incomplete=incomplete,
             overview=md.inline_with_code(digest.overall.overview),
             highlights=_lines(digest.overall.highlights, None, links, loc),
-            risks=_lines(digest.overall.risks, None, links, loc),
+            risks=_lines(digest.overall.risks, None, links, loc) + _followed_risks(digest, loc),
             repos=repos,
             quiet=quiet,
             conclusion=md.inline_with_code(digest.overall.conclusion),
@@ -86,16 +95,17 @@ def render_brief(digest: Digest, report_url: str | None, links: LinkPolicy = dir
     return brief.render(digest, report_url, brief.GITHUB, links)
 
 
-def _quiet_discovery(repo: RepoActivity) -> bool:
-    """Found by discovery but nothing in the window (a push to another branch): counted with
-    the quiet ones rather than printed as an empty section. Listed repositories keep theirs."""
-    return repo.source is not None and repo.ok and not repo.item_count
+def _with_trend(view: _RepoView, digest: Digest, repo: str, loc: Locale) -> _RepoView:
+    trend = trend_for(digest, repo)
+    if trend is None or digest.rollup is None:
+        return view
+    return replace(view, trend=md.inline(trend_line(trend, digest.rollup, loc)))
 
 
 def _quiet_line(digest: Digest, loc: Locale) -> str:
     counts: dict[str, int] = {g.source: g.count for g in digest.activity.quiet}
     for repo in digest.activity.repos:
-        if repo.source is not None and _quiet_discovery(repo):
+        if repo.source is not None and repo.quiet_discovery:  # `is not None` for mypy
             counts[repo.source] = counts.get(repo.source, 0) + 1
     parts = [
         loc.format("quiet_search" if source == "search" else "quiet_owner", n=n, owner=source)
@@ -109,15 +119,34 @@ def _heading_marks(base_level: int) -> Callable[[int], str]:
     return lambda level: "#" * min(base_level + level - 1, 6)
 
 
+def _followed(digest: Digest, repo: str) -> list[Followup]:
+    return digest.memory.of(repo) if digest.memory else []
+
+
+def _followed_risks(digest: Digest, loc: Locale) -> list[str]:
+    """Risks earlier reports told: still open, or resolved in this window."""
+    if digest.memory is None:
+        return []
+    today = {ref for item in digest.overall.risks for ref in item.refs}
+    pulls = {(r.repo, p.number): p.url for r in digest.activity.repos for p in r.pulls}
+    return risk_lines(digest.memory.followups, today, pulls, loc)
+
+
 def _repo_view(
-    activity: RepoActivity, summary: RepoSummary, links: LinkTable, loc: Locale, redo: str
+    activity: RepoActivity,
+    summary: RepoSummary,
+    links: LinkTable,
+    loc: Locale,
+    redo: str,
+    followed: Sequence[Followup] = (),
 ) -> _RepoView:
     heading = md.link(activity.repo, activity.url) if activity.url else md.inline(activity.repo)
     if summary.status == "failed":
         text = loc.format(_FAILED_TEXT[activity.failure or "error"], redo=redo)
         return _RepoView(heading, "", md.inline(text), [], "", "")
-    if summary.status == "empty":
-        return _RepoView(heading, "", md.inline(loc["empty_repo"]), [], "", "")
+    if summary.status == "empty":  # but for what became of items told earlier, perhaps
+        record = followed_group(activity, followed, loc)
+        return _RepoView(heading, "", md.inline(loc["empty_repo"]), [], "", record)
     story = _story(summary.sections, activity.repo, links, loc)
     overview = md.inline_with_code(summary.overview)
     if summary.fallback:  # the model failed: say so neutrally, the reason stays in the log
@@ -133,7 +162,7 @@ def _repo_view(
         overview,
         story,
         more,
-        render_record(activity, counts, loc),
+        render_record(activity, counts, loc, followed),
     )
 
 

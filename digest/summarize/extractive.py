@@ -7,10 +7,11 @@ complete record of the window is rendered from the activity itself, not from her
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from digest import kinds
@@ -22,6 +23,7 @@ from digest.models import (
     FileChange,
     Issue,
     Item,
+    Memory,
     OverallSummary,
     PullRequest,
     Release,
@@ -54,30 +56,41 @@ class Candidate:
     text: str  # plain text; the renderer escapes it
     refs: list[str]
     order: int  # position in the window, to break ties
+    # The date an earlier report first told it, when nothing new happened to it since.
+    ongoing: dt.date | None = None
+
+
+# Qualified refs (`owner/name#pr:12`) earlier reports told, with nothing new since, and the
+# date first told (Memory.ongoing).
+Ongoing = Mapping[str, dt.date]
 
 
 class BuiltinSummarizer:
     """The Summarizer that needs no model: deterministic and free."""
 
-    def __init__(self, loc: Locale):
+    def __init__(self, loc: Locale, memory: Memory | None = None):
         self.loc = loc
+        self.ongoing: Ongoing = memory.ongoing if memory else {}
 
     def repo(self, activity: RepoActivity) -> RepoSummary:
-        return summarize_repo(activity, self.loc)
+        return summarize_repo(activity, self.loc, self.ongoing)
 
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
-        return summarize_overall(activity, self.loc)
+        return summarize_overall(activity, self.loc, self.ongoing)
 
 
 # -- one repository ------------------------------------------------------------------------
 
 
-def summarize_repo(activity: RepoActivity, loc: Locale) -> RepoSummary:
+def summarize_repo(
+    activity: RepoActivity, loc: Locale, ongoing: Ongoing | None = None
+) -> RepoSummary:
     if not activity.ok:
         return RepoSummary(repo=activity.repo, status="failed", method=METHOD)
     if activity.item_count == 0:
         return RepoSummary(repo=activity.repo, status="empty", method=METHOD)
-    points = ranked(candidates(activity, loc))[:MAX_POINTS]
+    points = ranked(told_before(activity, candidates(activity, loc), ongoing or {}, loc))
+    points = points[:MAX_POINTS]
     sections: dict[str, list[Item]] = {}
     for point in points:
         sections.setdefault(point.label, []).append(Item(text=point.text, refs=point.refs))
@@ -168,7 +181,24 @@ def _untold(items: list[Any], loc: Locale) -> list[Point]:
 
 
 def ranked(found: list[Candidate]) -> list[Candidate]:
-    return sorted(found, key=lambda c: (-c.signal.weight, c.order))
+    """Most significant first; what earlier reports already told after what is new."""
+    return sorted(found, key=lambda c: (c.ongoing is not None, -c.signal.weight, c.order))
+
+
+def told_before(
+    activity: RepoActivity, found: list[Candidate], ongoing: Ongoing, loc: Locale
+) -> list[Candidate]:
+    """The candidates, those an earlier report told with nothing new since saying so
+    ("ongoing since 2026-02-03") instead of reading as news."""
+    marked = []
+    for candidate in found:
+        dates = [ongoing.get(qualified(activity.repo, ref)) for ref in candidate.refs]
+        if candidate.refs and all(dates):
+            since = min(d for d in dates if d)
+            text = loc.format("ongoing_point", text=candidate.text, date=since.isoformat())
+            candidate = replace(candidate, text=text, ongoing=since)
+        marked.append(candidate)
+    return marked
 
 
 def _headline(title: str, signal: Signal) -> str:
@@ -257,9 +287,11 @@ _REPORTED = {Kind.SECURITY, Kind.REGRESSION, Kind.PERF_PROBLEM, Kind.BUG, Kind.D
 # -- the whole window ----------------------------------------------------------------------
 
 
-def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
+def summarize_overall(
+    activity: Activity, loc: Locale, ongoing: Ongoing | None = None
+) -> OverallSummary:
     total = loc.count("repositories", len(activity.repos))
-    active = [r for r in activity.repos if r.ok and r.item_count]
+    active = [r for r in activity.repos if r.active]
     failed = [r.repo for r in activity.repos if not r.ok]
     if not active:
         overview = loc.format("overall_quiet", total=total)
@@ -286,7 +318,14 @@ def summarize_overall(activity: Activity, loc: Locale) -> OverallSummary:
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     if failed:
         parts.append(loc.format("overall_failed", repos=loc.join(failed)))
-    everything = [(repo, c) for repo in active for c in candidates(repo, loc)]
+    # What earlier reports told, with nothing new since, is no top development or new risk
+    # (the report keeps the risks still open under the risks, with the date first told).
+    everything = [
+        (repo, c)
+        for repo in active
+        for c in told_before(repo, candidates(repo, loc), ongoing or {}, loc)
+        if c.ongoing is None
+    ]
     top = sorted(
         everything, key=lambda rc: (-rc[1].signal.weight, position[rc[0].repo], rc[1].order)
     )

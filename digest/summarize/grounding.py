@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import mistune
 
@@ -55,6 +56,13 @@ class Known:
         return any(sha.startswith(token.lower()) for sha in self.shas)
 
 
+def _tokens(text: str) -> list[dict[str, Any]]:
+    tokens = _parse(text)
+    # renderer="ast" answers tokens; mistune's signature also allows the rendered string
+    # other renderers answer, which would be markup: never let that through.
+    return tokens if isinstance(tokens, list) else []
+
+
 def _flatten(nodes: Iterable[dict]) -> str:
     parts = []
     for node in nodes:
@@ -76,7 +84,7 @@ def _flatten(nodes: Iterable[dict]) -> str:
 
 def clean_text(text: str, known: Known, repo: str | None) -> tuple[str, list[str]]:
     """One safe line of text, and the refs of collected URLs it mentioned."""
-    flat = " ".join(_flatten(_parse(text or "")).split())
+    flat = " ".join(_flatten(_tokens(text or "")).split())
     found: list[str] = []
 
     def url(match: re.Match) -> str:

@@ -200,6 +200,15 @@ def _retryable(exc: BaseException) -> bool:
     return asked is None or asked <= MAX_RETRY_AFTER
 
 
+def _log_retry(model: str, state: tenacity.RetryCallState) -> None:
+    # Retries follow exceptions only (retry_if_exception): the outcome always holds one.
+    error = state.outcome.exception() if state.outcome else None
+    why = _failure_kind(error).replace("_", " ") if error else "failed"
+    log.warning(
+        "%s: %s, retrying in %.0fs", model, why, state.next_action.sleep if state.next_action else 0
+    )
+
+
 def _retry_after(exc: BaseException | None) -> float | None:
     """Seconds the provider asked us to wait: `retry-after-ms` (OpenAI) or `retry-after`."""
     headers = getattr(exc, "litellm_response_headers", None) or {}
@@ -255,12 +264,7 @@ class LLM:
             stop=tenacity.stop_after_attempt(ATTEMPTS),
             sleep=self._sleep,
             reraise=True,
-            before_sleep=lambda s: log.warning(
-                "%s: %s, retrying in %.0fs",
-                model,
-                _failure_kind(s.outcome.exception()).replace("_", " "),
-                s.next_action.sleep if s.next_action else 0,
-            ),
+            before_sleep=lambda state: _log_retry(model, state),
         )
         return retrying(
             litellm.completion,

@@ -18,6 +18,7 @@ from digest.models import (
     Activity,
     Digest,
     Language,
+    Memory,
     OverallSummary,
     RepoActivity,
     RepoSummary,
@@ -59,8 +60,11 @@ class ModelSummarizer:
         language: Language,
         loc: Locale,
         previous: Digest | None = None,
+        memory: Memory | None = None,
     ):
         self.config = config
+        # Refs earlier reports told with nothing new since: told to the model as ongoing.
+        self._ongoing = memory.ongoing if memory else {}
         self.window = window
         self.language = language
         self.loc = loc
@@ -88,9 +92,11 @@ class ModelSummarizer:
     # -- per repository ------------------------------------------------------------------
 
     def repo(self, repo: RepoActivity) -> RepoSummary:
-        if not repo.ok or not repo.item_count:
-            return extractive.summarize_repo(repo, self.loc)
-        key = self._key([self.window.model_dump(mode="json"), repo.model_dump(mode="json")])
+        if not repo.active:
+            return extractive.summarize_repo(repo, self.loc, self._ongoing)
+        ongoing = self._ongoing_in(repo.repo)
+        payload = [self.window.model_dump(mode="json"), repo.model_dump(mode="json")]
+        key = self._key([*payload, ongoing] if ongoing else payload)
         cached = self._cached_repo(repo.repo, key)
         if cached:
             return cached
@@ -100,7 +106,7 @@ class ModelSummarizer:
             log.warning(
                 "%s: every model failed (%s); using the built-in summary", repo.repo, failure.kind
             )
-            summary = extractive.summarize_repo(repo, self.loc)
+            summary = extractive.summarize_repo(repo, self.loc, self._ongoing)
             return summary.model_copy(update={"fallback": failure.kind})
         if well_grounded(summary):
             return summary
@@ -110,7 +116,7 @@ class ModelSummarizer:
             summary.points_kept,
             (summary.points_kept or 0) + (summary.points_dropped or 0),
         )
-        builtin = extractive.summarize_repo(repo, self.loc)
+        builtin = extractive.summarize_repo(repo, self.loc, self._ongoing)
         return builtin.model_copy(
             update={
                 "fallback": "ungrounded",
@@ -135,6 +141,7 @@ class ModelSummarizer:
                 activity=activity_text,
                 part=part,
                 parts=parts,
+                ongoing=self._ongoing_in(repo.repo),
             )
 
         room = self.budget - self._count(system) - self._count(user("", 1, 9))
@@ -159,6 +166,15 @@ class ModelSummarizer:
         summary = ground_repo(_merge(answers), repo.repo, LinkTable([repo]), method)
         return summary.model_copy(update={"usage": usage})
 
+    def _ongoing_in(self, repo: str) -> list[tuple[str, str]]:
+        """(ref, date first told) of `repo`'s items told before, as its prompt cites them."""
+        prefix = f"{repo}#"
+        return [
+            (ref.removeprefix(prefix), since.isoformat())
+            for ref, since in sorted(self._ongoing.items())
+            if ref.startswith(prefix)
+        ]
+
     def _repair(self, problem: str) -> str:
         return prompting.render(self.language, "repair", problem=problem)
 
@@ -167,9 +183,10 @@ class ModelSummarizer:
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
         active = [s for s in repos if s.status == "ok"]
         if not active:
-            return extractive.summarize_overall(activity, self.loc)
+            return extractive.summarize_overall(activity, self.loc, self._ongoing)
         texts = [_summary_text(s) for s in active]
-        key = self._key("\n\n".join(texts))
+        ongoing = [(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())]
+        key = self._key("\n\n".join(texts) + (f"\n\n{ongoing}" if ongoing else ""))
         previous = self._previous.overall if self._previous else None
         if previous and previous.cache_key == key and not previous.fallback:
             return previous.model_copy(update={"reused": True})
@@ -177,7 +194,7 @@ class ModelSummarizer:
             answer, usage = self._reduce(texts)
         except LLMFailure as failure:
             log.warning("overall summary: every model failed (%s)", failure.kind)
-            fallback = extractive.summarize_overall(activity, self.loc)
+            fallback = extractive.summarize_overall(activity, self.loc, self._ongoing)
             return fallback.model_copy(update={"fallback": failure.kind})
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
         return grounded.model_copy(update={"usage": usage, "cache_key": key})
@@ -190,6 +207,7 @@ class ModelSummarizer:
             summaries=summaries,
             part=part,
             parts=parts,
+            ongoing=[(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())],
         )
 
     def _reduce(self, texts: list[str]) -> tuple[Answer[OverallAnswer], Usage]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from digest import __version__
 from digest.locales import locale
-from digest.models import TRANSIENT, Activity, Digest, Language, RepoSummary, Usage
+from digest.models import TRANSIENT, Activity, Digest, Language, Memory, RepoSummary, Usage
 from digest.summarize.base import Summarizer
 from digest.summarize.extractive import BuiltinSummarizer
 
@@ -18,21 +18,26 @@ if TYPE_CHECKING:  # the model path imports litellm: only when a model is config
 
 
 def summarizer_for(
-    llm: LLMConfig | None, activity: Activity, language: Language, previous: Digest | None
+    llm: LLMConfig | None,
+    activity: Activity,
+    language: Language,
+    previous: Digest | None,
+    memory: Memory | None = None,
 ) -> Summarizer:
-    """The model's summarizer when one is configured, else the built-in one."""
+    """The model's summarizer when one is configured, else the built-in one. `memory`: what
+    earlier reports told, so that neither announces it again as news."""
     if llm is None:
-        return BuiltinSummarizer(locale(language))
+        return BuiltinSummarizer(locale(language), memory)
     from digest.summarize.model import ModelSummarizer
 
-    return ModelSummarizer(llm, activity.window, language, locale(language), previous)
+    return ModelSummarizer(llm, activity.window, language, locale(language), previous, memory)
 
 
 def summarize_repos(
     activity: Activity, summarizer: Summarizer, max_concurrency: int = 8
 ) -> list[RepoSummary]:
     """The per-repository phase, concurrently."""
-    active = sum(1 for r in activity.repos if r.ok and r.item_count)
+    active = sum(1 for r in activity.repos if r.active)
     with ThreadPoolExecutor(max_workers=max(1, min(max_concurrency, active))) as pool:
         return list(pool.map(summarizer.repo, activity.repos))
 
@@ -45,6 +50,7 @@ def summarize(
     title: str | None,
     max_concurrency: int = 8,
     repos: list[RepoSummary] | None = None,
+    memory: Memory | None = None,
 ) -> Digest:
     """Both phases, or only the overall one when `repos` were summarized elsewhere (the
     shards of a workflow matrix)."""
@@ -61,4 +67,5 @@ def summarize(
         overall=overall,
         usage=usage if usage.llm_calls else Usage(),
         incomplete=[r.repo for r in activity.repos if r.failure in TRANSIENT],
+        memory=memory,
     )

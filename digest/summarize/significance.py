@@ -143,6 +143,11 @@ def of_commit(commit: Commit) -> Signal:
     return of_change(commit.title, [])
 
 
+def is_risk(issue: Issue) -> bool:
+    """A reported issue told among the risks: later reports follow it until it is closed."""
+    return of_issue(issue).risk
+
+
 def of_issue(issue: Issue) -> Signal:
     """A new issue: what it reports, and how much it was discussed."""
     discussed = min(issue.comments, 50)

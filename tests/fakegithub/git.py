@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NOW = "2026-02-05T00:05:00Z"
+REFS_DOCS = "https://docs.github.com/rest/git/refs"
 
 
 UNSIGNED = {
@@ -86,6 +87,18 @@ class GitRepo:
         self.refs[f"heads/{ref}"] = sha
         return sha
 
+    @property
+    def empty(self) -> bool:
+        """No commit yet: GitHub answers reads of any ref with 409 "Git Repository is empty."."""
+        return not self.commits
+
+    def delete_branch(self, name: str) -> None:
+        """Someone deletes a branch; GitHub closes the open pull requests from it."""
+        del self.refs[f"heads/{name}"]
+        for pull in self.pulls:
+            if pull["head"] == name and pull["state"] == "open":
+                pull["state"] = "closed"
+
     def ancestors(self, sha: str) -> set[str]:
         seen, todo = set(), [sha]
         while todo:
@@ -130,6 +143,17 @@ def repo_body(api: str, web: str, repo: GitRepo) -> dict[str, Any]:
         "created_at": "2024-01-01T00:00:00Z",
         "updated_at": NOW,
         "pushed_at": NOW,
+    }
+
+
+def ref_error(status: int, message: str, operation: str) -> dict[str, Any]:
+    """A refs endpoint's error as GitHub words it (`basic-error`, `validation-error`):
+    404 "Not Found" (GET of a missing ref), 409 "Git Repository is empty.", 422 "Reference
+    does not exist" (PATCH or DELETE of a missing ref), 422 "Update is not a fast forward"."""
+    return {
+        "message": message,
+        "documentation_url": f"{REFS_DOCS}#{operation}",
+        "status": str(status),
     }
 
 

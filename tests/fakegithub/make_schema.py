@@ -32,10 +32,12 @@ from graphql.utilities import TypeInfoVisitor
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
+THREADS = ROOT / "digest" / "deliver" / "queries"
 
 
 def digest_documents() -> list[str]:
     sys.path.insert(0, str(ROOT))
+    from digest.collect.follow import follow_query
     from digest.collect.queries import document, pull_files_query, repositories_query
 
     return [
@@ -44,6 +46,9 @@ def digest_documents() -> list[str]:
         pull_files_query(2),
         document("discover"),
         document("search"),
+        follow_query(2, 2),
+        # announce: the discussions of the target repository, and their mutations
+        *(p.read_text(encoding="utf-8") for p in sorted(THREADS.glob("*.graphql"))),
     ]
 
 
@@ -74,10 +79,16 @@ def prune(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
         if isinstance(original, (GraphQLObjectType, GraphQLInterfaceType)):
             fields = {k: v for k, v in original.fields.items() if k in used.get(name, set())}
             kind = type(original)
+            # An interface only where the type keeps every field of it digest asks for
+            # (`Node.id` on the pull requests and issues followed up, not on a Commit).
             interfaces = (
                 []
                 if kind is GraphQLInterfaceType
-                else [i for i in original.interfaces if i.name in used]
+                else [
+                    i
+                    for i in original.interfaces
+                    if i.name in used and used[i.name] <= set(fields)
+                ]
             )
             copy = kind(name, fields, interfaces=interfaces) if interfaces else kind(name, fields)
             keep[name] = copy
@@ -111,6 +122,8 @@ def main() -> None:
     used.setdefault("GitObject", set()).add("oid")
     used.setdefault("User", set()).add("login")
     used.setdefault("Bot", set()).add("login")
+    # `nodes(ids:)` answers Nodes: the followed pull requests and issues (follow.py).
+    used.setdefault("Node", set()).add("id")
     # `repositoryOwner` is a RepositoryOwner: an Organization or a User.
     for owner in ("Organization", "User"):
         used.setdefault(owner, set()).update(used.get("RepositoryOwner", set()))

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 
 from graphql import GraphQLError, build_schema, graphql_sync
 
-from tests.fakegithub import git
+from tests.fakegithub import git, threads
 from tests.fakegithub.git import GitRepo
 
 SCHEMA = build_schema((Path(__file__).parent / "schema.graphql").read_text(encoding="utf-8"))
@@ -83,6 +83,7 @@ class FakePull:
     draft: bool = False
     files: list[FakeFile] = field(default_factory=list)
     base: str = "main"
+    closes: list[int] = field(default_factory=list)  # issues of its repository it closes
 
     @property
     def updated_at(self) -> dt.datetime:
@@ -99,6 +100,7 @@ class FakeIssue:
     labels: list[str] = field(default_factory=list)
     closed_at: dt.datetime | None = None
     comments: int = 0
+    state_reason: str = "COMPLETED"  # once closed: COMPLETED, NOT_PLANNED or DUPLICATE
 
     @property
     def updated_at(self) -> dt.datetime:
@@ -152,6 +154,15 @@ class FakeRepo:
 
     def pull(self, number: int) -> FakePull | None:
         return next((p for p in self.pulls if p.number == number), None)
+
+    def issue(self, number: int) -> FakeIssue | None:
+        return next((i for i in self.issues if i.number == number), None)
+
+
+def node_id(repo: FakeRepo, kind: str, number: int) -> str:
+    """A global node id in GitHub's shape (`PR_kwDO...`, `I_kwDO...`), opaque to digest."""
+    key = base64.urlsafe_b64encode(f"{repo.full_name}#{number}".encode()).decode().rstrip("=")
+    return f"{'PR' if kind == 'pr' else 'I'}_kwDO{key}"
 
 
 # -- GraphQL resolvers: objects whose attributes graphql-core reads by field name ----------
@@ -210,8 +221,15 @@ _CHANGE_TYPE = {
 
 
 class PullNode:
+    graphql_type = "PullRequest"
+
     def __init__(self, server: FakeGitHub, repo: FakeRepo, pull: FakePull):
         url = f"{server.web_url}/{repo.full_name}/pull/{pull.number}"
+        self.id = node_id(repo, "pr", pull.number)
+        self.merged = pull.merged_at is not None
+        closed = pull.closed_at or pull.merged_at
+        self.closedAt = iso(closed) if closed else None
+        self._server, self._repo, self._closes = server, repo, pull.closes
         self.number, self.title, self.url, self.body = pull.number, pull.title, url, pull.body
         self.state = "MERGED" if pull.merged_at else ("CLOSED" if pull.closed_at else "OPEN")
         self.isDraft = pull.draft
@@ -225,6 +243,11 @@ class PullNode:
         self.mergeCommit = {"oid": pull.merge_commit_sha} if pull.merge_commit_sha else None
         self.labels = _label_connection(pull.labels)
         self._files = pull.files
+
+    def closingIssuesReferences(self, _info, first=None, after=None, **_):
+        issues = [i for n in self._closes if (i := self._repo.issue(n))]
+        nodes = [IssueNode(self._server, self._repo, i) for i in issues]
+        return connection(nodes, first, after)
 
     def files(self, _info, first=None, after=None, **_):
         nodes = [
@@ -259,7 +282,11 @@ class CommitNode:
 
 
 class IssueNode:
+    graphql_type = "Issue"
+
     def __init__(self, server: FakeGitHub, repo: FakeRepo, issue: FakeIssue):
+        self.id = node_id(repo, "issue", issue.number)
+        self._server, self._repo, self._reason = server, repo, issue.state_reason
         self.number, self.title, self.body = issue.number, issue.title, issue.body
         self.url = f"{server.web_url}/{repo.full_name}/issues/{issue.number}"
         self.state = "CLOSED" if issue.closed_at else "OPEN"
@@ -268,6 +295,16 @@ class IssueNode:
         self.author = _actor(issue.author)
         self.labels = _label_connection(issue.labels)
         self.comments = {"totalCount": issue.comments}
+
+    def stateReason(self, _info, enableDuplicate=False, **_):
+        if self.state == "OPEN":
+            return None  # GitHub: REOPENED once reopened; never closed here
+        if self._reason == "DUPLICATE" and not enableDuplicate:
+            return "NOT_PLANNED"  # what GitHub tells clients that did not opt in
+        return self._reason
+
+    def repository(self, _info, **_):
+        return RepositoryNode(self._server, self._repo)
 
 
 class ReleaseNode:
@@ -317,6 +354,15 @@ class RepositoryNode:
     def pullRequest(self, _info, number):
         pull = self._repo.pull(number)
         return PullNode(self._server, self._repo, pull) if pull else None
+
+    def issueOrPullRequest(self, _info, number):
+        if pull := self._repo.pull(number):
+            return PullNode(self._server, self._repo, pull)
+        if issue := self._repo.issue(number):
+            return IssueNode(self._server, self._repo, issue)
+        raise NotFound(
+            f"Could not resolve to an issue or pull request with the number of {number}."
+        )
 
     def issues(self, _info, first=None, after=None, orderBy=None, filterBy=None, **_):
         issues = _order(self._repo.issues, orderBy, "CREATED_AT")
@@ -431,6 +477,11 @@ class QueryRoot:
     def __init__(self, server: FakeGitHub):
         self._server = server
 
+    def __getattr__(self, name: str):  # mutations: announce's discussions (threads.py)
+        if name.startswith("_") or (found := self._server.threads.mutation(name)) is None:
+            raise AttributeError(name)
+        return found
+
     def rateLimit(self, _info, **_):
         return self._server.spend_points()
 
@@ -445,8 +496,27 @@ class QueryRoot:
         page = connection([RepositoryNode(self._server, r) for r in found[:1000]], first, after)
         return {**page, "repositoryCount": len(found)}
 
+    def nodes(self, _info, ids, **_):
+        """GitHub's answer: a node per id, null (and a NOT_FOUND error) for one unknown."""
+        if len(ids) > 100:
+            raise GraphQLError(
+                f"You may not provide more than 100 node ids; you provided {len(ids)}."
+            )
+        found = {}
+        for repo in self._server.repos.values():
+            for pull in repo.pulls:
+                found[node_id(repo, "pr", pull.number)] = PullNode(self._server, repo, pull)
+            for issue in repo.issues:
+                found[node_id(repo, "issue", issue.number)] = IssueNode(self._server, repo, issue)
+        return [
+            found.get(i) or NotFound(f"Could not resolve to a node with the global id of '{i}'")
+            for i in ids
+        ]
+
     def repository(self, _info, owner, name, **_):
         repo = self._server.repos.get(f"{owner}/{name}".lower())
+        if repo is None and (target := self._server.threads.repository(owner, name)):
+            return target  # a target repository: its discussions (announce)
         if repo is None:
             raise NotFound(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
         if repo.error:
@@ -532,6 +602,7 @@ class FakeGitHub:
         self.stopped_after = 0.0  # seconds a stopped query takes to answer (GitHub: 10)
         self.graphql_answers: list[tuple[int, int]] = []  # (HTTP status, work) per query
         self._lock = threading.Lock()
+        self.threads = threads.Threads(self)  # issues, labels, discussions of the targets
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -660,11 +731,10 @@ class FakeGitHub:
 
     def get_ref(self, match, _args):
         repo = self.target(match)
-        if repo and not repo.refs:
-            return 409, {"message": "Git Repository is empty.", "status": "409",
-                         "documentation_url": "https://docs.github.com/rest/git/refs#get-a-reference"}  # fmt: skip  # noqa: E501
+        if repo and repo.empty:
+            return 409, git.ref_error(409, "Git Repository is empty.", "get-a-reference")
         if not repo or match["ref"] not in repo.refs:
-            return 404, _NOT_FOUND
+            return 404, git.ref_error(404, "Not Found", "get-a-reference")
         return 200, git.ref_body(self.api_url, repo, match["ref"])
 
     def get_commit(self, match, _args):
@@ -711,8 +781,7 @@ class FakeGitHub:
         repo = self.target(match)
         ref = body["ref"].removeprefix("refs/")
         if ref in repo.refs:
-            return 422, {"message": "Reference already exists", "status": "422",
-                         "documentation_url": "https://docs.github.com/rest/git/refs#create-a-reference"}  # fmt: skip  # noqa: E501
+            return 422, git.ref_error(422, "Reference already exists", "create-a-reference")
         repo.refs[ref] = body["sha"]
         return 201, git.ref_body(self.api_url, repo, ref)
 
@@ -722,17 +791,19 @@ class FakeGitHub:
         if repo.before_ref_update:
             hook, repo.before_ref_update = repo.before_ref_update, None
             hook(repo)
+        if repo.empty:
+            return 409, git.ref_error(409, "Git Repository is empty.", "update-a-reference")
+        if ref not in repo.refs:
+            return 422, git.ref_error(422, "Reference does not exist", "update-a-reference")
         if not body.get("force") and repo.refs[ref] not in repo.ancestors(body["sha"]):
-            return 422, {"message": "Update is not a fast forward", "status": "422",
-                         "documentation_url": "https://docs.github.com/rest/git/refs#update-a-reference"}  # fmt: skip  # noqa: E501
+            return 422, git.ref_error(422, "Update is not a fast forward", "update-a-reference")
         repo.refs[ref] = body["sha"]
         return 200, git.ref_body(self.api_url, repo, ref)
 
     def delete_ref(self, match, _body):
         repo = self.target(match)
         if not repo or match["ref"] not in repo.refs:
-            return 422, {"message": "Reference does not exist", "status": "422",
-                         "documentation_url": "https://docs.github.com/rest/git/refs#delete-a-reference"}  # fmt: skip  # noqa: E501
+            return 422, git.ref_error(422, "Reference does not exist", "delete-a-reference")
         del repo.refs[match["ref"]]
         return 204, None
 
@@ -917,6 +988,7 @@ def _routes(server: FakeGitHub) -> list[tuple[str, re.Pattern, str, Any]]:
             "/repos/{owner}/{repo}/pulls/{number}",
             server.update_pull,
         ),
+        *server.threads.routes(),
     ]
     return [(method, re.compile(pattern), name, fn) for method, pattern, name, fn in table]
 

@@ -1,0 +1,73 @@
+"""What became of each told item: from this window's collection where it shows, else from
+GitHub (`ask`, one request per 100 items), else as it was told."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from digest.memory.told import Key, key_of
+from digest.models import Activity, Followup, Issue, PullRequest, RepoActivity, Window
+
+Ask = Callable[[Sequence[Followup]], list[Followup]]
+
+
+def fates(told: list[Followup], activity: Activity, ask: Ask | None) -> list[Followup]:
+    """Each told item of a repository this activity covers, as it is now. Only the items
+    whose fate the window does not show are asked (none: no request)."""
+    repos = {repo.repo.lower(): repo for repo in activity.repos}
+    window = activity.window
+    followed = [item for item in told if item.repo.lower() in repos]
+    shown: dict[Key, Followup] = {}
+    for item in followed:
+        if seen := _shown(item, repos[item.repo.lower()], window):
+            shown[key_of(item)] = seen
+    unknown = [item for item in followed if key_of(item) not in shown]
+    answered = {key_of(a): a for a in (ask(unknown) if ask and unknown else [])}
+    now = [shown.get(key_of(i)) or answered.get(key_of(i)) or i for i in followed]
+    return [_tied(item, repos[item.repo.lower()]) for item in now]
+
+
+def _shown(item: Followup, repo: RepoActivity, window: Window) -> Followup | None:
+    if item.kind == "pr":
+        pull = next((p for p in repo.pulls if p.number == item.number), None)
+        if pull and pull.merged_in_window:
+            return _now(item, pull, "merged", pull.merged_at)
+        if pull and pull.state == "closed" and window.contains(pull.closed_at):
+            return _now(item, pull, "closed", pull.closed_at)
+        return None
+    issue = next((i for i in repo.issues if i.number == item.number), None)
+    if issue and issue.closed_in_window:
+        now = _now(item, issue, "closed", issue.closed_at)
+        return now.model_copy(update={"state_reason": issue.state_reason})
+    if closer := _closer(item, repo):  # closed by a merge this window collected
+        update = {"state": "closed", "closed_at": closer.merged_at, "state_reason": "COMPLETED"}
+        return item.model_copy(update=update)
+    return None
+
+
+def _now(
+    item: Followup, collected: PullRequest | Issue, state: str, when: dt.datetime | None
+) -> Followup:
+    update = {
+        "state": state,
+        "closed_at": when,
+        "collected": True,
+        "title": collected.title,
+        "url": collected.url,
+        "node_id": collected.node_id or item.node_id,
+    }
+    return item.model_copy(update=update)
+
+
+def _closer(item: Followup, repo: RepoActivity) -> PullRequest | None:
+    """The pull request merged in this window that closes the issue `item`."""
+    if item.kind != "issue":
+        return None
+    return next((p for p in repo.pulls if p.merged_in_window and item.number in p.closes), None)
+
+
+def _tied(item: Followup, repo: RepoActivity) -> Followup:
+    """A closed issue with the merge of this window that closed it, told on one line."""
+    closer = _closer(item, repo) if item.state == "closed" else None
+    return item.model_copy(update={"closed_by": closer.number}) if closer else item

@@ -1,0 +1,600 @@
+"""`digest site`: the archive as a static site, checked as files and in a real browser.
+
+The browser is Debian's Chromium driven by Selenium through Debian's chromedriver (both on
+PATH; .ci/run installs them). A machine without them fails these tests with one line saying
+how to install them, rather than skipping them silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+from digest.cli import main
+from tests.conftest import TOKEN
+from tests.fakegithub.builders import at, merged_pr
+from tests.fakegithub.git import GitRepo
+from tests.fakegithub.server import FakeGitHub, FakeIssue, FakeRelease, FakeRepo
+
+REPOS = "vllm-project/vllm,sgl-project/sglang"
+DAYS = ["2026-02-02", "2026-02-03", "2026-02-04", "2026-02-05"]
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "</script><script>alert(1)</script>"
+SEARCHED = "FlashInfer MLA backend"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SHOTS = os.environ.get("DIGEST_SCREENSHOTS")  # keep the screenshots there (else a tmp dir)
+
+
+def add_repos(github: FakeGitHub) -> None:
+    """Two repositories over four days: merged pull requests (two titled as attacks), issues
+    opened and closed, releases."""
+    vllm = github.add(FakeRepo("vllm-project/vllm", description="A high-throughput LLM engine"))
+    sgl = github.add(FakeRepo("sgl-project/sglang", description="Fast serving"))
+    merged_pr(vllm, 34049, f"[Kernel] {SEARCHED}", at("2026-02-02 10:00"))
+    merged_pr(vllm, 34050, IMG, at("2026-02-03 10:00"))
+    merged_pr(sgl, 9001, SCRIPT, at("2026-02-03 11:00"))
+    merged_pr(vllm, 34100, "[Bugfix] Fix the scheduler stall", at("2026-02-04 10:00"))
+    merged_pr(sgl, 9002, "[Perf] Faster radix cache", at("2026-02-05 09:00"))
+    vllm.issues += [
+        FakeIssue(2496, "Regression: decode 20% slower", at("2026-02-03 09:00")),
+        FakeIssue(2300, "Crash on start", at("2026-01-02 10:00"), closed_at=at("2026-02-04 08:00")),
+    ]
+    vllm.releases.append(FakeRelease("v0.6.3", at("2026-02-04 15:00"), name="v0.6.3"))
+    vllm.releases.append(FakeRelease("v0.6.2", at("2026-02-02 15:00"), name="v0.6.2"))
+    vllm.releases.append(FakeRelease("nightly-20260203", at("2026-02-03 02:00")))
+    sgl.releases.append(FakeRelease("v0.5.0", at("2026-02-05 15:00")))
+
+
+def write_reports(folder: Path, *extra: str) -> None:
+    for day in DAYS:
+        argv = ["run", "--repos", REPOS, "--date", day, "--publish", "none"]
+        assert main([*argv, "--output-dir", str(folder), "--backfill", "0", *extra]) == 0
+
+
+def build(folder: Path, *extra: str) -> int:
+    """`stage: site`, as the action runs it (`digest run` with INPUT_STAGE=site)."""
+    return main(["run", "--stage", "site", "--repos", REPOS, "--output-dir", str(folder), *extra])
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output directory with four days of reports and their site in `_site`."""
+    folder = tmp_path_factory.mktemp("archive")
+    with pytest.MonkeyPatch.context() as env, FakeGitHub(token=TOKEN) as github:
+        for name in list(os.environ):
+            if name.startswith(("INPUT_", "GITHUB_", "RUNNER_")):
+                env.delenv(name)
+        env.setenv("GITHUB_API_URL", github.api_url)
+        env.setenv("GITHUB_TOKEN", TOKEN)
+        add_repos(github)
+        write_reports(folder)
+        assert build(folder) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(archive: Path) -> Path:
+    return archive / "_site"
+
+
+def files(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+# -- as files ----------------------------------------------------------------------------------
+
+
+def test_the_site_has_a_page_per_report_and_per_repository(site):
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert pages == [
+        "archive.html",
+        "index.html",
+        *(f"reports/{day}.html" for day in DAYS),
+        "repos/sgl-project/sglang.html",
+        "repos/vllm-project/vllm.html",
+        "search.html",
+    ]
+    assert (site / "feed.xml").read_text() == (site.parent / "reports" / "feed.xml").read_text()
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_a_rebuild_with_nothing_new_changes_no_file(archive, site, tmp_path, capsys):
+    before = files(site)
+    assert build(archive) == 0
+    assert files(site) == before  # same bytes, same modification times
+    assert capsys.readouterr().out.strip() == str(site)
+
+
+def test_a_new_report_changes_the_site_and_drops_nothing_of_it(tmp_path, github):
+    add_repos(github)
+    write_reports(tmp_path)
+    assert build(tmp_path) == 0
+    site = tmp_path / "_site"
+    before = files(site)
+    merged_pr(github.repos["vllm-project/vllm"], 34200, "[Core] Next day", at("2026-02-06 10:00"))
+    argv = ["run", "--repos", REPOS, "--date", "2026-02-06", "--publish", "none", "--backfill", "0"]
+    assert main([*argv, "--output-dir", str(tmp_path)]) == 0
+    assert build(tmp_path) == 0
+    after = files(site)
+    assert "reports/2026-02-06.html" in after
+    changed = {p for p in after if p in before and after[p] != before[p]}
+    assert {"index.html", "archive.html", "reports/2026-02-05.html"} <= changed
+    assert after["assets/site.css"] == before["assets/site.css"]  # untouched, time included
+
+
+def test_third_party_text_is_escaped_in_every_page(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert "<img src=x" not in html and "<script>alert" not in html, page
+    report = (site / "reports" / "2026-02-03.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in report
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in report
+
+
+def test_every_page_forbids_inline_script_and_other_hosts(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        csp = html.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"')[0]
+        csp = csp.replace("&#39;", "'")
+        assert "default-src 'none'" in csp
+        script = csp.split("script-src ", 1)[1].split(";")[0]
+        assert "unsafe-inline" not in script and "http" not in csp
+        assert script in ("'none'", "'self' 'wasm-unsafe-eval'"), page
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for name in ("href", "src"):
+            if values.get(name) is not None and tag in ("a", "link", "script", "img"):
+                self.targets.append(values[name] or "")
+
+
+def test_every_link_on_every_page_resolves_to_the_site_or_to_github(site):
+    base = "http://site.invalid/"
+    for page in sorted(site.rglob("*.html")):
+        parsed = Links()
+        parsed.feed(page.read_text())
+        here = urljoin(base, page.relative_to(site).as_posix())
+        for target in parsed.targets:
+            url, fragment = urldefrag(urljoin(here, target))
+            parts = urlsplit(url)
+            if parts.netloc == "site.invalid":
+                file = site / parts.path.lstrip("/")
+                assert file.is_file(), f"{page.name}: {target} is not a file of the site"
+                if fragment and file == page:
+                    assert fragment in parsed.ids, f"{page.name}: #{fragment} is nowhere"
+            else:
+                assert (parts.scheme, parts.netloc) == ("https", "github.com"), target
+
+
+def test_reading_the_archive_through_the_api_collects_nothing(github, tmp_path):
+    add_repos(github)
+    target = github.add_target(GitRepo.with_files("me/digests", {"README.md": "# Digests\n"}))
+    for day in DAYS[:2]:
+        argv = ["run", "--repos", REPOS, "--date", day, "--target-repo", "me/digests"]
+        assert main([*argv, "--publish", "commit", "--output-dir", str(tmp_path / "unused")]) == 0
+    github.requests.clear()
+    github.graphql_bodies.clear()
+    argv = ["--target-repo", "me/digests", "--publish", "commit"]
+    assert build(tmp_path, *argv) == 0
+    assert github.graphql_bodies == []  # no collection query
+    assert {method for method, _ in github.requests} == {"GET"}
+    assert sorted(p.name for p in (tmp_path / "_site" / "reports").iterdir()) == [
+        f"{day}.html" for day in DAYS[:2]
+    ]
+    assert len(target.log()) == 3  # the site is not published to the repository
+
+
+def test_no_report_is_one_line_and_exit_2_with_nothing_written(tmp_path, capsys):
+    assert build(tmp_path) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "input 'reports-dir'" in err and str(tmp_path / "reports") in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_site_dir_holding_other_files_is_refused_untouched(github, tmp_path, capsys):
+    add_repos(github)
+    write_reports(tmp_path)
+    theirs = tmp_path / "_site" / "index.html"
+    theirs.parent.mkdir()
+    theirs.write_text("someone else's")
+    assert build(tmp_path) == 2
+    assert "input 'site-dir'" in capsys.readouterr().err
+    assert [p.name for p in theirs.parent.iterdir()] == ["index.html"]
+    assert theirs.read_text() == "someone else's"
+    assert build(tmp_path, "--site-dir", "public") == 0  # a new folder is fine
+
+
+def test_a_chinese_archive_makes_a_chinese_site(github, tmp_path):
+    add_repos(github)
+    write_reports(tmp_path, "--language", "zh")
+    assert build(tmp_path) == 0
+    home = (tmp_path / "_site" / "index.html").read_text()
+    assert '<html lang="zh">' in home and "最新报告" in home and "近期报告" in home
+    repo = (tmp_path / "_site" / "repos" / "vllm-project" / "vllm.html").read_text()
+    assert "时间线" in repo and "已合并 PR" in repo
+
+
+# -- in a browser ------------------------------------------------------------------------------
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    handler = functools.partial(Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    missing = [name for name in ("chromium", "chromedriver") if not shutil.which(name)]
+    if missing:
+        pytest.fail(
+            f"{' and '.join(missing)} not found: apt-get install -y chromium chromium-driver "
+            "(Debian's packages, as .ci/run installs them)",
+            pytrace=False,
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or ""
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(flag)
+    options.add_argument("--window-size=1200,900")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def page(browser, served):
+    """Open a page of the site (in light or dark) and forget the logs of earlier pages."""
+
+    def open_page(path: str, scheme: str = "light") -> object:
+        browser.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia",
+            {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+        )
+        browser.get_log("performance")
+        browser.get_log("browser")
+        browser.get(served + path)
+        return browser
+
+    return open_page
+
+
+def requested(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def no_alert(driver) -> None:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with pytest.raises(TimeoutException):
+        WebDriverWait(driver, 1).until(expected_conditions.alert_is_present())
+
+
+def screenshot(driver, name: str, folder: Path) -> Path:
+    """The whole page, as tall as it is."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    width = driver.execute_script("return window.innerWidth")
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": min(height, 6000), "deviceScaleFactor": 1, "mobile": False},
+    )
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return path
+
+
+def test_home_lists_the_latest_reports(page):
+    from selenium.webdriver.common.by import By
+
+    driver = page("index.html")
+    recent = driver.find_element(By.ID, "recent").find_element(By.XPATH, "..")
+    links = [a.text for a in recent.find_elements(By.CSS_SELECTOR, "ul.reports a")]
+    assert links == list(reversed(DAYS))
+    latest = driver.find_element(By.ID, "latest")
+    assert DAYS[-1] in latest.text
+    assert driver.title == "Daily digest"
+
+
+def test_searching_a_pull_request_title_finds_its_report(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = page("search.html")
+    box = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
+    )
+    box.send_keys(SEARCHED)
+
+    def found(d):
+        links = d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
+        return [a.get_attribute("href") for a in links] or False
+
+    hrefs = WebDriverWait(driver, 15).until(found)
+    assert hrefs[0].endswith(f"/reports/{DAYS[0]}.html")
+    if SHOTS:
+        screenshot(driver, "search-results-light", Path(SHOTS))
+    csp = [e["message"] for e in driver.get_log("browser") if "Content Security" in e["message"]]
+    assert csp == []
+
+
+def test_a_repository_page_lists_its_releases_and_has_charts(page):
+    from selenium.webdriver.common.by import By
+
+    driver = page("repos/vllm-project/vllm.html")
+    releases = driver.find_element(By.ID, "releases").find_element(By.XPATH, "..")
+    tags = [a.text for a in releases.find_elements(By.CSS_SELECTOR, "a[href^='https://']")]
+    assert tags == ["v0.6.3", "v0.6.2"]  # nightly builds are counted, not listed
+    assert "And 1 nightly build, not listed." in releases.text
+    charts = driver.find_elements(By.CSS_SELECTOR, "figure svg.chart[role='img']")
+    assert len(charts) == 2
+    for chart in charts:
+        assert chart.size["width"] > 300 and chart.size["height"] > 100  # drawn, visible
+        label = chart.get_attribute("aria-labelledby").split()
+        described = driver.find_element(By.ID, label[1]).get_attribute("textContent")
+        assert "Merged pull requests: 3 in all" in described
+    bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar-merged_pulls")
+    assert len(bars) == 3 + 1  # three days in the daily chart, one week in the weekly
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("reports/2026-02-03.html", IMG), ("reports/2026-02-03.html", SCRIPT),
+     ("repos/vllm-project/vllm.html", IMG), ("repos/sgl-project/sglang.html", SCRIPT)],
+)  # fmt: skip
+def test_a_title_written_as_markup_shows_as_text_and_runs_nothing(page, path, title):
+    from selenium.webdriver.common.by import By
+
+    driver = page(path)
+    no_alert(driver)
+    assert title in driver.find_element(By.TAG_NAME, "main").text
+    assert driver.find_elements(By.CSS_SELECTOR, "main img, main script") == []
+
+
+def test_searching_a_title_written_as_markup_runs_nothing(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = page("search.html")
+    box = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
+    )
+    box.send_keys("onerror alert")
+    WebDriverWait(driver, 15).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
+    )
+    no_alert(driver)
+    assert driver.find_elements(By.CSS_SELECTOR, "pagefind-results img[src='x']") == []
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "reports/2026-02-03.html", "repos/vllm-project/vllm.html",
+             "archive.html", "search.html"]
+)  # fmt: skip
+def test_no_request_leaves_the_site(page, served, path):
+    driver = page(path)
+    if path == "search.html":
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        box = WebDriverWait(driver, 10).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
+        )
+        box.send_keys("scheduler")
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
+        )
+    urls = requested(driver)
+    assert urls, "the performance log recorded no request"
+    assert [u for u in urls if not u.startswith((served, "data:"))] == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("home", "index.html"), ("report", "reports/2026-02-03.html"),
+     ("repository", "repos/vllm-project/vllm.html"), ("search", "search.html")],
+)  # fmt: skip
+def test_axe_finds_no_serious_or_critical_violation(page, tmp_path, name, path, scheme):
+    driver = page(path, scheme)
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations)).catch(e => done(String(e)));"
+    )
+    assert isinstance(result, list), result
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    folder = Path(SHOTS) if SHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    assert screenshot(driver, f"{name}-{scheme}", folder).stat().st_size > 10_000
+
+
+def test_dark_pages_really_are_dark(page):
+    light = page("index.html", "light").execute_script(
+        "return getComputedStyle(document.body).backgroundColor"
+    )
+    dark = page("index.html", "dark").execute_script(
+        "return getComputedStyle(document.body).backgroundColor"
+    )
+    assert (light, dark) == ("rgb(255, 255, 255)", "rgb(13, 17, 23)")
+
+
+def test_a_phone_reads_without_scrolling_sideways(browser, served):
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        for path in ("reports/2026-02-03.html", "repos/vllm-project/vllm.html", "index.html"):
+            browser.get(served + path)
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= 375
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_weekly_and_monthly_reports_get_pages_and_a_place_on_home(github, tmp_path):
+    repo = github.add(FakeRepo("vllm-project/vllm"))
+    for day in range(2, 9):
+        merged_pr(repo, 100 + day, f"[Core] change of day {day}", at(f"2026-02-0{day} 10:00"))
+    for day in range(2, 9):
+        argv = ["run", "--repos", "vllm-project/vllm", "--date", f"2026-02-0{day}"]
+        assert (
+            main([*argv, "--publish", "none", "--backfill", "0", "--output-dir", str(tmp_path)])
+            == 0
+        )
+    argv = [
+        "run",
+        "--repos",
+        "vllm-project/vllm",
+        "--publish",
+        "none",
+        "--output-dir",
+        str(tmp_path),
+    ]
+    assert main([*argv, "--date", "2026-02-09", "--period", "week"]) == 0
+    assert main([*argv, "--date", "2026-03-01", "--period", "month", "--backfill", "0"]) == 0
+    assert build(tmp_path) == 0
+    site = tmp_path / "_site"
+    assert (site / "reports" / "2026-W06.html").is_file()
+    assert (site / "reports" / "2026-02.html").is_file()
+    home = (site / "index.html").read_text()
+    assert "<title>Daily digest</title>" in home  # named after the dailies, not the month
+    assert 'href="reports/2026-W06.html"' in home and 'href="reports/2026-02.html"' in home
+    archive = (site / "archive.html").read_text()
+    order = [archive.index(f'href="reports/{key}.html"') for key in ("2026-02", "2026-W06")]
+    assert order == sorted(order) and order[-1] < archive.index('href="reports/2026-02-08.html"')
+    # A week's repository counts come from the dailies only: nothing counted twice.
+    repo_page = (site / "repos" / "vllm-project" / "vllm.html").read_text()
+    assert "7 merged pull requests" in repo_page
+
+
+def test_the_keyboard_reaches_the_content_first_through_a_visible_skip_link(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = page("reports/2026-02-03.html")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    skip = driver.switch_to.active_element
+    assert skip.text == "Skip to content"
+    assert skip.rect["y"] >= 0 and skip.is_displayed()  # shown once focused
+    outline = driver.execute_script("return getComputedStyle(arguments[0]).outlineStyle", skip)
+    skip.send_keys(Keys.ENTER)
+    assert driver.switch_to.active_element.get_attribute("id") == "main"
+    assert outline == "solid"  # the focus is visible
+
+
+def test_search_finds_reports_when_the_site_is_served_under_a_path(browser, archive):
+    """A project's GitHub Pages site lives under /<repository>/: results must link there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    handler = functools.partial(Quiet, directory=str(archive))  # the site is /_site/
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        browser.get(f"http://127.0.0.1:{server.server_address[1]}/_site/search.html")
+        box = WebDriverWait(browser, 10).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
+        )
+        box.send_keys(SEARCHED)
+        hrefs = WebDriverWait(browser, 15).until(
+            lambda d: (
+                [
+                    a.get_attribute("href")
+                    for a in d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
+                ]
+                or False
+            )
+        )
+        assert urlsplit(hrefs[0]).path == f"/_site/reports/{DAYS[0]}.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_chinese_reports_are_searched_by_chinese_words(browser, github, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    add_repos(github)
+    write_reports(tmp_path, "--language", "zh")
+    assert build(tmp_path) == 0
+    handler = functools.partial(Quiet, directory=str(tmp_path / "_site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        browser.get(f"http://127.0.0.1:{server.server_address[1]}/search.html")
+        box = WebDriverWait(browser, 10).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
+        )
+        # In `2026-02-02 的动态（UTC）`: found only when Chinese is split into words (the
+        # extended binary), as no space stands between them.
+        box.send_keys("动态")
+        hrefs = WebDriverWait(browser, 15).until(
+            lambda d: (
+                [
+                    a.get_attribute("href")
+                    for a in d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
+                ]
+                or False
+            )
+        )
+        found = {urlsplit(h).path for h in hrefs}
+        assert found == {f"/reports/{day}.html" for day in DAYS}
+    finally:
+        server.shutdown()
+        server.server_close()
