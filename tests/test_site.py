@@ -7,6 +7,7 @@ how to install them, rather than skipping them silently.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -246,15 +247,23 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP on a free local port; its URL, with a final `/`."""
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(Quiet, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -317,6 +326,23 @@ def no_alert(driver) -> None:
         WebDriverWait(driver, 1).until(expected_conditions.alert_is_present())
 
 
+def search(driver, words: str) -> list[str]:
+    """Type `words` into the open search page; the links of the results, once there are any."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
+    )
+    box.send_keys(words)
+
+    def found(d):
+        links = d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
+        return [a.get_attribute("href") for a in links] or False
+
+    return WebDriverWait(driver, 15).until(found)
+
+
 def screenshot(driver, name: str, folder: Path) -> Path:
     """The whole page, as tall as it is."""
     height = driver.execute_script("return document.documentElement.scrollHeight")
@@ -344,20 +370,8 @@ def test_home_lists_the_latest_reports(page):
 
 
 def test_searching_a_pull_request_title_finds_its_report(page):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     driver = page("search.html")
-    box = WebDriverWait(driver, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
-    )
-    box.send_keys(SEARCHED)
-
-    def found(d):
-        links = d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-        return [a.get_attribute("href") for a in links] or False
-
-    hrefs = WebDriverWait(driver, 15).until(found)
+    hrefs = search(driver, SEARCHED)
     assert hrefs[0].endswith(f"/reports/{DAYS[0]}.html")
     if SHOTS:
         screenshot(driver, "search-results-light", Path(SHOTS))
@@ -400,16 +414,9 @@ def test_a_title_written_as_markup_shows_as_text_and_runs_nothing(page, path, ti
 
 def test_searching_a_title_written_as_markup_runs_nothing(page):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = page("search.html")
-    box = WebDriverWait(driver, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
-    )
-    box.send_keys("onerror alert")
-    WebDriverWait(driver, 15).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-    )
+    search(driver, "onerror alert")
     no_alert(driver)
     assert driver.find_elements(By.CSS_SELECTOR, "pagefind-results img[src='x']") == []
 
@@ -421,16 +428,7 @@ def test_searching_a_title_written_as_markup_runs_nothing(page):
 def test_no_request_leaves_the_site(page, served, path):
     driver = page(path)
     if path == "search.html":
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        box = WebDriverWait(driver, 10).until(
-            lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
-        )
-        box.send_keys("scheduler")
-        WebDriverWait(driver, 15).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-        )
+        search(driver, "scheduler")
     urls = requested(driver)
     assert urls, "the performance log recorded no request"
     assert [u for u in urls if not u.startswith((served, "data:"))] == []
@@ -539,62 +537,19 @@ def test_the_keyboard_reaches_the_content_first_through_a_visible_skip_link(page
 
 def test_search_finds_reports_when_the_site_is_served_under_a_path(browser, archive):
     """A project's GitHub Pages site lives under /<repository>/: results must link there."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    handler = functools.partial(Quiet, directory=str(archive))  # the site is /_site/
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        browser.get(f"http://127.0.0.1:{server.server_address[1]}/_site/search.html")
-        box = WebDriverWait(browser, 10).until(
-            lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
-        )
-        box.send_keys(SEARCHED)
-        hrefs = WebDriverWait(browser, 15).until(
-            lambda d: (
-                [
-                    a.get_attribute("href")
-                    for a in d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-                ]
-                or False
-            )
-        )
-        assert urlsplit(hrefs[0]).path == f"/_site/reports/{DAYS[0]}.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(archive) as url:  # the site is /_site/
+        browser.get(url + "_site/search.html")
+        hrefs = search(browser, SEARCHED)
+    assert urlsplit(hrefs[0]).path == f"/_site/reports/{DAYS[0]}.html"
 
 
 def test_chinese_reports_are_searched_by_chinese_words(browser, github, tmp_path):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     add_repos(github)
     write_reports(tmp_path, "--language", "zh")
     assert build(tmp_path) == 0
-    handler = functools.partial(Quiet, directory=str(tmp_path / "_site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        browser.get(f"http://127.0.0.1:{server.server_address[1]}/search.html")
-        box = WebDriverWait(browser, 10).until(
-            lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
-        )
+    with serving(tmp_path / "_site") as url:
+        browser.get(url + "search.html")
         # In `2026-02-02 的动态（UTC）`: found only when Chinese is split into words (the
         # extended binary), as no space stands between them.
-        box.send_keys("动态")
-        hrefs = WebDriverWait(browser, 15).until(
-            lambda d: (
-                [
-                    a.get_attribute("href")
-                    for a in d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-                ]
-                or False
-            )
-        )
-        found = {urlsplit(h).path for h in hrefs}
-        assert found == {f"/reports/{day}.html" for day in DAYS}
-    finally:
-        server.shutdown()
-        server.server_close()
+        hrefs = search(browser, "动态")
+    assert {urlsplit(h).path for h in hrefs} == {f"/reports/{day}.html" for day in DAYS}

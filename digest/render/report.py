@@ -20,9 +20,9 @@ from digest.render.followups import followed_group, risk_lines
 from digest.render.record import record_refs, render_record
 from digest.render.rollup import date_label, sources, trend_for, trend_line
 
-# What a reader of the report is told about a repository that could not be read: only a
-# transient failure promises that it can still be filled in.
-_FAILED_TEXT = {
+# What a reader of the report (and of the site's pages) is told about a repository that could
+# not be read: only a transient failure promises that it can still be filled in.
+FAILED_TEXT = {
     "not_found": "failed_not_found",
     "forbidden": "failed_forbidden",
     "rate_limited": "failed_transient",
@@ -59,7 +59,7 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
         for a in digest.activity.repos
         if not a.quiet_discovery
     ]
-    quiet = _quiet_line(digest, loc)
+    quiet = md.inline(quiet_text(digest, loc))
     incomplete = (
         md.inline(loc.format("incomplete", repos=loc.join(digest.incomplete), redo=redo))
         if digest.incomplete
@@ -102,7 +102,10 @@ def _with_trend(view: _RepoView, digest: Digest, repo: str, loc: Locale) -> _Rep
     return replace(view, trend=md.inline(trend_line(trend, digest.rollup, loc)))
 
 
-def _quiet_line(digest: Digest, loc: Locale) -> str:
+def quiet_text(digest: Digest, loc: Locale) -> str:
+    """`No activity in 3 other vllm-project repositories.` (plain text, the site's pages say
+    it too): the repositories with nothing in the window, counted by where they were found;
+    "" when there are none."""
     counts: dict[str, int] = {g.source: g.count for g in digest.activity.quiet}
     for repo in digest.activity.repos:
         if repo.source is not None and repo.quiet_discovery:  # `is not None` for mypy
@@ -112,7 +115,7 @@ def _quiet_line(digest: Digest, loc: Locale) -> str:
         for source, n in counts.items()
         if n
     ]
-    return md.inline(loc.format("quiet", groups=loc.join(parts))) if parts else ""
+    return loc.format("quiet", groups=loc.join(parts)) if parts else ""
 
 
 def _heading_marks(base_level: int) -> Callable[[int], str]:
@@ -142,7 +145,7 @@ def _repo_view(
 ) -> _RepoView:
     heading = md.link(activity.repo, activity.url) if activity.url else md.inline(activity.repo)
     if summary.status == "failed":
-        text = loc.format(_FAILED_TEXT[activity.failure or "error"], redo=redo)
+        text = loc.format(FAILED_TEXT[activity.failure or "error"], redo=redo)
         return _RepoView(heading, "", md.inline(text), [], "", "")
     if summary.status == "empty":  # but for what became of items told earlier, perhaps
         record = followed_group(activity, followed, loc)

@@ -271,8 +271,9 @@ def _repo(site: Site, loc: Locale, history: RepoHistory, first: dt.date, last: d
     start = max(first, last - dt.timedelta(days=DAYS_CHARTED - 1))
     days = [start + dt.timedelta(days=k) for k in range((last - start).days + 1)]
     mondays = _mondays(first, last)
-    week_values = {
-        monday: {
+    by_day = {d.isoformat(): history.per_day.get(d, {}) for d in days}
+    by_week = {
+        _week_key(monday): {
             kind.name: sum(
                 history.per_day.get(monday + dt.timedelta(days=k), {}).get(kind.name, 0)
                 for k in range(7)
@@ -281,29 +282,10 @@ def _repo(site: Site, loc: Locale, history: RepoHistory, first: dt.date, last: d
         }
         for monday in mondays
     }
-    daily = _chart(
-        "chart-day",
-        loc.count("site_chart_days", len(days)),
-        loc,
-        "site_chart_day_series",
-        days[0].isoformat(),
-        days[-1].isoformat(),
-        {
-            kind.name: [history.per_day.get(d, {}).get(kind.name, 0) for d in days]
-            for kind in SERIES
-        },
-    )
-    weekly = _chart(
-        "chart-week",
-        loc.count("site_chart_weeks", len(mondays)),
-        loc,
-        "site_chart_week_series",
-        _week_key(mondays[0]),
-        _week_key(mondays[-1]),
-        {kind.name: [week_values[m][kind.name] for m in mondays] for kind in SERIES},
-    )
+    daily = _chart(loc, "chart-day", "site_chart_days", "site_chart_day_series", by_day)
+    weekly = _chart(loc, "chart-week", "site_chart_weeks", "site_chart_week_series", by_week)
     table = [
-        (_week_key(m), [week_values[m][kind.name] for kind in SERIES]) for m in reversed(mondays)
+        (key, [counts[kind.name] for kind in SERIES]) for key, counts in reversed(by_week.items())
     ]
     return _render(
         "repo.html.j2",
@@ -341,21 +323,23 @@ class ChartView:
 
 
 def _chart(
-    id: str,
-    title: str,
-    loc: Locale,
-    described: str,
-    start: str,
-    end: str,
-    values: dict[str, list[int]],
+    loc: Locale, id: str, titled: str, described: str, columns: dict[str, dict[str, int]]
 ) -> ChartView:
+    """A bar chart of every kind in SERIES, a column a period (a day or a week): `columns`,
+    in order, the counts by kind keyed by the period's label; `titled`, `described`: the
+    locale's keys for the chart's title (counting the periods) and each series' sentence."""
+    title = loc.count(titled, len(columns))
     series = [
-        charts.Series(loc[kind.heading], f"bar-{kind.name}", values[kind.name]) for kind in SERIES
+        charts.Series(
+            loc[kind.heading], f"bar-{kind.name}", [c.get(kind.name, 0) for c in columns.values()]
+        )
+        for kind in SERIES
     ]
     description = loc.sentences(
         [loc.format(described, name=s.name, total=s.total, peak=s.peak) for s in series]
     )
-    chart = charts.Chart(id, title, description, start, end, series, loc["site_chart_peak"])
+    keys = list(columns)
+    chart = charts.Chart(id, title, description, keys[0], keys[-1], series, loc["site_chart_peak"])
     return ChartView(title, charts.svg(chart))
 
 

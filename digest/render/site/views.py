@@ -32,18 +32,10 @@ from digest.models import (
 )
 from digest.render import brief
 from digest.render.followups import age, fate
+from digest.render.report import FAILED_TEXT, quiet_text
 from digest.render.rollup import date_label, sources, trend_for, trend_line
 
 FOLD_AFTER = 10  # record lines; a longer record is folded, as in the Markdown report
-
-# What a reader is told about a repository that could not be read (as report.py words it).
-_FAILED_TEXT = {
-    "not_found": "failed_not_found",
-    "forbidden": "failed_forbidden",
-    "rate_limited": "failed_transient",
-    "error": "failed_transient",
-    "postponed": "failed_postponed",
-}
 
 
 def web_url(url: str | None) -> str | None:
@@ -293,7 +285,7 @@ def report_view(
         risks=points(digest.overall.risks, table),
         earlier_risks=_earlier_risks(digest, loc),
         repos=repos,
-        quiet=_quiet(digest, loc),
+        quiet=quiet_text(digest, loc),
         conclusion=text(digest.overall.conclusion),
         footer=brief.footer_text(digest, loc),
         counts=loc.join(loc.counts(*(r.figures for r in digest.activity.repos if r.ok))),
@@ -328,19 +320,6 @@ def _earlier_risks(digest: Digest, loc: Locale) -> list[Point]:
     return found
 
 
-def _quiet(digest: Digest, loc: Locale) -> str:
-    counts: dict[str, int] = {g.source: g.count for g in digest.activity.quiet}
-    for repo in digest.activity.repos:
-        if repo.source is not None and repo.quiet_discovery:  # `is not None` for mypy
-            counts[repo.source] = counts.get(repo.source, 0) + 1
-    parts = [
-        loc.format("quiet_search" if source == "search" else "quiet_owner", n=n, owner=source)
-        for source, n in counts.items()
-        if n
-    ]
-    return loc.format("quiet", groups=loc.join(parts)) if parts else ""
-
-
 def _repo_view(
     activity: RepoActivity,
     summary: Any,
@@ -351,7 +330,7 @@ def _repo_view(
 ) -> RepoView:
     name, url, about = activity.repo, web_url(activity.url), activity.description or ""
     if summary is None or summary.status == "failed" or not activity.ok:
-        message = loc.format(_FAILED_TEXT[activity.failure or "error"], redo=loc["redo_rerun"])
+        message = loc.format(FAILED_TEXT[activity.failure or "error"], redo=loc["redo_rerun"])
         return RepoView(name, url, page, about, message=message)
     groups = record(activity, loc) + _followed_group(activity, followed, loc)
     if summary.status == "empty":
