@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn, get_args
 
 from digest import __version__
+from digest.actions import Runner
 from digest.config import (
     Settings,
     build_plan,
@@ -27,7 +28,6 @@ from digest.config import (
 )
 from digest.errors import FAILED, UNEXPECTED, DigestError
 from digest.models import Stage
-from digest.runner import Runner
 from digest.shards import read as read_inputs
 
 _ENVIRONMENT = """\

@@ -9,7 +9,7 @@ matter of their type, not their kind: `CITABLE` lists the types.
 How a stage *shows* a kind is that stage's behaviour, so the stage registers it against the
 kind's name (`ByKind`), beside the code it uses: the record's lines in render/record.py, the
 model's blocks in summarize/prompting.py, the built-in story's points in
-summarize/extractive.py. A stage never imports another, and this module imports none of
+summarize/builtin.py. A stage never imports another, and this module imports none of
 them. tests/test_kinds.py holds every kind to appearing in the record, in the prompt and in
 the link table, so a kind cannot be half added.
 

@@ -133,12 +133,12 @@ def test_help_shows_defaults_an_example_and_the_environment(command, capsys):
 
 
 def test_an_unexpected_failure_is_one_line_and_exit_1(day, tmp_path, monkeypatch, capsys):
-    from digest import pipeline
+    from digest.pipeline import sources
 
     def broken(*_args, **_kwargs):
         raise ValueError("cannot parse\nsecond line of a long message")
 
-    monkeypatch.setattr(pipeline, "collect", broken)
+    monkeypatch.setattr(sources, "collect", broken)
     assert main(["run", *DAY, "--output-dir", str(tmp_path)]) == 1
     line = one_line(capsys.readouterr().err)
     assert "ValueError: cannot parse" in line and "DIGEST_DEBUG=1" in line

@@ -1,9 +1,9 @@
-"""The action's outputs and the job summary, after publishing."""
+"""The action's outputs (`set_outputs`) and the job summary, after publishing."""
 
 from __future__ import annotations
 
+from digest.actions import Runner
 from digest.models import Digest, PublishResult, Usage
-from digest.runner import Runner
 
 # The action's outputs: action.yml and the README list exactly these (tests/test_contract.py).
 OUTPUTS = (
@@ -20,7 +20,7 @@ OUTPUTS = (
 )
 
 
-def announce(
+def set_outputs(
     runner: Runner,
     latest: list[Digest],
     result: PublishResult,

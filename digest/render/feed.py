@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
@@ -39,6 +40,21 @@ class FeedInfo:
     title: str
     link: str  # the folder on GitHub (or "." locally)
     entry_id: Callable[[dt.date], str]
+
+
+def identity(
+    server_url: str, repo: str | None, folder: str, title: str, link: str | None
+) -> FeedInfo:
+    """Ids that stay the same for the folder and for each date, whatever run writes them.
+    `repo`: the target repository (None: a local directory); `link`: the folder's web URL."""
+    host = urlsplit(server_url).netloc or "localhost"
+    base = f"tag:{host},2026:{repo}/{folder}" if repo else f"tag:localhost,2026:{folder}"
+    return FeedInfo(
+        id=base,
+        title=title,
+        link=link or ".",
+        entry_id=lambda date: f"{base}/{date.isoformat()}",
+    )
 
 
 def entry(

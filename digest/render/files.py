@@ -1,11 +1,16 @@
-"""Every file a run writes, rendered in memory so publishing can be all or nothing."""
+"""Every file a run writes, rendered in memory so publishing can be all or nothing.
+
+The files come from a list of outputs, each turning the run's digests into files: the
+reports with their sidecars, the index, the feed (and next the site). `render_files` asks
+each in turn, in the order given, which is the order the files are published in."""
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile
@@ -17,68 +22,104 @@ from digest.render.report import render_report
 
 
 @dataclass(frozen=True)
-class FeedSetup:
-    """What the feed needs besides the digests: its ids and where files are read on the web."""
+class Rendered:
+    """What every output reads: the digests (`digests[0]` the run's own date, or its week or
+    month; the others dates backfill fills in), where they go, and the latest report as
+    embedded in the index and the job summary, rendered once."""
 
-    info: FeedInfo
+    digests: list[Digest]
+    layout: Layout
+    embedded: str
+    retry_days: int = 0
+
+
+class Output(Protocol):
+    """Files a run writes from its digests."""
+
+    def files(self, rendered: Rendered) -> list[RenderedFile]: ...
+
+
+@dataclass(frozen=True)
+class Reports:
+    """Each digest's Markdown report and its JSON sidecar."""
+
+    def files(self, rendered: Rendered) -> list[RenderedFile]:
+        layout, files = rendered.layout, []
+        for digest in rendered.digests:
+            report = render_report(digest, retry_days=rendered.retry_days)
+            files.append(RenderedFile(path=layout.report_of(digest.span), content=report))
+            files.append(RenderedFile(path=layout.sidecar_of(digest.span), content=sidecar(digest)))
+        return files
+
+
+@dataclass(frozen=True)
+class Index:
+    """The reports folder's README: the latest report, then every report published.
+    `dates`: the daily reports already published; `spans`: the weekly and monthly ones."""
+
+    existing: str | None
+    dates: set[dt.date]
+    spans: set[Span] = field(default_factory=set)
+
+    def files(self, rendered: Rendered) -> list[RenderedFile]:
+        latest, digests = rendered.digests[0], rendered.digests
+        index = render_index(
+            self.existing,
+            title=latest.title,
+            latest_embedded=rendered.embedded,
+            dates=self.dates | {d.span.first for d in digests if d.span.period == "day"},
+            layout=rendered.layout,
+            loc=locale(latest.language),
+            spans=self.spans | {d.span for d in digests if d.span.period != "day"},
+        )
+        return [RenderedFile(path=rendered.layout.index_file, content=index)]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The folder's Atom feed, with the entries of the reports this run writes."""
+
+    info: FeedInfo  # its ids: render.feed.identity
     existing: str | None  # the feed already published
     url: Callable[[str], str | None]  # a repository path -> its web URL (None: local)
+
+    def files(self, rendered: Rendered) -> list[RenderedFile]:
+        layout = rendered.layout
+        entries = []
+        for digest in rendered.digests:
+            span = digest.span
+            path = layout.report_of(span)
+            url = self.url(path)
+            title = brief.title(digest)
+            link = url or posixpath.relpath(path, layout.reports_dir)  # beside feed.xml
+            html = brief.render(digest, url, brief.HTML)
+            # A week's or a month's entry is named after its folder: `…/reports/weekly/2026-W06`.
+            folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
+            key = None if span.period == "day" else f"{self.info.id}/{folder}/{span.label}"
+            until = digest.activity.window.until
+            entries.append(entry(self.info, span.last, title, link, html, until, entry_id=key))
+        return [
+            RenderedFile(path=layout.feed, content=render_feed(self.existing, self.info, entries))
+        ]
 
 
 def render_files(
     digests: list[Digest],
     *,
     layout: Layout,
-    existing_index: str | None,
-    existing_dates: set[dt.date],
-    existing_spans: set[Span] | None = None,
+    outputs: Sequence[Output],
     retry_days: int = 0,
-    feed: FeedSetup | None = None,
 ) -> Files:
-    """Each digest's report and sidecar, and the index; `digests[0]` is the run's own date
-    (or its week or month: a rollup), the others dates it fills in (backfill).
-    `existing_spans`: the weekly and monthly reports already published."""
+    """The files of every output, in order; `digests[0]` is the run's own date (or its week
+    or month: a rollup), the others dates it fills in (backfill)."""
     latest = digests[0]
     embedded = render_report(latest, base_level=2, retry_days=retry_days)
-    index = render_index(
-        existing_index,
-        title=latest.title,
-        latest_embedded=embedded,
-        dates=existing_dates | {d.span.first for d in digests if d.span.period == "day"},
-        layout=layout,
-        loc=locale(latest.language),
-        spans=(existing_spans or set()) | {d.span for d in digests if d.span.period != "day"},
-    )
-    files = []
-    for digest in digests:
-        report = render_report(digest, retry_days=retry_days)
-        files.append(RenderedFile(path=layout.report_of(digest.span), content=report))
-        files.append(RenderedFile(path=layout.sidecar_of(digest.span), content=sidecar(digest)))
-    files.append(RenderedFile(path=layout.index_file, content=index))
-    if feed is not None:
-        files.append(RenderedFile(path=layout.feed, content=_feed(digests, layout, feed)))
+    rendered = Rendered(digests, layout, embedded, retry_days)
     return Files(
         report_path=layout.report_of(latest.span),
-        files=files,
+        files=[f for output in outputs for f in output.files(rendered)],
         embedded_report=embedded,
     )
-
-
-def _feed(digests: list[Digest], layout: Layout, setup: FeedSetup) -> str:
-    entries = []
-    for digest in digests:
-        span = digest.span
-        path = layout.report_of(span)
-        url = setup.url(path)
-        title = brief.title(digest)
-        link = url or posixpath.relpath(path, layout.reports_dir)  # beside feed.xml
-        html = brief.render(digest, url, brief.HTML)
-        # A week's or a month's entry is named after its folder: `…/reports/weekly/2026-W06`.
-        folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
-        key = None if span.period == "day" else f"{setup.info.id}/{folder}/{span.label}"
-        until = digest.activity.window.until
-        entries.append(entry(setup.info, span.last, title, link, html, until, entry_id=key))
-    return render_feed(setup.existing, setup.info, entries)
 
 
 def sidecar(digest: Digest) -> str:

@@ -25,7 +25,7 @@ from digest.models import (
     Usage,
     Window,
 )
-from digest.summarize import extractive, prompting
+from digest.summarize import builtin, prompting
 from digest.summarize.budget import input_budget, pack
 from digest.summarize.grounding import ground_overall, ground_repo, well_grounded
 from digest.summarize.llm import (
@@ -93,7 +93,7 @@ class ModelSummarizer:
 
     def repo(self, repo: RepoActivity) -> RepoSummary:
         if not repo.active:
-            return extractive.summarize_repo(repo, self.loc, self._ongoing)
+            return builtin.summarize_repo(repo, self.loc, self._ongoing)
         ongoing = self._ongoing_in(repo.repo)
         payload = [self.window.model_dump(mode="json"), repo.model_dump(mode="json")]
         key = self._key([*payload, ongoing] if ongoing else payload)
@@ -106,7 +106,7 @@ class ModelSummarizer:
             log.warning(
                 "%s: every model failed (%s); using the built-in summary", repo.repo, failure.kind
             )
-            summary = extractive.summarize_repo(repo, self.loc, self._ongoing)
+            summary = builtin.summarize_repo(repo, self.loc, self._ongoing)
             return summary.model_copy(update={"fallback": failure.kind})
         if well_grounded(summary):
             return summary
@@ -116,8 +116,8 @@ class ModelSummarizer:
             summary.points_kept,
             (summary.points_kept or 0) + (summary.points_dropped or 0),
         )
-        builtin = extractive.summarize_repo(repo, self.loc, self._ongoing)
-        return builtin.model_copy(
+        story = builtin.summarize_repo(repo, self.loc, self._ongoing)
+        return story.model_copy(
             update={
                 "fallback": "ungrounded",
                 "usage": summary.usage,
@@ -183,7 +183,7 @@ class ModelSummarizer:
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
         active = [s for s in repos if s.status == "ok"]
         if not active:
-            return extractive.summarize_overall(activity, self.loc, self._ongoing)
+            return builtin.summarize_overall(activity, self.loc, self._ongoing)
         texts = [_summary_text(s) for s in active]
         ongoing = [(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())]
         key = self._key("\n\n".join(texts) + (f"\n\n{ongoing}" if ongoing else ""))
@@ -194,7 +194,7 @@ class ModelSummarizer:
             answer, usage = self._reduce(texts)
         except LLMFailure as failure:
             log.warning("overall summary: every model failed (%s)", failure.kind)
-            fallback = extractive.summarize_overall(activity, self.loc, self._ongoing)
+            fallback = builtin.summarize_overall(activity, self.loc, self._ongoing)
             return fallback.model_copy(update={"fallback": failure.kind})
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
         return grounded.model_copy(update={"usage": usage, "cache_key": key})

@@ -11,7 +11,7 @@ from digest import __version__
 from digest.locales import locale
 from digest.models import TRANSIENT, Activity, Digest, Language, Memory, RepoSummary, Usage
 from digest.summarize.base import Summarizer
-from digest.summarize.extractive import BuiltinSummarizer
+from digest.summarize.builtin import BuiltinSummarizer
 
 if TYPE_CHECKING:  # the model path imports litellm: only when a model is configured
     from digest.summarize.llm import LLMConfig

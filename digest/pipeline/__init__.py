@@ -1,0 +1,26 @@
+"""run(plan): the command the plan names — collect -> summarize -> render -> archive -> deliver,
+or the part of it a command does.
+
+Stages pass models (models.py), never control: this package is the only code that knows
+them all. Its modules, one step each:
+
+- commands.py: `run`, `collect`, `summarize`, `report`, `site`, and the table from stage to command
+- sources.py: where activity comes from: GitHub, or the files `digest collect` wrote
+- work.py: the reports to write: the job's own date, the dates backfill fills in
+- rollup.py: a weekly or monthly report from the dailies in the archive
+- summarizing.py: each report summarized, with what earlier reports told followed up
+- llms.py: the models checked and warmed up while GitHub is read
+- publishing.py: the archive, and the run's outputs published there at once
+- channels.py: the people told: Apprise, GitHub threads
+"""
+
+from __future__ import annotations
+
+from digest.actions import Runner
+from digest.models import Plan
+from digest.pipeline.commands import COMMANDS
+
+
+def run(plan: Plan, runner: Runner) -> int:
+    """Carry out the plan's command; its exit code. Fatal failures raise DigestError."""
+    return COMMANDS[plan.stage](plan, runner)

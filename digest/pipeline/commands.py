@@ -1,0 +1,171 @@
+"""The commands, each a short function over the shared steps, and the table from a plan's
+stage to its command (`digest.pipeline.run`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from digest import backfill
+from digest.actions import Runner
+from digest.archive.base import Archive
+from digest.archive.github import GitHubArchive
+from digest.archive.history import History
+from digest.archive.local import DirectoryArchive
+from digest.deliver.outputs import set_outputs
+from digest.errors import FAILED, InputError
+from digest.github import GitHubAPI
+from digest.models import Activity, Digest, PartialDigest, Plan, Stage
+from digest.pipeline.base import log, required, token
+from digest.pipeline.channels import Channel, open_channels, tell, told
+from digest.pipeline.llms import models_checked
+from digest.pipeline.publishing import open_archive, publish
+from digest.pipeline.rollup import rollup_work
+from digest.pipeline.sources import FilesSource, GitHubSource, Source
+from digest.pipeline.summarizing import partial, summarize_in_order
+from digest.pipeline.work import Done, fill_in, firsts
+from digest.render.job_summary import job_summary
+
+Command = Callable[[Plan, Runner], int]
+
+
+def run(plan: Plan, runner: Runner) -> int:
+    """`digest run`: collect from GitHub, summarize, publish, tell."""
+    api = _api(plan)
+    return _reports(plan, api, GitHubSource(plan, api, runner), runner)
+
+
+def report(plan: Plan, runner: Runner) -> int:
+    """`digest report`: the same from the activity (and summaries) the shards wrote."""
+    return _reports(plan, _api(plan), FilesSource(required(plan.activity)), runner)
+
+
+def collect(plan: Plan, runner: Runner) -> int:
+    """`digest collect`: the window's activity (or one shard's) as JSON."""
+    source = GitHubSource(plan, _api(plan), runner)
+    with models_checked(plan) as checking:
+        work = firsts(plan, source, None)
+    checking.result()
+    _write(required(work[0]).activity, plan.output or "-")
+    return 0
+
+
+def summarize(plan: Plan, runner: Runner) -> int:
+    """`digest summarize`: one shard's repository summaries as JSON; reads no GitHub."""
+    with models_checked(plan) as checking:
+        work = firsts(plan, FilesSource(required(plan.activity)), None)
+    llms = checking.result()
+    _write(partial(plan, required(work[0]), llms[0], runner), plan.output or "-")
+    return 0
+
+
+def _reports(plan: Plan, api: GitHubAPI | None, source: Source, runner: Runner) -> int:
+    """Write, publish and tell every report of the plan; the exit code (0, or 1 when a
+    repository failed and the plan says to fail on it). Fatal failures raise DigestError."""
+    github = GitHubSource(plan, api, runner)  # backfill and rollups collect days again
+    # Every digest's model is checked (litellm's import: 3 s) while GitHub is read.
+    with models_checked(plan) as checking:
+        archive = open_archive(plan, api)
+        channels = open_channels(plan, api)
+        history = History(archive, runner.warning)
+        work = firsts(plan, source, history)
+    llms = checking.result()
+    done = []
+    for job, first, llm in zip(plan.jobs, work, llms, strict=True):
+        if first is None:  # a week or a month, from the dailies in the archive
+            done.append(rollup_work(plan, job, history, github, llm, runner))
+            continue
+        decisions = backfill.decide(job, plan.backfill, history)
+        todo = [first, *fill_in(job, decisions, github)]
+        done.append(Done(job, summarize_in_order(plan, todo, llm, runner, history, api), decisions))
+    return _deliver(plan, done, archive, channels, runner)
+
+
+def _deliver(
+    plan: Plan, done: list[Done], archive: Archive, channels: list[Channel], runner: Runner
+) -> int:
+    result, embedded = publish(plan, done, archive, runner)
+    digests = [d for item in done for d in item.digests]
+    summary = "\n".join(
+        job_summary(item.digests, result, [(d.date, d.action, d.why) for d in item.decisions])
+        for item in done
+    )
+    set_outputs(runner, [item.digests[0] for item in done], result, summary, embedded, digests)
+    tell(channels, told(done, result, archive), runner)
+    print(result.report_path)
+    failed = [r.repo for d in digests for r in d.activity.repos if not r.ok]
+    return FAILED if failed and plan.fail_on_error else 0
+
+
+def _api(plan: Plan) -> GitHubAPI | None:
+    """GitHub's client, unless the command reads only files and writes a local directory."""
+    if plan.activity is not None and plan.target.mode == "none":
+        return None
+    return GitHubAPI(token(plan), plan.github.api_url)
+
+
+def _write(data: Activity | PartialDigest, output: str) -> None:
+    text = data.model_dump_json(indent=2) + "\n"
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
+# -- the site: the whole archive as static pages (`digest site`, `stage: site`) ---------------
+
+_NO_REPORTS = (
+    "finds no report in {where}: the site is built from the reports `digest run` published "
+    "there. Check reports-dir, and target-repo and target-branch (with publish: none, "
+    "output-dir), or run digest once first"
+)
+
+
+def site(plan: Plan, runner: Runner) -> int:
+    """Build the static site of every report in the archive into `plan.site_dir`. Reads the
+    archive only: the published branch through the API (never a pull request's branch: the
+    site shows what was published), or the output directory with `publish: none`, where it
+    makes no request at all. Asks GitHub to collect nothing."""
+    from digest.render.site import Report, build_site  # Jinja pages and Pagefind: only here
+
+    job = plan.jobs[0]
+    archive: Archive
+    if plan.target.mode == "none" or plan.target.repo is None:
+        archive = DirectoryArchive(Path(plan.target.directory))
+    else:
+        api = GitHubAPI(token(plan), plan.github.api_url)
+        archive = GitHubArchive.open(
+            api, plan.target.repo, plan.target.branch, plan.target.mode, plan.github.server_url
+        )
+    history = History(archive, runner.warning)
+    started = time.perf_counter()
+    reports = []
+    for period in ("day", "week", "month"):
+        for span in sorted(history.spans(job.layout, period), key=lambda s: (s.first, s.last)):
+            digest = history.read_span(job.layout, span)
+            if isinstance(digest, Digest):
+                reports.append(Report(span.period, span.label, digest))
+    if not reports:
+        where = archive.where(job.layout.reports_dir)
+        raise InputError("reports-dir", _NO_REPORTS.format(where=where))
+    log.info("read %d reports in %.2f s", len(reports), time.perf_counter() - started)
+    with runner.group(f"Build the site of {len(reports)} reports"):
+        built = build_site(
+            reports,
+            Path(plan.site_dir),
+            feed=archive.snapshot().read(job.layout.feed) if job.feed else None,
+        )
+    log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
+    print(plan.site_dir)
+    return 0
+
+
+COMMANDS: dict[Stage, Command] = {
+    "run": run,
+    "collect": collect,
+    "summarize": summarize,
+    "report": report,
+    "site": site,
+}

@@ -1,0 +1,112 @@
+"""The archive a run writes to, and every file of the run published there at once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from digest.actions import Runner
+from digest.archive.base import Archive, Publication, Snapshot, report_dates, report_spans
+from digest.archive.github import GitHubArchive
+from digest.archive.local import DirectoryArchive
+from digest.citations import without_backlinks
+from digest.github import GitHubAPI
+from digest.models import Digest, Files, Plan, PublishResult
+from digest.pipeline.base import log, required
+from digest.pipeline.work import Done
+from digest.render import brief
+from digest.render.feed import identity
+from digest.render.files import Feed, Index, Output, Reports, render_files
+from digest.render.markdown import inert_title
+from digest.render.report import render_brief
+
+
+def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
+    """The target, checked before anything is collected: a missing repository or branch is
+    bad input, found before the run spends anything."""
+    target = plan.target
+    if target.mode == "none" or target.repo is None:
+        return DirectoryArchive(Path(target.directory))
+    archive = GitHubArchive.open(
+        required(api), target.repo, target.branch, target.mode, plan.github.server_url
+    )
+    return archive.for_date(plan.jobs[0].window.date)  # the pull request is the first digest's
+
+
+def publish(
+    plan: Plan, done: list[Done], archive: Archive, runner: Runner
+) -> tuple[PublishResult, str]:
+    """Every report of every digest of the run, with their indexes and feeds, as one
+    commit, pull request or directory."""
+    rendered: list[Files] = []
+
+    def render(snapshot: Snapshot) -> Files:
+        parts = [
+            render_files(
+                item.digests,
+                layout=item.job.layout,
+                outputs=outputs(plan, item, archive, snapshot),
+                retry_days=plan.backfill,
+            )
+            for item in done
+        ]
+        files = Files(
+            report_path=parts[0].report_path,
+            files=[f for part in parts for f in part.files],
+            embedded_report=parts[0].embedded_report,
+        )
+        rendered.append(files)
+        return files
+
+    started = time.perf_counter()
+    with runner.group(f"Publish ({plan.target.mode})"):
+        result = archive.publish(render, _publication([d for i in done for d in i.digests]))
+    log.info("published (%s) in %.2f s", plan.target.mode, time.perf_counter() - started)
+    if result.pull_request_url:
+        runner.notice(f"pull request: {result.pull_request_url}")
+    written = sorted({date for item in done for date in item.job.layout.dates(result.written)})
+    log.info("dates written: %s", ", ".join(map(str, written)) or "none (nothing changed)")
+    return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
+
+
+def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> list[Output]:
+    """A digest's outputs, over what the archive holds: its reports and sidecars, its
+    index, and its feed when it has one. The site (`digest site`) is built apart."""
+    layout = item.job.layout
+    feed = None
+    if item.job.feed:
+        folder = layout.reports_dir
+        info = identity(
+            plan.github.server_url,
+            plan.target.repo,
+            folder,
+            item.digests[0].title,
+            archive.url(folder, folder=True),
+        )
+        feed = Feed(info=info, existing=snapshot.read(layout.feed), url=archive.url)
+    index = Index(
+        existing=snapshot.read(layout.index_file),
+        dates=report_dates(snapshot, layout),
+        spans=report_spans(snapshot, layout, "week") | report_spans(snapshot, layout, "month"),
+    )
+    found: list[Output] = [Reports(), index]
+    if feed is not None:
+        found.append(feed)
+    return found
+
+
+def _publication(digests: list[Digest]) -> Publication:
+    digest = digests[0]
+    dates = ", ".join(d.span.label for d in digests)
+    active = sum(1 for r in digest.activity.repos if r.active)
+    failed = [r.repo for r in digest.activity.repos if not r.ok]
+    body = f"{active} of {len(digest.activity.repos)} repositories had activity."
+    body += f" Not read: {', '.join(failed)}." if failed else ""
+    what = f"reports for {dates}" if len(digests) > 1 else f"report for {dates}"
+    return Publication(
+        message=f"digest: {what}\n\n{body}",
+        # A pull request is a GitHub conversation: links to other repositories go through
+        # redirect.github.com and nothing in it links, pings or leaves a backlink upstream.
+        title=inert_title(brief.title(digest)),
+        body=lambda url: render_brief(digest, url, without_backlinks(url)),
+    )

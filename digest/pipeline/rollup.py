@@ -1,0 +1,45 @@
+"""A weekly or monthly report (`period`), from the dailies in the archive."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from digest import rollups
+from digest.actions import Runner
+from digest.archive.history import History
+from digest.errors import NothingRead
+from digest.models import Activity, Digest, Job, Plan
+from digest.pipeline.sources import Source
+from digest.pipeline.summarizing import summarize_work
+from digest.pipeline.work import Done, Work
+
+if TYPE_CHECKING:
+    from digest.summarize.llm import LLMConfig
+
+
+def rollup_work(
+    plan: Plan,
+    job: Job,
+    history: History,
+    github: Source,
+    llm: LLMConfig | None,
+    runner: Runner,
+) -> Done:
+    """Only days with no usable daily report are collected, each alone. Backfill does not
+    apply."""
+    span = rollups.span_of(job)
+
+    def collect_day(dated: Job, daily: Digest | None) -> Activity | None:
+        try:
+            return github.activity(dated, daily)
+        except NothingRead as exc:
+            runner.warning(f"{span.label}: {dated.window.date} could not be collected: {exc}")
+            return None  # the report says which day it lacks
+
+    activity, rollup = rollups.build(job, span, history, collect_day)
+    titled = job.with_window(activity.window).model_copy(
+        update={"title": job.title or rollups.default_title(job)}
+    )
+    work = Work(titled, activity, history.rollup(job.layout, span))
+    digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": rollup})
+    return Done(titled, [digest], [])

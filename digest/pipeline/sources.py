@@ -1,0 +1,119 @@
+"""Where a window's activity comes from: GitHub (`run`, `collect`, and the dates backfill and
+rollups collect again), or the files `digest collect` wrote (`summarize`, `report`).
+
+A source answers one question: a job's activity, given the report it replaces (whose
+commits' files are not asked again). Weekly and monthly reports read the dailies in the
+archive first (digest.rollups) and ask a source only for the days without one."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from digest.actions import Runner
+from digest.collect.collector import collect_activity
+from digest.collect.discover import discover
+from digest.errors import NothingRead
+from digest.github import GitHubAPI
+from digest.models import Activity, Digest, Discovery, Job, Plan
+from digest.pipeline.base import log, required
+from digest.shards import in_shard
+
+_FAILURE_HELP = {
+    "not_found": "not found, or the token cannot read it: check the name, and that the token "
+    "can read it (a workflow's GITHUB_TOKEN reads public repositories and its own; for other "
+    "private ones pass a token as github-token)",
+    "forbidden": "the token may not read it (SSO authorization or an organization policy)",
+    "rate_limited": "GitHub's rate limit was reached before it was read; the report is marked "
+    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
+    "error": "GitHub did not answer for it (see the log above); the report is marked "
+    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
+    "postponed": "not started: the token's hourly GitHub budget was nearly spent; the report "
+    "is marked incomplete, and runs within `backfill` days collect it",
+}
+
+
+class Source(Protocol):
+    def activity(self, job: Job, previous: Digest | None) -> Activity:
+        """The job's activity; raises NothingRead when not one repository could be read."""
+        ...
+
+
+@dataclass(frozen=True)
+class GitHubSource:
+    plan: Plan
+    api: GitHubAPI | None  # None where the command reads no GitHub: asking is then a bug
+    runner: Runner
+
+    def activity(self, job: Job, previous: Digest | None) -> Activity:
+        return collect(self.plan, job, required(self.api), previous, self.runner)
+
+
+@dataclass(frozen=True)
+class FilesSource:
+    """The activity `digest collect` wrote, read by the CLI (`--activity`)."""
+
+    activity_read: Activity
+
+    def activity(self, job: Job, previous: Digest | None) -> Activity:
+        return self.activity_read
+
+
+def collect(
+    plan: Plan, job: Job, api: GitHubAPI, previous: Digest | None, runner: Runner
+) -> Activity:
+    started = time.perf_counter()
+    known_files = {
+        commit.sha: commit.files
+        for repo in (previous.activity.repos if previous else [])
+        for commit in repo.commits
+        if commit.files is not None
+    }
+    found = Discovery(repos=job.repos)
+    if job.orgs or job.search:
+        with runner.group("Discover repositories"):
+            found = discover(
+                api,
+                job.window,
+                listed=job.repos,
+                orgs=job.orgs,
+                search=job.search,
+                exclude=job.exclude,
+            )
+        for note in found.notes:
+            runner.warning(note)
+    repos = found.repos
+    if plan.shard is not None:
+        repos = [r for r in found.repos if in_shard(r, plan.shard)]
+        log.info("shard %s: %d of %d repositories", plan.shard, len(repos), len(found.repos))
+    with runner.group(f"Collect {len(repos)} repositories"):
+        activity = collect_activity(
+            repos,
+            job.window,
+            api,
+            max_concurrency=plan.max_concurrency,
+            known_files=known_files,
+            exclude_authors=job.exclude_authors,
+            sources=found.sources,
+        )
+    update: dict[str, object] = {"quiet": found.quiet, "notes": found.notes}
+    if plan.shard is not None:  # what the report job needs to merge the shards in order
+        update |= {"shard": plan.shard, "order": found.repos}
+    activity = activity.model_copy(update=update)
+    for repo in activity.repos:
+        if repo.failure:
+            runner.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
+    if activity.repos and not any(repo.ok for repo in activity.repos):
+        # A report of nothing but failures would replace a good report of the same day.
+        raise NothingRead(api.api_url)
+    log.info(
+        "collected %d repositories with %d GitHub requests in %.2f s; GraphQL points used: "
+        "%d, left: %s",
+        len(activity.repos),
+        activity.github_requests,
+        time.perf_counter() - started,
+        api.points_used,
+        "unknown" if api.points_remaining is None else api.points_remaining,
+    )
+    return activity
