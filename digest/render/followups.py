@@ -11,12 +11,12 @@ each risk still open, with the date first told and its age, and one line for eac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from digest import kinds
 from digest.kinds import ItemKind
 from digest.locales import Locale
-from digest.models import Followup, Issue, PullRequest, RepoActivity, qualified
+from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity, qualified
 from digest.render import markdown as md
 
 _SEP = " · "
@@ -102,30 +102,45 @@ def fate(followed: Followup, loc: Locale) -> str:
     return loc.format(key, age=age(followed, loc), date=followed.first_told)
 
 
-def risk_lines(
-    followed: Sequence[Followup],
-    told_today: set[str],
-    pulls: dict[tuple[str, int], str],
-    loc: Locale,
-) -> list[str]:
+class EarlierRisk(NamedTuple):
+    """A risk an earlier report told, as this report words it: plain text, and the links
+    (label, url) to the issue and to the pull request that closed it."""
+
+    text: str
+    links: list[tuple[str, str]]
+
+
+def earlier_risks(digest: Digest, loc: Locale) -> list[EarlierRisk]:
     """Risks earlier reports told: each still open with its first date and age, each closed
     in this window with one "resolved" line. One today's risks cite already is left to them.
-    `pulls`: the url of each pull request collected, by (repository, number)."""
-    lines = []
-    for f in followed:
+    The report and the site each format these."""
+    if digest.memory is None:
+        return []
+    told_today = {ref for item in digest.overall.risks for ref in item.refs}
+    pulls = {(r.repo, p.number): p.url for r in digest.activity.repos for p in r.pulls}
+    found = []
+    for f in digest.memory.followups:
         if not f.risk or qualified(f.repo, f.ref) in told_today:
             continue
-        links = [md.link(f"#{f.number}", f.url)]
+        links = [(f"#{f.number}", f.url)]
         if f.closed_by is not None and (url := pulls.get((f.repo, f.closed_by))):
-            links.append(md.link(f"#{f.closed_by}", url))
+            links.append((f"#{f.closed_by}", url))
         if f.resolved:
             text = loc.format("risk_resolved", repo=f.repo, title=f.title, how=fate(f, loc))
         else:
             text = loc.format(
                 "risk_open", repo=f.repo, title=f.title, date=f.first_told, age=age(f, loc)
             )
-        lines.append(loc.paren(md.inline(text), loc.join(links)))
-    return lines
+        found.append(EarlierRisk(text, links))
+    return found
+
+
+def risk_lines(digest: Digest, loc: Locale) -> list[str]:
+    """The earlier risks as the report's Markdown lines."""
+    return [
+        loc.paren(md.inline(risk.text), loc.join([md.link(*link) for link in risk.links]))
+        for risk in earlier_risks(digest, loc)
+    ]
 
 
 def followed_group(repo: RepoActivity, followed: Sequence[Followup], loc: Locale) -> str:

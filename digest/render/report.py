@@ -78,7 +78,7 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
             incomplete=incomplete,
             overview=md.inline_with_code(digest.overall.overview),
             highlights=_lines(digest.overall.highlights, None, links, loc),
-            risks=_lines(digest.overall.risks, None, links, loc) + _followed_risks(digest, loc),
+            risks=_lines(digest.overall.risks, None, links, loc) + risk_lines(digest, loc),
             repos=repos,
             quiet=quiet,
             conclusion=md.inline_with_code(digest.overall.conclusion),
@@ -124,15 +124,6 @@ def _heading_marks(base_level: int) -> Callable[[int], str]:
 
 def _followed(digest: Digest, repo: str) -> list[Followup]:
     return digest.memory.of(repo) if digest.memory else []
-
-
-def _followed_risks(digest: Digest, loc: Locale) -> list[str]:
-    """Risks earlier reports told: still open, or resolved in this window."""
-    if digest.memory is None:
-        return []
-    today = {ref for item in digest.overall.risks for ref in item.refs}
-    pulls = {(r.repo, p.number): p.url for r in digest.activity.repos for p in r.pulls}
-    return risk_lines(digest.memory.followups, today, pulls, loc)
 
 
 def _repo_view(

@@ -28,10 +28,9 @@ from digest.models import (
     PullRequest,
     Release,
     RepoActivity,
-    qualified,
 )
 from digest.render import brief
-from digest.render.followups import age, fate
+from digest.render.followups import earlier_risks, fate
 from digest.render.report import FAILED_TEXT, quiet_text
 from digest.render.rollup import date_label, sources, trend_for, trend_line
 
@@ -297,27 +296,11 @@ def _followed(digest: Digest, repo: RepoActivity) -> list[Followup]:
 
 
 def _earlier_risks(digest: Digest, loc: Locale) -> list[Point]:
-    """Risks earlier reports told (follow-days): each still open, with the date first told
-    and its age, or resolved in this window (as the Markdown report words them)."""
-    if digest.memory is None:
-        return []
-    today = {ref for item in digest.overall.risks for ref in item.refs}
-    pulls = {(r.repo, p.number): p.url for r in digest.activity.repos for p in r.pulls}
-    found = []
-    for f in digest.memory.followups:
-        if not f.risk or qualified(f.repo, f.ref) in today:
-            continue
-        links = [link(f"#{f.number}", f.url)]
-        if f.closed_by is not None and (url := pulls.get((f.repo, f.closed_by))):
-            links.append(link(f"#{f.closed_by}", url))
-        if f.resolved:
-            said = loc.format("risk_resolved", repo=f.repo, title=f.title, how=fate(f, loc))
-        else:
-            said = loc.format(
-                "risk_open", repo=f.repo, title=f.title, date=f.first_told, age=age(f, loc)
-            )
-        found.append(Point(text(said), links))
-    return found
+    """Risks earlier reports told (follow-days), as the Markdown report words them."""
+    return [
+        Point(text(risk.text), [link(*pair) for pair in risk.links])
+        for risk in earlier_risks(digest, loc)
+    ]
 
 
 def _repo_view(
