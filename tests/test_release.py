@@ -1,0 +1,93 @@
+"""The release's version is written in three places a user meets: the package (`digest
+--version`, every report's footer), the image `action.yml` runs, and CHANGELOG.md's top entry.
+`.ci/version check` (run by CI and by the release workflow before anything is pushed) fails
+when they disagree."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = ("digest/__init__.py", "action.yml", "CHANGELOG.md")
+
+
+def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / ".ci/version"), "--root", str(root), "check", *args],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def release(tmp_path: Path) -> Path:
+    """A copy of the files that carry the version."""
+    for name in FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_package_the_image_and_the_changelog_name_one_version():
+    from digest import __version__
+
+    done = check(ROOT)
+    assert done.returncode == 0, done.stderr
+    assert f"image: docker://ghcr.io/digest-action/digest:{__version__}" in (
+        ROOT / "action.yml"
+    ).read_text(encoding="utf-8")
+    assert re.search(
+        rf"^## \[{re.escape(__version__)}\]", (ROOT / "CHANGELOG.md").read_text(), re.M
+    )
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "said"),
+    [
+        ("digest/__init__.py", '__version__ = "', '__version__ = "9.', "the package is 9."),
+        ("action.yml", "action/digest:", "action/digest:9.", "action.yml runs image tag 9."),
+        ("CHANGELOG.md", "## [", "## [9.", "CHANGELOG.md's top entry is 9."),
+        ("action.yml", "docker://ghcr.io/digest-action/digest:", "", "not a prebuilt image"),
+    ],
+)
+def test_any_disagreement_fails_the_check_with_a_line_naming_it(release, file, old, new, said):
+    edit(release / file, old, new)
+    done = check(release)
+    assert done.returncode == 1
+    assert said in done.stderr
+    assert all(line.startswith("version check: ") for line in done.stderr.splitlines())
+
+
+def test_a_release_tag_must_be_the_version_and_its_entry_dated(release):
+    from digest import __version__
+
+    assert "version check: tag v0.0.1 is not" in check(release, "--tag", "v0.0.1").stderr
+    edit(release / "CHANGELOG.md", f"## [{__version__}] - Unreleased", f"## [{__version__}] - TBD")
+    assert "has no release date" in check(release, "--tag", f"v{__version__}").stderr
+    edit(release / "CHANGELOG.md", f"## [{__version__}] - TBD", f"## [{__version__}] - 2026-12-07")
+    assert check(release, "--tag", f"v{__version__}").returncode == 0
+    other = check(release, "--tag", f"v{__version__}", "--image", "ghcr.io/someone/fork")
+    assert "the release pushes ghcr.io/someone/fork" in other.stderr
+
+
+def test_the_release_text_is_that_versions_changelog_section():
+    notes = subprocess.run(
+        [sys.executable, str(ROOT / ".ci/version"), "notes", "0.1.0"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert notes.startswith("The first daily digest.")
+    assert "## [" not in notes
