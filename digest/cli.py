@@ -27,7 +27,7 @@ from digest.config import (
     load_settings,
 )
 from digest.errors import FAILED, UNEXPECTED, DigestError
-from digest.models import Stage
+from digest.models import Job, Plan, Stage
 from digest.shards import read as read_inputs
 
 _ENVIRONMENT = """\
@@ -165,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             summaries=inputs.summaries if inputs else None,
             summaries_language=inputs.language if inputs else None,
         )
+        # The job log's first line, before the pipeline's imports (a second): what this run does.
+        logging.getLogger("digest").info("%s", _outline(plan))
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
         return pipeline.run(plan, runner)
@@ -179,6 +181,27 @@ def main(argv: list[str] | None = None) -> int:
         first_line = (str(exc).strip().splitlines() or [""])[0][:200]
         runner.error(UNEXPECTED.format(kind=type(exc).__name__, message=first_line))
         return FAILED
+
+
+def _outline(plan: Plan) -> str:
+    jobs = [_job_outline(job) for job in plan.jobs[:3]]
+    if len(plan.jobs) > 3:
+        jobs.append(f"{len(plan.jobs) - 3} more digests")
+    published = f"publish: {plan.target.mode}"
+    return f"{__version__} {plan.stage}: " + "; ".join([*jobs, published])
+
+
+def _job_outline(job: Job) -> str:
+    window = job.window
+    span = f"{window.date}" if window.days == 1 else f"{window.days} days to {window.date}"
+    followed = [f"{len(job.repos)} repositories"] if job.repos else []
+    followed += [f"orgs {', '.join(job.orgs)}"] if job.orgs else []
+    followed += ["a search"] if job.search else []
+    summarizer = job.model.models[0] if job.model else "the built-in summarizer"
+    return (
+        f"{job.period} {span} ({window.timezone}) of {' + '.join(followed) or 'nothing'}, "
+        f"by {summarizer}"
+    )
 
 
 def _mask(runner: Runner, settings: Settings) -> None:

@@ -1,8 +1,9 @@
 """`digest site`: the archive as a static site, checked as files and in a real browser.
 
-The browser is Debian's Chromium driven by Selenium through Debian's chromedriver (both on
-PATH; .ci/run installs them). A machine without them fails these tests with one line saying
-how to install them, rather than skipping them silently.
+The browser is Chrome or Chromium driven by Selenium (tests/browser.py finds one: Debian's
+chromium and chromium-driver, the Chrome GitHub's runners ship, or Selenium Manager's). Where
+there is none, the browser tests are left out with one line saying how to install one, except
+under CI (`CI` set), where they fail: CI never passes by skipping them (conftest.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import contextlib
 import functools
 import json
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -22,6 +22,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 from digest.cli import main
+from tests.browser import HOW_TO_INSTALL
+from tests.browser import find as find_browser
 from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.git import GitRepo
@@ -268,23 +270,19 @@ def served(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    missing = [name for name in ("chromium", "chromedriver") if not shutil.which(name)]
-    if missing:
-        pytest.fail(
-            f"{' and '.join(missing)} not found: apt-get install -y chromium chromium-driver "
-            "(Debian's packages, as .ci/run installs them)",
-            pytrace=False,
-        )
+    found = find_browser()
+    if found is None:  # under CI only: elsewhere conftest leaves these tests out
+        pytest.fail(HOW_TO_INSTALL, pytrace=False)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
+    options.binary_location = found.binary
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
         options.add_argument(flag)
     options.add_argument("--window-size=1200,900")
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    driver = webdriver.Chrome(options=options, service=Service(found.driver))
     try:
         yield driver
     finally:
