@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -271,6 +272,12 @@ class Settings(BaseSettings):
     github_server_url: Annotated[
         str, Accepts((), action=False, file=False, runner="GITHUB_SERVER_URL")
     ] = Field("https://github.com", description="GitHub web base URL")
+    # A flag for now: an action input needs action.yml and the README to say so too.
+    site_url: Annotated[str, Accepts(SITE, action=False, file=False)] = Field(
+        "",
+        description="where the site is served (https://owner.github.io/repo/): its feed then "
+        "links its pages by absolute URLs, otherwise relative to feed.xml",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -402,6 +409,18 @@ class Settings(BaseSettings):
     @classmethod
     def _check_inside_repo(cls, path: str) -> str:
         return repo_relative_path(path)
+
+    @field_validator("site_url")
+    @classmethod
+    def _check_site_url(cls, url: str) -> str:
+        url = url.strip()
+        parts = urlsplit(url)
+        if url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query):
+            raise ValueError(
+                "expected the site's address, an absolute http(s) URL such as "
+                f"https://owner.github.io/repo/ (got {url!r})"
+            )
+        return url.rstrip("/") + "/" if url else ""
 
 
 def accepts(field: FieldInfo) -> Accepts:
@@ -595,6 +614,7 @@ def build_plan(
             keep=settings.announce_keep,
         ),
         site_dir=str(Path(settings.output_dir) / settings.site_dir),
+        site_url=settings.site_url or None,
         output=output or _default_output(stage, shard, activity, settings),
         shard=shard,
         activity=whole(activity) if activity and stage == "report" else activity,

@@ -195,6 +195,7 @@ class Plan(Frozen):
     notify: list[SecretStr] = Field(default_factory=list, exclude=True)  # Apprise URLs
     announce: Announce = Announce()
     site_dir: str = "_site"  # site: where the static site is written
+    site_url: str | None = None  # site: where it is served, when known (ends with `/`)
     output: str | None = None  # collect, summarize: the file written ("-": stdout)
     shard: Shard | None = None  # collect: which part of the repositories
     activity: Activity | None = None  # summarize, report: the collected activity read

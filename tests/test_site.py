@@ -12,7 +12,10 @@ import contextlib
 import functools
 import json
 import os
+import re
+import shutil
 import threading
+import tomllib
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +39,7 @@ SCRIPT = "</script><script>alert(1)</script>"
 SEARCHED = "FlashInfer MLA backend"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = os.environ.get("DIGEST_SCREENSHOTS")  # keep the screenshots there (else a tmp dir)
+LOCALES = Path(__file__).parents[1] / "digest" / "locales"
 
 
 def add_repos(github: FakeGitHub) -> None:
@@ -69,10 +73,8 @@ def build(folder: Path, *extra: str) -> int:
     return main(["run", "--stage", "site", "--repos", REPOS, "--output-dir", str(folder), *extra])
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output directory with four days of reports and their site in `_site`."""
-    folder = tmp_path_factory.mktemp("archive")
+def made_archive(folder: Path, *extra: str) -> Path:
+    """`folder` with four days of reports and their site in `_site`."""
     with pytest.MonkeyPatch.context() as env, FakeGitHub(token=TOKEN) as github:
         for name in list(os.environ):
             if name.startswith(("INPUT_", "GITHUB_", "RUNNER_")):
@@ -80,9 +82,21 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env.setenv("GITHUB_API_URL", github.api_url)
         env.setenv("GITHUB_TOKEN", TOKEN)
         add_repos(github)
-        write_reports(folder)
+        write_reports(folder, *extra)
         assert build(folder) == 0
     return folder
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output directory with four days of reports and their site in `_site`."""
+    return made_archive(tmp_path_factory.mktemp("archive"))
+
+
+@pytest.fixture(scope="module")
+def zh_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same, in Chinese."""
+    return made_archive(tmp_path_factory.mktemp("zh-archive"), "--language", "zh")
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +125,7 @@ def test_the_site_has_a_page_per_report_and_per_repository(site):
         "repos/vllm-project/vllm.html",
         "search.html",
     ]
-    assert (site / "feed.xml").read_text() == (site.parent / "reports" / "feed.xml").read_text()
+    assert (site / "feed.xml").is_file()
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
 
 
@@ -165,31 +179,108 @@ class Links(HTMLParser):
         self.targets: list[str] = []
         self.ids: set[str] = set()
 
+    @classmethod
+    def of(cls, html: str) -> list[str]:
+        parsed = cls()
+        parsed.feed(html)
+        return parsed.targets
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(values["id"] or "")
-        for name in ("href", "src"):
-            if values.get(name) is not None and tag in ("a", "link", "script", "img"):
+        for name in ("href", "src", "action"):
+            if values.get(name) is not None:
                 self.targets.append(values[name] or "")
 
 
-def test_every_link_on_every_page_resolves_to_the_site_or_to_github(site):
+def feed_links(feed) -> list[str]:
+    """Every link of a parsed feed, as feedparser resolved it: the feed's, its entries', and
+    those in the entries' content."""
+    links = [link["href"] for link in feed.feed.get("links", [])]
+    for item in feed.entries:
+        links += [link["href"] for link in item.get("links", [])]
+        for content in item.get("content", []):
+            parsed = Links()
+            parsed.feed(content["value"])
+            links += parsed.targets
+    return links
+
+
+def test_every_link_on_every_page_and_in_the_feed_resolves_to_the_site_or_to_github(site):
+    import feedparser
+
     base = "http://site.invalid/"
+
+    def resolves(where: Path, url: str, ids: set[str]) -> None:
+        url, fragment = urldefrag(url)
+        parts = urlsplit(url)
+        if parts.netloc == "site.invalid":
+            file = site / parts.path.lstrip("/")
+            assert file.is_file(), f"{where.name}: {url} is not a file of the site"
+            if fragment and file == where:
+                assert fragment in ids, f"{where.name}: #{fragment} is nowhere"
+        else:
+            assert (parts.scheme, parts.netloc) == ("https", "github.com"), url
+
+    checked = 0
     for page in sorted(site.rglob("*.html")):
         parsed = Links()
         parsed.feed(page.read_text())
         here = urljoin(base, page.relative_to(site).as_posix())
         for target in parsed.targets:
-            url, fragment = urldefrag(urljoin(here, target))
-            parts = urlsplit(url)
-            if parts.netloc == "site.invalid":
-                file = site / parts.path.lstrip("/")
-                assert file.is_file(), f"{page.name}: {target} is not a file of the site"
-                if fragment and file == page:
-                    assert fragment in parsed.ids, f"{page.name}: #{fragment} is nowhere"
-            else:
-                assert (parts.scheme, parts.netloc) == ("https", "github.com"), target
+            resolves(page, urljoin(here, target), parsed.ids)
+            checked += 1
+    # As a feed reader that fetched it from the site: relative links from feed.xml's URL.
+    headers = {"content-location": urljoin(base, "feed.xml"), "content-type": "application/xml"}
+    feed = feedparser.parse((site / "feed.xml").read_bytes(), response_headers=headers)
+    assert not feed.bozo and len(feed.entries) == len(DAYS)
+    for url in feed_links(feed):
+        resolves(site / "feed.xml", url, set())
+        checked += 1
+    assert checked > 100
+
+
+def test_the_feed_of_the_site_links_its_pages_and_carries_its_title(site, served):
+    import feedparser
+
+    feed = feedparser.parse(served + "feed.xml")  # fetched as a feed reader fetches it
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "Daily digest"
+    assert feed.feed.link == served + "index.html"
+    pages = [served + f"reports/{day}.html" for day in reversed(DAYS)]
+    assert [item.link for item in feed.entries] == pages
+    for item in feed.entries:
+        read = [a for a in Links.of(item.content[0].value) if a.endswith(".html")]
+        assert read == [item.link]  # "Read the full report" leads to the same page
+    # The same entries as the reports folder's feed: a report keeps its id wherever it is read.
+    reports = feedparser.parse((site.parent / "reports" / "feed.xml").read_bytes())
+    assert [e.id for e in feed.entries] == [e.id for e in reports.entries]
+    assert [e.title for e in feed.entries] == [e.title for e in reports.entries]
+    assert all(e.link.endswith(".md") for e in reports.entries)  # not pages of the site
+
+
+def test_a_site_with_a_known_address_links_its_feed_absolutely(archive):
+    import feedparser
+
+    address = "https://me.github.io/digests"
+    site = archive / "addressed"
+    assert build(archive, "--site-dir", "addressed", "--site-url", address) == 0
+    feed = feedparser.parse((site / "feed.xml").read_bytes())  # no base to resolve from
+    assert feed.feed.link == f"{address}/index.html"
+    links = feed_links(feed)
+    on_site = [link for link in links if not link.startswith("https://github.com/")]
+    assert len(on_site) == 1 + 2 * len(DAYS)  # the home page, each entry and its "read" link
+    for link in on_site:
+        assert link.startswith(f"{address}/"), link
+        assert (site / link.removeprefix(f"{address}/")).is_file(), link
+
+
+@pytest.mark.parametrize("address", ["me.github.io/digests", "ftp://me.github.io/", "/digests"])
+def test_a_site_address_that_is_not_a_web_url_is_one_line_and_exit_2(archive, address, capsys):
+    assert build(archive, "--site-url", address) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "site-url" in err and address in err
 
 
 def test_reading_the_archive_through_the_api_collects_nothing(github, tmp_path):
@@ -231,14 +322,23 @@ def test_a_site_dir_holding_other_files_is_refused_untouched(github, tmp_path, c
     assert build(tmp_path, "--site-dir", "public") == 0  # a new folder is fine
 
 
-def test_a_chinese_archive_makes_a_chinese_site(github, tmp_path):
-    add_repos(github)
-    write_reports(tmp_path, "--language", "zh")
-    assert build(tmp_path) == 0
-    home = (tmp_path / "_site" / "index.html").read_text()
+def test_a_chinese_archive_makes_a_chinese_site(zh_archive):
+    home = (zh_archive / "_site" / "index.html").read_text()
     assert '<html lang="zh">' in home and "最新报告" in home and "近期报告" in home
-    repo = (tmp_path / "_site" / "repos" / "vllm-project" / "vllm.html").read_text()
+    repo = (zh_archive / "_site" / "repos" / "vllm-project" / "vllm.html").read_text()
     assert "时间线" in repo and "已合并 PR" in repo
+
+
+def test_a_day_missing_from_the_archive_is_shaded_in_the_daily_chart(archive, tmp_path):
+    (tmp_path / "reports").mkdir()
+    for report in (archive / "reports").glob("2026-02-0*"):
+        if not report.name.startswith("2026-02-03"):
+            shutil.copy(report, tmp_path / "reports")
+    assert build(tmp_path) == 0
+    repo = (tmp_path / "_site" / "repos" / "vllm-project" / "vllm.html").read_text()
+    daily = repo.split('id="chart-day-t"', 1)[1].split("</figure>", 1)[0]
+    assert daily.count('class="chart-partial" x="1"') == 4  # the second day, in every row
+    assert "Shaded: 1 day with no report of this repository." in daily
 
 
 # -- in a browser ------------------------------------------------------------------------------
@@ -333,12 +433,36 @@ def search(driver, words: str) -> list[str]:
         lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
     )
     box.send_keys(words)
+    return results(driver)
+
+
+def results(driver) -> list[str]:
+    """The links of the search page's results, once there are any."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     def found(d):
         links = d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
         return [a.get_attribute("href") for a in links] or False
 
     return WebDriverWait(driver, 15).until(found)
+
+
+def pagefind(driver, served: str, words: str) -> list[str]:
+    """The pages Pagefind's index finds for `words`, through its own API (no UI between)."""
+    driver.get(served + "search.html")
+    driver.set_script_timeout(30)
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import(arguments[0]).then(async pf => {"
+        "  const found = await pf.search(arguments[1]);"
+        "  done((await Promise.all(found.results.map(r => r.data()))).map(p => p.url));"
+        "}).catch(e => done('failed: ' + e));",
+        served + "pagefind/pagefind.js",
+        words,
+    )
+    assert isinstance(found, list), found
+    return found
 
 
 def screenshot(driver, name: str, folder: Path) -> Path:
@@ -483,6 +607,8 @@ def test_a_phone_reads_without_scrolling_sideways(browser, served):
 
 
 def test_weekly_and_monthly_reports_get_pages_and_a_place_on_home(github, tmp_path):
+    import feedparser
+
     repo = github.add(FakeRepo("vllm-project/vllm"))
     for day in range(2, 9):
         merged_pr(repo, 100 + day, f"[Core] change of day {day}", at(f"2026-02-0{day} 10:00"))
@@ -509,6 +635,11 @@ def test_weekly_and_monthly_reports_get_pages_and_a_place_on_home(github, tmp_pa
     assert (site / "reports" / "2026-02.html").is_file()
     home = (site / "index.html").read_text()
     assert "<title>Daily digest</title>" in home  # named after the dailies, not the month
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.feed.title == "Daily digest"  # the site's, not the period that ran last
+    links = [item.link for item in feed.entries]
+    assert links[:3] == ["reports/2026-02.html", "reports/2026-W06.html", "reports/2026-02-08.html"]
+    assert all((site / link).is_file() for link in links) and len(links) == 7 + 1 + 1
     assert 'href="reports/2026-W06.html"' in home and 'href="reports/2026-02.html"' in home
     archive = (site / "archive.html").read_text()
     order = [archive.index(f'href="reports/{key}.html"') for key in ("2026-02", "2026-W06")]
@@ -541,13 +672,138 @@ def test_search_finds_reports_when_the_site_is_served_under_a_path(browser, arch
     assert urlsplit(hrefs[0]).path == f"/_site/reports/{DAYS[0]}.html"
 
 
-def test_chinese_reports_are_searched_by_chinese_words(browser, github, tmp_path):
-    add_repos(github)
-    write_reports(tmp_path, "--language", "zh")
-    assert build(tmp_path) == 0
-    with serving(tmp_path / "_site") as url:
+def test_chinese_reports_are_searched_by_chinese_words(browser, zh_archive):
+    with serving(zh_archive / "_site") as url:
         browser.get(url + "search.html")
         # In `2026-02-02 的动态（UTC）`: found only when Chinese is split into words (the
         # extended binary), as no space stands between them.
         hrefs = search(browser, "动态")
     assert {urlsplit(h).path for h in hrefs} == {f"/reports/{day}.html" for day in DAYS}
+
+
+# The rendered size of each chart label, in CSS pixels: its font size times the chart's scale.
+LABEL_SIZES = """
+return [...document.querySelectorAll('svg.chart text')].map(t => {
+  const m = t.getScreenCTM();
+  return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+});
+"""
+# Rows whose name runs into their peak on the same line.
+CROWDED = """
+return [...document.querySelectorAll('svg.chart text.chart-label')].filter(label => {
+  const peak = label.nextElementSibling.getBoundingClientRect();
+  return label.getBoundingClientRect().right > peak.left - 4;
+}).map(label => label.textContent);
+"""
+
+
+@pytest.mark.parametrize("width", [320, 375, 768, 1200])
+def test_chart_labels_keep_a_readable_size_at_every_width(browser, served, width):
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 2, "mobile": width < 600},
+    )
+    try:
+        browser.get(served + "repos/vllm-project/vllm.html")
+        sizes = browser.execute_script(LABEL_SIZES)
+        crowded = browser.execute_script(CROWDED)
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert len(sizes) == 2 * (4 * 2 + 2)  # two charts: each row's name and peak, two dates
+    assert min(sizes) >= 12, sizes  # they were 5.8 px at 375 when the whole chart scaled
+    assert crowded == []
+    assert scroll <= width
+
+
+def test_a_week_the_archive_holds_in_part_is_shaded_and_said_to_be(page):
+    from selenium.webdriver.common.by import By
+
+    driver = page("repos/vllm-project/vllm.html")
+    weekly = driver.find_element(By.CSS_SELECTOR, "svg[aria-labelledby^='chart-week']")
+    figure = weekly.find_element(By.XPATH, "..")
+    shaded = weekly.find_elements(By.CSS_SELECTOR, "rect.chart-partial")
+    assert len(shaded) == 4 and all(r.size["height"] > 30 for r in shaded)  # W06, every row
+    said = "Shaded: weeks not wholly in the archive — 2026-W06 (4 of 7 days)."
+    assert said in figure.text
+    described = driver.find_element(By.ID, "chart-week-d").get_attribute("textContent")
+    assert described.endswith(said)
+    daily = driver.find_element(By.CSS_SELECTOR, "svg[aria-labelledby^='chart-day']")
+    assert daily.find_elements(By.CSS_SELECTOR, "rect.chart-partial") == []  # every day is
+
+
+def test_every_page_has_a_search_box_that_leads_to_the_results(page, site, served):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for html in site.rglob("*.html"):
+        boxes = html.read_text().count('<form class="site-search" role="search"')
+        assert boxes == (0 if html.name == "search.html" else 1), html  # it has its own
+    driver = page("reports/2026-02-03.html")
+    box = driver.find_element(By.CSS_SELECTOR, "form[role='search'] input[name='q']")
+    assert box.accessible_name == "Search the reports"
+    box.send_keys("scheduler" + Keys.ENTER)
+    hrefs = results(driver)
+    assert urlsplit(driver.current_url).path == "/search.html"
+    assert urlsplit(driver.current_url).query == "q=scheduler"
+    assert hrefs[0] == served + "reports/2026-02-04.html"
+    typed = driver.find_element(By.CSS_SELECTOR, "pagefind-input input").get_attribute("value")
+    assert typed == "scheduler"
+    csp = [e["message"] for e in driver.get_log("browser") if "Content Security" in e["message"]]
+    assert csp == []
+
+
+@pytest.mark.parametrize("word", ["breaking", "generated"])
+def test_a_word_only_in_closing_lines_and_footers_finds_nothing(page, site, served, word):
+    articles = [p.read_text().split("<article", 1)[1] for p in (site / "reports").glob("*.html")]
+    assert any(word in a.lower() for a in articles)  # on the report pages
+    assert pagefind(page("search.html"), served, word) == []
+    assert pagefind(page("search.html"), served, "scheduler") != []  # the index answers
+
+
+# What a reader reads of a page: its text (hidden parts too: chart descriptions, closed
+# details; not <noscript>, which a browser running scripts shows as nothing) and the
+# attributes a browser shows or speaks.
+READ = """
+const body = document.body.cloneNode(true);
+body.querySelectorAll('noscript').forEach(n => n.remove());
+const parts = [document.title, body.textContent];
+for (const el of document.querySelectorAll('*')) {
+  for (const name of ['placeholder', 'aria-label', 'title', 'alt', 'value']) {
+    const value = el.getAttribute(name);
+    if (value) parts.push(value);
+  }
+}
+return parts.join('\\n');
+"""
+
+
+def latin_words(value: object) -> set[str]:
+    """Every word in Latin letters in the strings of `value` (a JSON document, a TOML table)."""
+    if isinstance(value, str):
+        return set(re.findall(r"[A-Za-z]+", value))
+    if isinstance(value, dict):
+        return set().union(*map(latin_words, value.values()), set())
+    if isinstance(value, list):
+        return set().union(*map(latin_words, value), set())
+    return set()
+
+
+def test_a_chinese_site_shows_no_english_ui_string(browser, zh_archive):
+    """Words in Latin letters on a Chinese site come from the data (titles, names, tags) or
+    are the Chinese strings' own (PR, issue, GitHub); any other is an English UI string."""
+    data = set().union(
+        *(latin_words(json.loads(p.read_text())) for p in (zh_archive / "reports").glob("*.json"))
+    )
+    chinese = latin_words(tomllib.loads((LOCALES / "zh.toml").read_text(encoding="utf-8")))
+    with serving(zh_archive / "_site") as url:
+        for path in ("index.html", "archive.html", "reports/2026-02-03.html",
+                     "repos/vllm-project/vllm.html", "search.html"):  # fmt: skip
+            browser.get(url + path)
+            if path == "search.html":
+                search(browser, "动态")  # its results, their count, the "clear" button
+            read = browser.execute_script(READ)
+            assert "清除" in read or path != "search.html"
+            read = re.sub(r"\d{4}-W\d{2}", "", read)  # ISO weeks (2026-W06) are no English
+            english = latin_words(read) - data - chinese
+            assert english == set(), path

@@ -21,7 +21,7 @@ from digest.models import Activity, Digest, PartialDigest, Plan, Stage
 from digest.pipeline.base import log, required, token
 from digest.pipeline.channels import Channel, open_channels, tell, told
 from digest.pipeline.llms import models_checked
-from digest.pipeline.publishing import open_archive, publish
+from digest.pipeline.publishing import feed_identity, open_archive, publish
 from digest.pipeline.rollup import rollup_work
 from digest.pipeline.sources import FilesSource, GitHubSource, Source
 from digest.pipeline.summarizing import partial, summarize_in_order
@@ -128,7 +128,8 @@ def site(plan: Plan, runner: Runner) -> int:
     archive only: the published branch through the API (never a pull request's branch: the
     site shows what was published), or the output directory with `publish: none`, where it
     makes no request at all. Asks GitHub to collect nothing."""
-    from digest.render.site import Report, build_site  # Jinja pages and Pagefind: only here
+    # Jinja pages and Pagefind: only here
+    from digest.render.site import FeedSource, Report, build_site
 
     job = plan.jobs[0]
     archive: Archive
@@ -152,11 +153,12 @@ def site(plan: Plan, runner: Runner) -> int:
         raise InputError("reports-dir", _NO_REPORTS.format(where=where))
     log.info("read %d reports in %.2f s", len(reports), time.perf_counter() - started)
     with runner.group(f"Build the site of {len(reports)} reports"):
-        built = build_site(
-            reports,
-            Path(plan.site_dir),
-            feed=archive.snapshot().read(job.layout.feed) if job.feed else None,
-        )
+        feed = None
+        if job.feed:
+            info = feed_identity(plan, job.layout, archive, reports[-1].digest.title)
+            published = archive.snapshot().read(job.layout.feed)
+            feed = FeedSource(info=info, layout=job.layout, published=published)
+        built = build_site(reports, Path(plan.site_dir), feed=feed, base_url=plan.site_url)
     log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
     print(plan.site_dir)
     return 0

@@ -11,11 +11,11 @@ from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.citations import without_backlinks
 from digest.github import GitHubAPI
-from digest.models import Digest, Files, Plan, PublishResult
+from digest.models import Digest, Files, Layout, Plan, PublishResult
 from digest.pipeline.base import log, required
 from digest.pipeline.work import Done
 from digest.render import brief
-from digest.render.feed import identity
+from digest.render.feed import FeedInfo, identity
 from digest.render.files import Feed, Index, Output, Reports, render_files
 from digest.render.markdown import inert_title
 from digest.render.report import render_brief
@@ -75,14 +75,7 @@ def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> lis
     layout = item.job.layout
     feed = None
     if item.job.feed:
-        folder = layout.reports_dir
-        info = identity(
-            plan.github.server_url,
-            plan.target.repo,
-            folder,
-            item.digests[0].title,
-            archive.url(folder, folder=True),
-        )
+        info = feed_identity(plan, layout, archive, item.digests[0].title)
         feed = Feed(info=info, existing=snapshot.read(layout.feed), url=archive.url)
     index = Index(
         existing=snapshot.read(layout.index_file),
@@ -93,6 +86,13 @@ def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> lis
     if feed is not None:
         found.append(feed)
     return found
+
+
+def feed_identity(plan: Plan, layout: Layout, archive: Archive, title: str) -> FeedInfo:
+    """The ids of the reports folder's feed, the same whichever run or command asks."""
+    folder = layout.reports_dir
+    link = archive.url(folder, folder=True)
+    return identity(plan.github.server_url, plan.target.repo, folder, title, link)
 
 
 def _publication(digests: list[Digest]) -> Publication:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
+
+from digest.models import Digest, Layout
+from digest.render import brief
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +53,23 @@ def identity(
     `repo`: the target repository (None: a local directory); `link`: the folder's web URL."""
     host = urlsplit(server_url).netloc or "localhost"
     base = f"tag:{host},2026:{repo}/{folder}" if repo else f"tag:localhost,2026:{folder}"
-    return FeedInfo(
-        id=base,
-        title=title,
-        link=link or ".",
-        entry_id=lambda date: f"{base}/{date.isoformat()}",
-    )
+    return _info(base, title, link or ".")
+
+
+def identity_of(published: str | None, info: FeedInfo) -> FeedInfo:
+    """`info` with the ids of the feed `published`, when it has one: its entries' ids are
+    made from the feed's, and they stay what the run that wrote them made, whatever command
+    reads them later and from where (a local folder has no repository to name)."""
+    try:
+        root = ET.fromstring(published) if published else None
+    except ET.ParseError:
+        return info
+    found = (root.findtext(f"{_ATOM}id") or "").strip() if root is not None else ""
+    return _info(found, info.title, info.link) if found else info
+
+
+def _info(base: str, title: str, link: str) -> FeedInfo:
+    return FeedInfo(id=base, title=title, link=link, entry_id=lambda d: f"{base}/{d.isoformat()}")
 
 
 def entry(
@@ -72,6 +87,20 @@ def entry(
     return Entry(entry_id or info.entry_id(date), title, link, brief_html.strip(), window_end)
 
 
+def report_entry(
+    info: FeedInfo, digest: Digest, layout: Layout, link: str, report_url: str | None
+) -> Entry:
+    """A report's entry: `link` where the report is read, the brief linking `report_url`
+    (None: no link). A day's id is `info.entry_id(date)`; a week's or a month's is named
+    after its folder, `…/reports/weekly/2026-W06`."""
+    span = digest.span
+    folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
+    key = None if span.period == "day" else f"{info.id}/{folder}/{span.label}"
+    html = brief.render(digest, report_url, brief.HTML)
+    until = digest.activity.window.until
+    return entry(info, span.last, brief.title(digest), link, html, until, entry_id=key)
+
+
 def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
     """The feed with `new` entries added (or replacing the same ids), the newest 50 kept."""
     old = {e.id: e for e in _entries(existing)}
@@ -83,7 +112,25 @@ def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
         elif (before.title, before.html, before.link) != (item.title, item.html, item.link):
             later = max(item.updated, before.updated + dt.timedelta(seconds=1))
             merged[item.id] = Entry(item.id, item.title, item.link, item.html, later)
-    kept = sorted(merged.values(), key=_newest_first, reverse=True)[:MAX_ENTRIES]
+    return _atom(info, list(merged.values()))
+
+
+def republish(info: FeedInfo, entries: list[Entry], published: str | None) -> str:
+    """A feed of `entries` that the feed `published` also holds, linked elsewhere (the site's
+    pages instead of the reports). An entry keeps its id (RFC 4287: a republished entry's id
+    does not change) and that feed's `updated` when later, so a changed report shows as
+    changed in both; nothing else is taken from it."""
+    updated = {e.id: e.updated for e in _entries(published)}
+    dated = [
+        Entry(e.id, e.title, e.link, e.html, max(e.updated, updated.get(e.id, e.updated)))
+        for e in entries
+    ]
+    return _atom(info, dated)
+
+
+def _atom(info: FeedInfo, entries: list[Entry]) -> str:
+    """The Atom document of the newest 50 of `entries`."""
+    kept = sorted(entries, key=_newest_first, reverse=True)[:MAX_ENTRIES]
     feed = FeedGenerator()
     feed.id(info.id)
     feed.title(info.title)

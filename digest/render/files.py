@@ -15,8 +15,7 @@ from typing import Protocol
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile
 from digest.periods import Span
-from digest.render import brief
-from digest.render.feed import FeedInfo, entry, render_feed
+from digest.render.feed import FeedInfo, render_feed, report_entry
 from digest.render.index import render_index
 from digest.render.report import render_report
 
@@ -87,17 +86,10 @@ class Feed:
         layout = rendered.layout
         entries = []
         for digest in rendered.digests:
-            span = digest.span
-            path = layout.report_of(span)
+            path = layout.report_of(digest.span)
             url = self.url(path)
-            title = brief.title(digest)
             link = url or posixpath.relpath(path, layout.reports_dir)  # beside feed.xml
-            html = brief.render(digest, url, brief.HTML)
-            # A week's or a month's entry is named after its folder: `…/reports/weekly/2026-W06`.
-            folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
-            key = None if span.period == "day" else f"{self.info.id}/{folder}/{span.label}"
-            until = digest.activity.window.until
-            entries.append(entry(self.info, span.last, title, link, html, until, entry_id=key))
+            entries.append(report_entry(self.info, digest, layout, link, url))
         return [
             RenderedFile(path=layout.feed, content=render_feed(self.existing, self.info, entries))
         ]

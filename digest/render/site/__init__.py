@@ -8,6 +8,7 @@ a model's text are data on every page, and links come only from collected `url`s
 """
 
 from digest.render.site.build import SiteBuilt, build_site
+from digest.render.site.feed import FeedSource
 from digest.render.site.pages import Report
 
-__all__ = ["Report", "SiteBuilt", "build_site"]
+__all__ = ["FeedSource", "Report", "SiteBuilt", "build_site"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.render.site import output, search
+from digest.render.site.feed import FeedSource, site_feed
 from digest.render.site.pages import Report, render_pages, site_report
 
 log = logging.getLogger(__name__)
@@ -22,12 +23,21 @@ class SiteBuilt:
     removed: list[str]  # no longer part of the site
 
 
-def build_site(reports: list[Report], site_dir: Path, *, feed: str | None = None) -> SiteBuilt:
-    """The site of `reports` (any kinds, any order; at least one) in `site_dir`;
-    `feed`: the reports folder's Atom feed, served beside the pages."""
+def build_site(
+    reports: list[Report],
+    site_dir: Path,
+    *,
+    feed: FeedSource | None = None,
+    base_url: str | None = None,
+) -> SiteBuilt:
+    """The site of `reports` (any kinds, any order; at least one) in `site_dir`, with a feed
+    of its own when the reports folder keeps one (`feed`); `base_url`: where the site is
+    served, when known (the feed's links are then absolute)."""
     output.check(site_dir)  # before any work: a folder that is not ours is bad input
-    rendered = render_pages(reports, feed=feed)
-    language = site_report(reports).digest.language
+    named = site_report(reports).digest
+    own_feed = site_feed(reports, named.title, feed, base_url) if feed else None
+    rendered = render_pages(reports, feed=own_feed)
+    language = named.language
     with tempfile.TemporaryDirectory(prefix="digest-site-") as scratch:
         root = Path(scratch)
         for path, content in rendered.items():

@@ -5,6 +5,12 @@ pull requests, new issues, closed issues, releases), each row scaled to its own 
 and labelled with its total: rows never hide behind one another and colour is never the only
 cue. The SVG is an image to assistive technology, named by its <title> and described by a
 <desc> that says every row's total and peak; the weekly numbers are also a table.
+
+Only the bars stretch with the page: each row's bars are a nested SVG whose viewBox is one
+unit a column, stretched to the chart's width; the labels are in the outer SVG, which has no
+viewBox, so they keep their size at any width (a viewBox over the whole chart shrank them to
+6 px on a phone). Columns the archive covers only in part (a week with some of its days, a
+day with no report) are shaded behind their bars, and the page says which.
 Coordinates are written with fixed decimals, so the same data draws the same bytes.
 """
 
@@ -14,11 +20,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-WIDTH = 720
-ROW = 58  # a row's height: its label line, then its bars
-LABEL = 14  # the label line's baseline, from the row's top
+ROW = 60  # a row's height, in CSS pixels: its label line, then its bars
+LABEL = 15  # the label line's baseline, from the row's top
 BARS = 36  # the tallest bar
-AXIS = 16  # the time axis labels under the last row
+AXIS = 18  # the time axis labels under the last row
+GAP = 0.2  # between two bars, a fraction of a column
 
 
 @dataclass(frozen=True)
@@ -45,18 +51,17 @@ class Chart:
     end: str
     series: list[Series]
     peak: str = "{n}"  # the label of a row's largest bar, `max {n}`
+    partial: tuple[int, ...] = ()  # columns the archive covers only in part: shaded
 
 
 def svg(chart: Chart) -> Markup:
     count = max((len(s.values) for s in chart.series), default=0)
     height = ROW * len(chart.series) + AXIS
-    step = WIDTH / max(count, 1)
-    gap = min(2.0, step * 0.2)
     parts = [
         Markup(
-            '<svg class="chart" viewBox="0 0 {w} {h}" role="img" '
-            'aria-labelledby="{id}-t {id}-d" preserveAspectRatio="xMinYMin meet">'
-        ).format(w=WIDTH, h=height, id=chart.id),
+            '<svg class="chart" width="100%" height="{h}" role="img" '
+            'aria-labelledby="{id}-t {id}-d">'
+        ).format(h=height, id=chart.id),
         Markup('<title id="{}-t">{}</title>').format(chart.id, chart.title),
         Markup('<desc id="{}-d">{}</desc>').format(chart.id, chart.description),
     ]
@@ -69,37 +74,54 @@ def svg(chart: Chart) -> Markup:
             )
         )
         parts.append(
-            Markup('<text class="chart-peak" x="{}" y="{}" text-anchor="end">{}</text>').format(
-                WIDTH, top + LABEL, chart.peak.format(n=series.peak)
+            Markup('<text class="chart-peak" x="100%" y="{}" text-anchor="end">{}</text>').format(
+                top + LABEL, chart.peak.format(n=series.peak)
             )
         )
+        parts.append(_bars(series, count, chart.partial, base - BARS))
         parts.append(
-            Markup('<line class="chart-base" x1="0" x2="{}" y1="{}" y2="{}"/>').format(
-                WIDTH, base, base
-            )
+            Markup('<line class="chart-base" x1="0" x2="100%" y1="{}" y2="{}"/>').format(base, base)
         )
-        for index, value in enumerate(series.values):
-            if not value:
-                continue
-            tall = max(BARS * value / series.peak, 1.0)
-            parts.append(
-                Markup('<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"/>').format(
-                    series.css,
-                    _number(index * step),
-                    _number(base - tall),
-                    _number(max(step - gap, 0.5)),
-                    _number(tall),
-                )
-            )
-    axis = height - 3
+    axis = height - 4
     parts.append(
         Markup('<text class="chart-axis" x="0" y="{}">{}</text>').format(axis, chart.start)
     )
     parts.append(
-        Markup('<text class="chart-axis" x="{}" y="{}" text-anchor="end">{}</text>').format(
-            WIDTH, axis, chart.end
+        Markup('<text class="chart-axis" x="100%" y="{}" text-anchor="end">{}</text>').format(
+            axis, chart.end
         )
     )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def _bars(series: Series, count: int, partial: tuple[int, ...], top: int) -> Markup:
+    """A row's bars: a column a unit wide, stretched to the chart's width (not its labels)."""
+    parts = [
+        Markup(
+            '<svg x="0" y="{}" width="100%" height="{}" viewBox="0 0 {} {}" '
+            'preserveAspectRatio="none">'
+        ).format(top, BARS, max(count, 1), BARS)
+    ]
+    for index in partial:
+        parts.append(
+            Markup('<rect class="chart-partial" x="{}" y="0" width="1" height="{}"/>').format(
+                index, BARS
+            )
+        )
+    for index, value in enumerate(series.values):
+        if not value:
+            continue
+        tall = max(BARS * value / series.peak, 1.0)
+        parts.append(
+            Markup('<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"/>').format(
+                series.css,
+                _number(index + GAP / 2),
+                _number(BARS - tall),
+                _number(1 - GAP),
+                _number(tall),
+            )
+        )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 

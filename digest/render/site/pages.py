@@ -26,15 +26,16 @@ from digest.render.site import charts
 from digest.render.site.timeline import SERIES, RepoHistory, histories, weeks
 from digest.render.site.views import Link, ReportView, joined, link, report_view
 
-ASSETS = ("assets/site.css",)
+ASSETS = ("assets/site.css", "assets/search.js")
 RECENT = 10  # reports listed on the home page
 DAYS_CHARTED = 91  # the daily chart's span: thirteen weeks
 
-# Pages without search run no script at all; the search page runs Pagefind's, from this
-# site, and Pagefind compiles WebAssembly ('wasm-unsafe-eval', not 'unsafe-eval').
+# Pages without search run no script at all: their search box is a form sent to the search
+# page, which runs Pagefind's script and the site's own (search.js), both from this site;
+# Pagefind compiles WebAssembly ('wasm-unsafe-eval', not 'unsafe-eval').
 _CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
-    "base-uri 'none'; form-action 'none'; script-src {script}"
+    "base-uri 'none'; form-action 'self'; script-src {script}"
 )
 _SCRIPT = "'none'"
 _SEARCH_SCRIPT = "'self' 'wasm-unsafe-eval'; worker-src 'self'"
@@ -267,7 +268,32 @@ def _report(site: Site, view: ReportView, before: str | None, after: str | None)
 
 
 def _repo(site: Site, loc: Locale, history: RepoHistory, first: dt.date, last: dt.date) -> str:
-    page = Page(history.page)
+    charted = _activity(loc, history, first, last)
+    return _render(
+        "repo.html.j2",
+        Page(history.page),
+        site,
+        loc,
+        repo=history,
+        totals=_totals(history, loc),
+        releases=sorted(history.releases, key=lambda e: (e.date, e.link.label), reverse=True),
+        charts=charted.charts,
+        table=charted.table,
+        headings=[loc[kind.heading] for kind in SERIES],
+        weeks=weeks(history, loc),
+    )
+
+
+@dataclass(frozen=True)
+class Charted:
+    """A repository's charts (per day, per week) and the weekly numbers as a table: rows of
+    (week, the days of it the archive holds when not all, the figures)."""
+
+    charts: list[ChartView]
+    table: list[tuple[str, str, list[int]]]
+
+
+def _activity(loc: Locale, history: RepoHistory, first: dt.date, last: dt.date) -> Charted:
     start = max(first, last - dt.timedelta(days=DAYS_CHARTED - 1))
     days = [start + dt.timedelta(days=k) for k in range((last - start).days + 1)]
     mondays = _mondays(first, last)
@@ -282,23 +308,29 @@ def _repo(site: Site, loc: Locale, history: RepoHistory, first: dt.date, last: d
         }
         for monday in mondays
     }
-    daily = _chart(loc, "chart-day", "site_chart_days", "site_chart_day_series", by_day)
-    weekly = _chart(loc, "chart-week", "site_chart_weeks", "site_chart_week_series", by_week)
-    table = [
-        (key, [counts[kind.name] for kind in SERIES]) for key, counts in reversed(by_week.items())
-    ]
-    return _render(
-        "repo.html.j2",
-        page,
-        site,
-        loc,
-        repo=history,
-        totals=_totals(history, loc),
-        releases=sorted(history.releases, key=lambda e: (e.date, e.link.label), reverse=True),
+    # The days this repository's reports cover: a week with fewer (the archive's first, the
+    # week in progress) or a day with none is no slump, and its column says so.
+    reported = {
+        _week_key(monday): sum(monday + dt.timedelta(days=k) in history.per_day for k in range(7))
+        for monday in mondays
+    }
+    partial = {key: loc.format("site_days_of_week", n=n) for key, n in reported.items() if n < 7}
+    missing = [d.isoformat() for d in days if d not in history.per_day]
+    missing_note = loc.count("site_chart_missing_days", len(missing)) if missing else ""
+    weeks_note = loc.join([loc.paren(key, days) for key, days in partial.items()])
+    partial_note = loc.format("site_chart_partial_weeks", weeks=weeks_note) if partial else ""
+    day_keys, week_keys = (
+        ("site_chart_days", "site_chart_day_series"),
+        ("site_chart_weeks", "site_chart_week_series"),
+    )
+    daily = _chart(loc, "chart-day", day_keys, by_day, Shaded(missing, missing_note))
+    weekly = _chart(loc, "chart-week", week_keys, by_week, Shaded(list(partial), partial_note))
+    return Charted(
         charts=[daily, weekly],
-        table=table,
-        headings=[loc[kind.heading] for kind in SERIES],
-        weeks=weeks(history, loc),
+        table=[
+            (key, partial.get(key, ""), [counts[kind.name] for kind in SERIES])
+            for key, counts in reversed(by_week.items())
+        ],
     )
 
 
@@ -320,14 +352,28 @@ def _week_key(monday: dt.date) -> str:
 class ChartView:
     title: str
     svg: Any  # Markup
+    note: str  # which columns are shaded, and why ("" when none is)
+
+
+@dataclass(frozen=True)
+class Shaded:
+    """The columns of a chart the archive covers only in part, and the note that says so."""
+
+    columns: list[str]
+    note: str
 
 
 def _chart(
-    loc: Locale, id: str, titled: str, described: str, columns: dict[str, dict[str, int]]
+    loc: Locale,
+    id: str,
+    keys: tuple[str, str],
+    columns: dict[str, dict[str, int]],
+    shaded: Shaded,
 ) -> ChartView:
     """A bar chart of every kind in SERIES, a column a period (a day or a week): `columns`,
-    in order, the counts by kind keyed by the period's label; `titled`, `described`: the
-    locale's keys for the chart's title (counting the periods) and each series' sentence."""
+    in order, the counts by kind keyed by the period's label; `keys`: the locale's keys for
+    the chart's title (counting the periods) and each series' sentence."""
+    titled, described = keys
     title = loc.count(titled, len(columns))
     series = [
         charts.Series(
@@ -335,12 +381,19 @@ def _chart(
         )
         for kind in SERIES
     ]
-    description = loc.sentences(
-        [loc.format(described, name=s.name, total=s.total, peak=s.peak) for s in series]
+    sentences = [loc.format(described, name=s.name, total=s.total, peak=s.peak) for s in series]
+    labels = list(columns)
+    chart = charts.Chart(
+        id,
+        title,
+        loc.sentences([*sentences, shaded.note] if shaded.note else sentences),
+        labels[0],
+        labels[-1],
+        series,
+        loc["site_chart_peak"],
+        tuple(labels.index(key) for key in shaded.columns),
     )
-    keys = list(columns)
-    chart = charts.Chart(id, title, description, keys[0], keys[-1], series, loc["site_chart_peak"])
-    return ChartView(title, charts.svg(chart))
+    return ChartView(title, charts.svg(chart), shaded.note)
 
 
 # -- the archive -------------------------------------------------------------------------------
