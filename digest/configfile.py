@@ -88,9 +88,10 @@ def _from_target(api: GitHubAPI, repo: str, branch: str | None, path: str) -> st
     from github import GithubException
 
     try:
-        repository = api.repository(repo)  # lazy: no request for the repository itself
-        # Without a ref GitHub reads the default branch: one request in all.
-        content = repository.get_contents(path, **({"ref": branch} if branch else {}))
+        with api.reachable():  # a rejected token is said here, at the run's first request
+            repository = api.repository(repo)  # lazy: no request for the repository itself
+            # Without a ref GitHub reads the default branch: one request in all.
+            content = repository.get_contents(path, **({"ref": branch} if branch else {}))
     except GithubException as exc:
         if exc.status in (403, 404):
             return None  # no such file (or no access: the target is checked properly later)

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from github import Auth, Github, GithubException, GithubRetry
+from github import Auth, BadCredentialsException, Github, GithubException, GithubRetry
 from github.Repository import Repository
 
 from digest import errors
@@ -229,9 +229,12 @@ class GitHubAPI:
 
     @contextmanager
     def reachable(self) -> Iterator[None]:
-        """Turn "the host cannot be reached" into one fatal error naming the host."""
+        """Turn "the host cannot be reached" and "the token is rejected" into one fatal error
+        each, naming what to fix."""
         try:
             yield
+        except BadCredentialsException:
+            raise GitHubAccessError(errors.TOKEN_REJECTED) from None
         except requests.ConnectionError as exc:
             if isinstance(exc, requests.exceptions.ReadTimeout) or _is_read_error(exc):
                 raise  # the host answered once: a transient failure of this request only

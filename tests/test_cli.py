@@ -152,3 +152,12 @@ def test_redaction_never_mangles_words():
     )
     assert redact("key sk-abc rejected", "sk-abc") == "key *** rejected"
     assert "org-SECRET123456" not in redact("account org-SECRET123456 over quota", None)
+
+
+def test_a_rejected_token_is_one_line_at_the_first_request(day, target, monkeypatch, capsys):
+    # The first request of a run on a runner reads the configuration file from the target.
+    monkeypatch.setenv("GITHUB_REPOSITORY", "me/digests")
+    monkeypatch.setenv("GITHUB_TOKEN", "expired")
+    assert main(["run", *DAY]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert "GitHub rejected the token (HTTP 401)" in line and "unexpected" not in line
