@@ -90,6 +90,15 @@ AUTOLINKED = {
 }
 
 
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]|&#(?:8203|x200b);", re.I)
+
+
+def zero_width(text: str) -> list[str]:
+    """Zero-width characters (or their entities) in text: where Markdown is rendered they
+    are invisible yet copied and searched, so a SHA or URL holding one breaks."""
+    return [m.group(0) for m in _ZERO_WIDTH.finditer(text)]
+
+
 def autolinkable(github: str) -> list[str]:
     """Every reference or mention GitHub would link (and notify) in a conversation."""
     outside = " ".join(parse_html(github).outside)

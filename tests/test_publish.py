@@ -229,7 +229,7 @@ def test_a_pull_request_links_upstream_without_backlinks_references_or_pings(
     from urllib.parse import urlsplit
 
     from tests.fakegithub.builders import direct_push
-    from tests.readers import autolinkable, github_html, parse_html
+    from tests.readers import autolinkable, github_html, parse_html, zero_width
 
     merged_pr(source, 34070, TRICKY, at("2026-02-04 11:00"))
     direct_push(source, "Revert 78a0091abc for @bob (GH-9)", at("2026-02-04 12:00"))
@@ -247,12 +247,15 @@ def test_a_pull_request_links_upstream_without_backlinks_references_or_pings(
     assert {urlsplit(h).path.split("/")[3] for h in upstream} == {"pull", "commit"}
     for href in upstream:
         parts = urlsplit(href)
-        assert parts.netloc == "redirect.github.com", href
+        # only a pull request (or issue, or discussion) would say "mentioned this"
+        host = "redirect.github.com" if "/pull/" in href else "github.com"
+        assert parts.netloc == host, href
         assert parts._replace(netloc="github.com").geturl() in collected
     (own,) = [href for _, href in page.links if "/me/digests/" in href]
     assert own.startswith("https://github.com/me/digests/blob/digest/2026-02-04/")
-    # the words are all still there for a person to read
-    text = "".join(page.parts).replace("\u200b", "")
+    # the words are all there for a person to read, and a copied SHA or URL is whole
+    assert zero_width(pull["body"]) == []
+    text = "".join(page.parts)
     assert TRICKY in text and "78a0091abc for @bob (GH-9)" in text
 
 

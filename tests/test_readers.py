@@ -19,12 +19,14 @@ from digest.cli import main
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeRepo
 from tests.readers import (
+    autolinkable,
     commonmark_html,
     github_html,
     literal_leaks,
     parse_html,
     seen,
     slack_seen,
+    zero_width,
 )
 
 TITLE = "NVFP4 & FP8 <b>x</b> 5 * 3_000"
@@ -63,6 +65,22 @@ def test_the_report_and_the_index_on_github(github, target, source, tmp_path):
         assert_reads_well(text)
         assert f"{TITLE} — 2026-02-04" in text
         assert (("#34049", PULL)) in parse_html(page).links
+
+
+def test_a_url_or_sha_in_a_title_reads_and_copies_whole_but_links_nothing(
+    github, target, source, tmp_path
+):
+    title = "Revert 78a0091abc, see https://example.com/a?b=1 and www.example.org for @ada"
+    merged_pr(source, 34050, title, at("2026-02-04 11:00"))
+    assert run(tmp_path) == 0
+    report = target.files_at()["reports/2026-02-04.md"]
+    page = github_html(report)
+    assert title in seen(page)
+    assert zero_width(report) == []  # nothing hidden in what a reader copies
+    hrefs = [href for _, href in parse_html(page).links]
+    assert not [h for h in hrefs if "example." in h]
+    # in a file GitHub links mentions and URLs, not SHAs (those only in conversations)
+    assert [x for x in autolinkable(page) if not x.startswith("commit")] == []
 
 
 # -- a feed reader ---------------------------------------------------------------------------
