@@ -356,6 +356,18 @@ class Settings(BaseSettings):
             ]
         return value
 
+    @field_validator("output_dir")
+    @classmethod
+    def _check_output_dir(cls, value: str) -> str:
+        # Found now, not when the first file is written after a whole collection.
+        path = Path(value)
+        found = next((p for p in (path, *path.parents) if p.exists()), None)
+        if found is not None and not found.is_dir():
+            raise ValueError(
+                f"must be a directory, or a path where one can be made ({found} is a file)"
+            )
+        return value
+
     @field_validator("backfill", "follow_days")
     @classmethod
     def _check_backfill(cls, days: int) -> int:

@@ -304,3 +304,23 @@ def test_a_pull_request_branch_deleted_while_publishing_reopens_on_the_next_run(
     assert code == 0 and outputs["pull-request-number"] == "2"
     assert [p["state"] for p in target.pulls] == ["closed", "open"]
     assert "late change" in target.pulls[1]["body"]
+
+
+@pytest.mark.parametrize("mode", ["none", "commit"])
+@pytest.mark.parametrize("inside", ["", "out"])
+def test_an_output_directory_that_is_a_file_is_bad_input_before_any_request(
+    github, target, source, tmp_path, capsys, mode, inside
+):
+    file = tmp_path / "notes.txt"
+    file.write_text("mine\n")
+    argv = ["run", "--repos", "vllm-project/vllm", "--date", "2026-02-04", "--publish", mode]
+    argv += ["--target-repo", "me/digests", "--output-dir", str(file / inside)]
+    code, _ = main_with_outputs(argv, tmp_path)
+    assert code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        "digest: error: input 'output-dir' must be a directory, or a path where one can be "
+        f"made ({file} is a file)"
+    )
+    assert github.requests == []
+    assert file.read_text() == "mine\n" and target.log() == ["Initial commit"]
