@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import main_with_outputs
 from tests.fakegithub.builders import at, merged_pr
-from tests.fakegithub.git import GitRepo
+from tests.fakegithub.git import RULESET_REFUSAL, GitRepo, protection_refusal
 from tests.fakegithub.server import FakeRepo
 
 README = "# Our digests\n\nHand-written intro.\n"
@@ -324,3 +324,44 @@ def test_an_output_directory_that_is_a_file_is_bad_input_before_any_request(
     )
     assert github.requests == []
     assert file.read_text() == "mine\n" and target.log() == ["Initial commit"]
+
+
+@pytest.mark.parametrize(
+    ("refusal", "kind", "reason"),
+    [
+        (RULESET_REFUSAL, "a ruleset", "Changes must be made through a pull request."),
+        (
+            protection_refusal("main"),
+            "branch protection",
+            "Protected branch update failed for refs/heads/main.",
+        ),
+    ],
+    ids=["ruleset", "branch-protection"],
+)
+def test_a_protected_branch_is_named_with_githubs_reason_at_the_first_refusal(
+    github, target, source, tmp_path, capsys, refusal, kind, reason
+):
+    target.protected["heads/main"] = refusal
+    code, outputs = publish(tmp_path)
+    assert code == 1
+    err = capsys.readouterr().err
+    (line,) = [x for x in err.splitlines() if x.strip()]
+    assert line == (
+        f"digest: error: branch 'main' of me/digests is protected by {kind}, which refused "
+        f'digest\'s commit: "{reason}"; nothing was published. Set publish: pull-request to '
+        "propose each report as a pull request instead, or let this token bypass the protection"
+    )
+    updates = [r for m, r in github.requests if m == "PATCH" and "/git/refs/" in r]
+    assert len(updates) == 1  # a refusal is not a race: nothing to retry
+    assert target.log() == ["Initial commit"] and outputs.get("commit-sha", "") == ""
+
+
+def test_a_ruleset_on_the_pull_request_branches_is_named(github, target, source, tmp_path, capsys):
+    publish(tmp_path, "2026-02-04", "pull-request")
+    merged_pr(source, 34060, "[Core] late change", at("2026-02-04 22:00"))
+    target.protected["heads/digest/2026-02-04"] = RULESET_REFUSAL
+    code, _ = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 1
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("digest: error:")]
+    assert "branch 'digest/2026-02-04' of me/digests is protected by a ruleset" in line
+    assert "Exempt digest/* branches from it" in line
