@@ -31,6 +31,53 @@ from mistune.util import escape_url
 
 from digest.render.brief import ZWSP, Form, html_link, unlinked, with_code
 
+# -- Emphasis no escape stops --------------------------------------------------------------
+
+_STAR_RUNS = re.compile(r"\*+")
+ASTERISK = "\u2217"  # the asterisk operator: looks like `*`, is never emphasis
+
+
+def _other(char: str) -> bool:
+    """Neither space nor punctuation: what CommonMark treats as a word character."""
+    return bool(char) and not char.isspace() and unicodedata.category(char)[0] not in "PS"
+
+
+def _inside_a_word(match: re.Match) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    before = "" if _other(text[start - 1 : start]) else ZWSP
+    after = "" if _other(text[end : end + 1]) else ZWSP
+    return before + match.group(0) + after
+
+
+def _flanks(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """CommonMark's left- and right-flanking, for the delimiter run text[start:end]."""
+    before, after = text[start - 1 : start] or " ", text[end : end + 1] or " "
+    punct_before, punct_after = not _other(before), not _other(after)
+    left = not after.isspace() and (not punct_after or before.isspace() or punct_before)
+    right = not before.isspace() and (not punct_before or after.isspace() or punct_after)
+    return left, right
+
+
+def _inert_stars(text: str) -> str:
+    """`*` runs that CommonMark (and Apprise's converter, which follows it) would pair into
+    emphasis, written as ASTERISK; a lone one, as in `5 * 3` or `**kwargs`, stays."""
+    runs = [
+        (m.start(), m.end(), *_flanks(text, m.start(), m.end())) for m in _STAR_RUNS.finditer(text)
+    ]
+    opened = False
+    pairs = False
+    for _, _, left, right in runs:
+        pairs = pairs or (opened and right)
+        opened = opened or left
+    if not pairs:
+        return text
+    out, last = [], 0
+    for start, end, left, right in runs:
+        out += [text[last:start], (ASTERISK if left or right else "*") * (end - start)]
+        last = end
+    return "".join(out) + text[last:]
+
+
 # -- Slack: Markdown that Apprise's mrkdwn converter passes on without a backslash --------
 
 # A style's opening sign, where Slack would open one: at the start, or after a space or
@@ -68,54 +115,14 @@ SLACK = Form(
 
 # Raw HTML, and `<at>`, which Apprise's Teams plugin turns into a mention.
 _TEAMS_TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_TEAMS_LINE_START = re.compile(r"^(\s*)(?=[-+*#>]|\d+[.)])")
+# Block markers: list items, headings, quotes, and `[x]: url` (a link definition).
+_TEAMS_LINE_START = re.compile(r"^(\s*)(?=[-+*#>\[]|\d+[.)])")
 _UNDERSCORES = re.compile(r"_+")
-_STAR_RUNS = re.compile(r"\*+")
-ASTERISK = "\u2217"  # the asterisk operator: looks like `*`, is never emphasis
 
 
 def _teams_text(text: str) -> str:
     text = _TEAMS_TAG.sub("<" + ZWSP, unlinked(text)).replace("](", "]" + ZWSP + "(")
     return _inert_stars(_UNDERSCORES.sub(_inside_a_word, text))
-
-
-def _other(char: str) -> bool:
-    """Neither space nor punctuation: what CommonMark treats as a word character."""
-    return bool(char) and not char.isspace() and unicodedata.category(char)[0] not in "PS"
-
-
-def _inside_a_word(match: re.Match) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    before = "" if _other(text[start - 1 : start]) else ZWSP
-    after = "" if _other(text[end : end + 1]) else ZWSP
-    return before + match.group(0) + after
-
-
-def _flanks(text: str, start: int, end: int) -> tuple[bool, bool]:
-    """CommonMark's left- and right-flanking, for the delimiter run text[start:end]."""
-    before, after = text[start - 1 : start] or " ", text[end : end + 1] or " "
-    punct_before, punct_after = not _other(before), not _other(after)
-    left = not after.isspace() and (not punct_after or before.isspace() or punct_before)
-    right = not before.isspace() and (not punct_before or after.isspace() or punct_after)
-    return left, right
-
-
-def _inert_stars(text: str) -> str:
-    runs = [
-        (m.start(), m.end(), *_flanks(text, m.start(), m.end())) for m in _STAR_RUNS.finditer(text)
-    ]
-    opened = False
-    pairs = False
-    for _, _, left, right in runs:
-        pairs = pairs or (opened and right)
-        opened = opened or left
-    if not pairs:
-        return text
-    out, last = [], 0
-    for start, end, left, right in runs:
-        out += [text[last:start], (ASTERISK if left or right else "*") * (end - start)]
-        last = end
-    return "".join(out) + text[last:]
 
 
 def _teams_line(text: str) -> str:
