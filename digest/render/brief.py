@@ -194,13 +194,20 @@ def _chat_link(label: str, url: str) -> str:
     return f"[{escaped}]({escape_url(url)})"
 
 
-CHAT = Form(
-    name="chat",
-    template="brief.chat.md.j2",
-    line=_chat_line,
-    cite=lambda label, url, _commit: _chat_link(label, url),
-    link=_chat_link,
-)
+def markdown_form(
+    name: FormName, line: Callable[[str], str], link: Callable[[str, str], str]
+) -> Form:
+    """A form of chat Markdown (brief.chat.md.j2), every object cited by a named link."""
+    return Form(
+        name=name,
+        template="brief.chat.md.j2",
+        line=line,
+        cite=lambda label, url, _commit: link(label, url),
+        link=link,
+    )
+
+
+CHAT = markdown_form("chat", _chat_line, _chat_link)
 
 
 # -- HTML ----------------------------------------------------------------------------------

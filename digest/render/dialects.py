@@ -29,7 +29,7 @@ import unicodedata
 
 from mistune.util import escape_url
 
-from digest.render.brief import ZWSP, Form, html_link, unlinked, with_code
+from digest.render.brief import ZWSP, Form, html_link, markdown_form, unlinked, with_code
 
 # -- Emphasis no escape stops --------------------------------------------------------------
 
@@ -102,12 +102,8 @@ def _slack_link(label: str, url: str) -> str:
     return f"[{label}]({escape_url(url)})"
 
 
-SLACK = Form(
-    name="slack",
-    template="brief.chat.md.j2",
-    line=lambda text: with_code(text, _slack_text, lambda code: f"`{code}`"),
-    cite=lambda label, url, _commit: _slack_link(label, url),
-    link=_slack_link,
+SLACK = markdown_form(
+    "slack", lambda text: with_code(text, _slack_text, lambda code: f"`{code}`"), _slack_link
 )
 
 
@@ -134,13 +130,7 @@ def _teams_link(label: str, url: str) -> str:
     return f"[{label}]({url.replace(' ', '%20').replace(')', '%29')})"
 
 
-TEAMS = Form(
-    name="teams",
-    template="brief.chat.md.j2",
-    line=_teams_line,
-    cite=lambda label, url, _commit: _teams_link(label, url),
-    link=_teams_link,
-)
+TEAMS = markdown_form("teams", _teams_line, _teams_link)
 
 
 # -- Telegram: HTML, with its automatic entities kept words ----------------------------------
