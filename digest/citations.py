@@ -22,6 +22,8 @@ LinkPolicy = Callable[[str], str]
 # GitHub's own hosts, whose links in a conversation leave a backlink behind.
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 _REDIRECT_HOST = "redirect.github.com"
+# /owner/name/issues/12, /pull/12, /discussions/12: the objects with a timeline.
+_THREAD = re.compile(r"^/[^/]+/[^/]+/(?:issues|pull|discussions)/\d+(?:[/?#]|$)")
 
 
 def direct(url: str) -> str:
@@ -31,16 +33,22 @@ def direct(url: str) -> str:
 
 def without_backlinks(home_url: str) -> LinkPolicy:
     """For what GitHub shows as a conversation (pull request, issue, discussion, comment):
-    a github.com link to another repository's issue, pull request, commit or release puts
-    "mentioned this" into that object's timeline, every day a digest is posted. GitHub's
-    documented way out is the same path on redirect.github.com (as Dependabot and Renovate
-    do). Links into `home_url`'s own repository stay ordinary. Other hosts (GitHub
-    Enterprise Server, ghe.com) have no such redirect, so their links are left as they are."""
+    a github.com link to another repository's issue, pull request or discussion puts
+    "mentioned this" into that thread's timeline, every day a digest is posted. The same
+    path on redirect.github.com leaves none; Dependabot and Renovate write exactly these
+    links that way. Commits, releases and files have no timeline, so
+    their links stay direct (nothing public shows redirect.github.com serving them). Links
+    into `home_url`'s own repository stay ordinary. Other hosts (GitHub Enterprise Server,
+    ghe.com) have no such redirect, so their links are left as they are."""
     home = _repo_of(home_url)
 
     def policy(url: str) -> str:
         parts = urlsplit(url)
-        if parts.netloc.lower() not in _GITHUB_HOSTS or _repo_of(url) == home:
+        if (
+            parts.netloc.lower() not in _GITHUB_HOSTS
+            or _repo_of(url) == home
+            or not _THREAD.match(parts.path)
+        ):
             return url
         return urlunsplit(parts._replace(netloc=_REDIRECT_HOST))
 

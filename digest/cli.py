@@ -76,6 +76,8 @@ def _add_setting_flags(parser: argparse.ArgumentParser, command: Stage) -> None:
             parser.add_argument(flag, dest=name, nargs="?", const="true", help=text)
         elif name == "activity":
             parser.add_argument(flag, dest=name, nargs="+", metavar="FILE", help=text)
+        elif name == "notify":  # each --notify adds its channels to the others
+            parser.add_argument(flag, dest=name, action="append", metavar="URL", help=text)
         else:
             parser.add_argument(flag, dest=name, metavar="VALUE", help=text)
 

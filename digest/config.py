@@ -354,9 +354,25 @@ class Settings(BaseSettings):
     @field_validator("notify", mode="before")
     @classmethod
     def _split_urls(cls, value: Any) -> Any:
-        # Lines or spaces only: an Apprise URL may hold commas (mailto://...?to=a,b).
-        if isinstance(value, str):
-            return value.split()
+        # Lines or spaces only: an Apprise URL may hold commas (mailto://...?to=a,b). A list
+        # (--notify given more than once, a YAML list) may hold several per item too.
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list):
+            return [
+                url for item in items for url in (item.split() if isinstance(item, str) else [item])
+            ]
+        return value
+
+    @field_validator("output_dir")
+    @classmethod
+    def _check_output_dir(cls, value: str) -> str:
+        # Found now, not when the first file is written after a whole collection.
+        path = Path(value)
+        found = next((p for p in (path, *path.parents) if p.exists()), None)
+        if found is not None and not found.is_dir():
+            raise ValueError(
+                f"must be a directory, or a path where one can be made ({found} is a file)"
+            )
         return value
 
     @field_validator("backfill", "follow_days")

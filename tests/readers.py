@@ -7,11 +7,14 @@ Assertions on these say what a reader would notice, not what bytes were written.
 
 from __future__ import annotations
 
+import email.message
 import html
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import cmarkgfm
+from cmarkgfm import cmark
 from cmarkgfm.cmark import Options
 
 _BLOCKS = {"p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "div", "tr"}
@@ -90,6 +93,15 @@ AUTOLINKED = {
 }
 
 
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]|&#(?:8203|x200b);", re.I)
+
+
+def zero_width(text: str) -> list[str]:
+    """Zero-width characters (or their entities) in text: where Markdown is rendered they
+    are invisible yet copied and searched, so a SHA or URL holding one breaks."""
+    return [m.group(0) for m in _ZERO_WIDTH.finditer(text)]
+
+
 def autolinkable(github: str) -> list[str]:
     """Every reference or mention GitHub would link (and notify) in a conversation."""
     outside = " ".join(parse_html(github).outside)
@@ -98,22 +110,151 @@ def autolinkable(github: str) -> list[str]:
     ]
 
 
-def slack_seen(mrkdwn: str) -> tuple[str, list[tuple[str, str]]]:
-    """What Slack shows for a mrkdwn text, and its links as (label, url): `<url|label>` is a
-    link, `*b*`, `_i_` and `~s~` are styles, `&amp;`, `&lt;` and `&gt;` its only entities,
-    and a backslash is shown as typed (mrkdwn has no escapes)."""
-    links: list[tuple[str, str]] = []
+@dataclass
+class SlackView:
+    """A Slack message as Slack shows it."""
 
-    def link(match: re.Match) -> str:
-        url, label = match.group(1), match.group(2) or match.group(1)
-        links.append((label, url))
-        return label
+    text: str = ""  # what a reader sees, styles gone, zero-width spaces gone
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url), bare ones too
+    pings: list[str] = field(default_factory=list)  # <@user>, <!here>, <#channel> ...
+    styled: list[str] = field(default_factory=list)  # "bold: text", "code: text" ...
 
-    text = re.sub(r"<([^<>|]+)(?:\|([^<>]*))?>", link, mrkdwn)
-    text = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])", r"\1", text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.replace(_ZWSP, "").split()), links
+
+# Slack's mrkdwn as slack-message-parser (pocka) reproduces it: a style opens only at the
+# start of the text or after a space or one of `.,([{!?-=` ("explicit"), and closes before
+# a space, a punctuation sign or the end; `<...>` is a link, mention or command anywhere;
+# `&gt;` starts a quote at the start of a line. There are no escapes: a backslash is text.
+_CLOSE = r"(?=[\s.,\])}!?\-=]|\Z)"
+_SLACK_RULES: list[tuple[str, re.Pattern[str], bool]] = [
+    (
+        "bold",
+        re.compile(
+            r"\*(\S(?:[^*\n]*?|[^*\n]*? `.*?` )[^\s*]|\S)\*(?=[\s~!#$%^)\-+={}\[\];:'\",.?/]|\Z)"
+        ),
+        True,
+    ),
+    ("pre", re.compile(r"```(\s*\S[\s\S]*?\s*)```" + _CLOSE), True),
+    ("code", re.compile(r"`([^`]+?)`" + _CLOSE), True),
+    ("emoji", re.compile(r":([^:<`*#@!\s()$%]+):(?::(skin-tone-.+?):)?"), False),
+    ("italic", re.compile(r"_(\S(?:[^_\n]*?|[^_\n]*? `.*?` )\S|\S)_" + _CLOSE), True),
+    ("quote", re.compile(r"&gt;(.*)(?:\n|\Z)"), False),
+    ("link", re.compile(r"<([^\s<>][^\n<>]*?)(?:\|([^<>]+?))?>"), False),
+    ("strike", re.compile(r"~(\S(?:[^~\n]*?|[^~\n]*? `.*?` )\S|\S)~" + _CLOSE), True),
+]
+_EXPLICIT_AFTER = re.compile(r"[\s.,(\[{!?\-=]")
+# What Slack links in plain text by itself.
+_SLACK_AUTOLINK = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.\w[\w.]*")
+
+
+def _slack_unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _slack_parse(text: str, view: SlackView) -> list[str]:
+    seen: list[str] = []
+    plain: list[str] = []  # a run of plain text, where Slack links URLs and addresses
+
+    def flush() -> None:
+        run = "".join(plain).replace(_ZWSP, "")
+        view.links.extend((m.group(0), m.group(0)) for m in _SLACK_AUTOLINK.finditer(run))
+        plain.clear()
+
+    at = 0
+    while at < len(text):
+        for kind, rule, explicit in _SLACK_RULES:
+            if explicit and at and not _EXPLICIT_AFTER.match(text[at - 1]):
+                continue
+            if kind == "quote" and at and text[at - 1] != "\n":
+                continue
+            match = rule.match(text, at)
+            if match:
+                break
+        else:
+            seen.append(text[at])
+            plain.append(text[at])
+            at += 1
+            continue
+        flush()
+        inner = match.group(1)
+        if kind in ("code", "pre"):
+            shown = _slack_unescape(inner)
+        elif kind == "emoji":
+            shown = match.group(0)
+        elif kind == "link":
+            label = "".join(_slack_parse(match.group(2), view)) if match.group(2) else inner
+            if inner[0] in "@!#":
+                view.pings.append(match.group(0))
+            else:
+                view.links.append((label.replace(_ZWSP, ""), _slack_unescape(inner)))
+            shown = label
+        else:
+            shown = "".join(_slack_parse(inner, view))
+        if kind not in ("emoji", "link"):
+            view.styled.append(f"{kind}: {shown}")
+        seen.append(shown)
+        at = match.end()
+    flush()
+    return seen
+
+
+def slack_view(mrkdwn: str) -> SlackView:
+    """What Slack shows for a mrkdwn text (as Slack receives it, after Apprise)."""
+    view = SlackView()
+    shown = _slack_unescape("".join(_slack_parse(mrkdwn, view)))
+    view.text = " ".join(shown.replace(_ZWSP, "").split())
+    return view
+
+
+def teams_html(markdown: str) -> str:
+    """HTML as Teams renders a card's text: CommonMark's emphasis, lists and links (md4c in
+    the Adaptive Cards renderers), bare URLs linked; no raw HTML; entities and backslash
+    escapes shown as typed (as Teams' mobile clients do: AdaptiveCards#5590, #7474)."""
+    # `\*` is shown as typed and its `*` is no markup: as CommonMark reads `\\\*`
+    typed = re.sub(r"\\(?=[!-/:-@\[-`{-~])", r"\\\\\\", markdown).replace("&", "&amp;")
+    return cmark.markdown_to_html_with_extensions(
+        typed, options=Options.CMARK_OPT_DEFAULT, extensions=["autolink"]
+    )
+
+
+# Entities Telegram finds in a message's plain text by itself (besides those the HTML marks):
+# mentions, hashtags, cashtags, bot commands, URLs and addresses.
+TELEGRAM_ENTITIES = {
+    "mention": re.compile(r"(?<![\w@])@\w"),
+    "hashtag": re.compile(r"(?<![\w#])#\w"),
+    "cashtag": re.compile(r"(?<![\w$])\$[A-Za-z]"),
+    "bot command": re.compile(r"(?<!\S)/[A-Za-z0-9_]"),
+    "url": re.compile(r"(?i)\b(?:https?://|www\.)\S"),
+    "address": re.compile(r"[\w.+-]+@[\w-]+\.\w"),
+}
+
+
+def telegram_live(html_text: str) -> list[str]:
+    """Whatever Telegram would make a mention, hashtag, command or link of, outside code and
+    the links the HTML itself makes (their labels included)."""
+    page = parse_html(html_text)
+    texts = ["".join(page.outside), *(label for label, _ in page.links)]
+    return [
+        f"{name}: {m.group(0)!r}"
+        for text in texts
+        for name, p in TELEGRAM_ENTITIES.items()
+        for m in p.finditer(text)
+    ]
+
+
+def unhidden(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Links as a reader sees their labels: zero-width spaces are not seen."""
+    return [(label.replace(_ZWSP, ""), url) for label, url in links]
+
+
+def mail_parts(message: email.message.Message) -> tuple[str, str]:
+    """A mail's HTML part and its text/plain part, decoded."""
+    parts = {}
+    for part in message.walk():
+        if not part.is_multipart():
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            parts[part.get_content_type()] = payload.decode(part.get_content_charset() or "utf-8")
+    return parts["text/html"], parts["text/plain"]
 
 
 def literal_leaks(text: str) -> list[str]:

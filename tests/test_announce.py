@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import main_with_outputs, requested_repositories
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeRepo
-from tests.readers import autolinkable, github_html, parse_html
+from tests.readers import autolinkable, github_html, parse_html, zero_width
 
 MARKER = "<!-- digest-thread: reports/{date}.md -->\n"
 
@@ -210,7 +210,7 @@ TRICKY = "Fix #12 for @alice, see vllm-project/vllm#35031 and GH-7, commit 78a00
 
 
 @pytest.mark.parametrize("mode", ["issue", "discussion"])
-def test_bodies_link_upstream_through_redirect_and_ping_nobody(
+def test_bodies_link_upstream_without_backlinks_and_ping_nobody(
     github, target, source, repo, tmp_path, mode
 ):
     merged_pr(source, 34070, TRICKY, at("2026-02-04 11:00"))
@@ -229,13 +229,16 @@ def test_bodies_link_upstream_through_redirect_and_ping_nobody(
         assert upstream  # the day's pull requests and commits are linked
         for href in upstream:
             parts = urlsplit(href)
-            assert parts.netloc == "redirect.github.com", href
+            # a pull request's timeline would say "mentioned this"; a commit has none
+            host = "redirect.github.com" if "/pull/" in href else "github.com"
+            assert parts.netloc == host, href
             assert parts._replace(netloc="github.com").geturl() in collected, href
         (own,) = [href for _, href in page.links if "/me/digests/" in href]
         assert own.startswith("https://github.com/me/digests/blob/main/reports/")
-        assert "github.com/vllm-project" not in thread.body.replace("redirect.github.com", "")
-    text = "".join(parse_html(github_html(threads[0].body)).parts).replace("\u200b", "")
-    assert TRICKY in text  # every word still there to read
+        assert "github.com/vllm-project/vllm/pull" not in thread.body.replace("redirect.github", "")
+        assert zero_width(thread.body) == []  # Markdown is rendered here: nothing hidden
+    text = "".join(parse_html(github_html(threads[0].body)).parts)
+    assert TRICKY in text  # every word there to read, and each SHA and URL copies whole
 
 
 def test_a_brief_past_githubs_limit_is_cut_at_a_line_with_a_pointer_to_the_report(

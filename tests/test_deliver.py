@@ -124,3 +124,9 @@ def test_a_failing_channel_is_a_warning_and_its_url_never_appears(
             github.api_url, ""
         )
     assert target.log()[0].startswith("digest: report for 2026-02-01")
+
+
+def test_notify_given_twice_tells_both(github, target, days, tmp_path):
+    with Webhook() as first, Webhook() as second:
+        assert run(tmp_path, 1, "--notify", first.url, "--notify", second.url) == 0
+    assert len(first.received) == 1 and len(second.received) == 1

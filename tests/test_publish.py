@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import main_with_outputs
 from tests.fakegithub.builders import at, merged_pr
-from tests.fakegithub.git import GitRepo
+from tests.fakegithub.git import RULESET_REFUSAL, GitRepo, protection_refusal
 from tests.fakegithub.server import FakeRepo
 
 README = "# Our digests\n\nHand-written intro.\n"
@@ -229,7 +229,7 @@ def test_a_pull_request_links_upstream_without_backlinks_references_or_pings(
     from urllib.parse import urlsplit
 
     from tests.fakegithub.builders import direct_push
-    from tests.readers import autolinkable, github_html, parse_html
+    from tests.readers import autolinkable, github_html, parse_html, zero_width
 
     merged_pr(source, 34070, TRICKY, at("2026-02-04 11:00"))
     direct_push(source, "Revert 78a0091abc for @bob (GH-9)", at("2026-02-04 12:00"))
@@ -247,12 +247,15 @@ def test_a_pull_request_links_upstream_without_backlinks_references_or_pings(
     assert {urlsplit(h).path.split("/")[3] for h in upstream} == {"pull", "commit"}
     for href in upstream:
         parts = urlsplit(href)
-        assert parts.netloc == "redirect.github.com", href
+        # only a pull request (or issue, or discussion) would say "mentioned this"
+        host = "redirect.github.com" if "/pull/" in href else "github.com"
+        assert parts.netloc == host, href
         assert parts._replace(netloc="github.com").geturl() in collected
     (own,) = [href for _, href in page.links if "/me/digests/" in href]
     assert own.startswith("https://github.com/me/digests/blob/digest/2026-02-04/")
-    # the words are all still there for a person to read
-    text = "".join(page.parts).replace("\u200b", "")
+    # the words are all there for a person to read, and a copied SHA or URL is whole
+    assert zero_width(pull["body"]) == []
+    text = "".join(page.parts)
     assert TRICKY in text and "78a0091abc for @bob (GH-9)" in text
 
 
@@ -301,3 +304,64 @@ def test_a_pull_request_branch_deleted_while_publishing_reopens_on_the_next_run(
     assert code == 0 and outputs["pull-request-number"] == "2"
     assert [p["state"] for p in target.pulls] == ["closed", "open"]
     assert "late change" in target.pulls[1]["body"]
+
+
+@pytest.mark.parametrize("mode", ["none", "commit"])
+@pytest.mark.parametrize("inside", ["", "out"])
+def test_an_output_directory_that_is_a_file_is_bad_input_before_any_request(
+    github, target, source, tmp_path, capsys, mode, inside
+):
+    file = tmp_path / "notes.txt"
+    file.write_text("mine\n")
+    argv = ["run", "--repos", "vllm-project/vllm", "--date", "2026-02-04", "--publish", mode]
+    argv += ["--target-repo", "me/digests", "--output-dir", str(file / inside)]
+    code, _ = main_with_outputs(argv, tmp_path)
+    assert code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        "digest: error: input 'output-dir' must be a directory, or a path where one can be "
+        f"made ({file} is a file)"
+    )
+    assert github.requests == []
+    assert file.read_text() == "mine\n" and target.log() == ["Initial commit"]
+
+
+@pytest.mark.parametrize(
+    ("refusal", "kind", "reason"),
+    [
+        (RULESET_REFUSAL, "a ruleset", "Changes must be made through a pull request."),
+        (
+            protection_refusal("main"),
+            "branch protection",
+            "Protected branch update failed for refs/heads/main.",
+        ),
+    ],
+    ids=["ruleset", "branch-protection"],
+)
+def test_a_protected_branch_is_named_with_githubs_reason_at_the_first_refusal(
+    github, target, source, tmp_path, capsys, refusal, kind, reason
+):
+    target.protected["heads/main"] = refusal
+    code, outputs = publish(tmp_path)
+    assert code == 1
+    err = capsys.readouterr().err
+    (line,) = [x for x in err.splitlines() if x.strip()]
+    assert line == (
+        f"digest: error: branch 'main' of me/digests is protected by {kind}, which refused "
+        f'digest\'s commit: "{reason}"; nothing was published. Set publish: pull-request to '
+        "propose each report as a pull request instead, or let this token bypass the protection"
+    )
+    updates = [r for m, r in github.requests if m == "PATCH" and "/git/refs/" in r]
+    assert len(updates) == 1  # a refusal is not a race: nothing to retry
+    assert target.log() == ["Initial commit"] and outputs.get("commit-sha", "") == ""
+
+
+def test_a_ruleset_on_the_pull_request_branches_is_named(github, target, source, tmp_path, capsys):
+    publish(tmp_path, "2026-02-04", "pull-request")
+    merged_pr(source, 34060, "[Core] late change", at("2026-02-04 22:00"))
+    target.protected["heads/digest/2026-02-04"] = RULESET_REFUSAL
+    code, _ = publish(tmp_path, "2026-02-04", "pull-request")
+    assert code == 1
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("digest: error:")]
+    assert "branch 'digest/2026-02-04' of me/digests is protected by a ruleset" in line
+    assert "Exempt digest/* branches from it" in line

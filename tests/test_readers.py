@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from typing import Any, ClassVar
 
 import feedparser
@@ -19,12 +20,18 @@ from digest.cli import main
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeRepo
 from tests.readers import (
+    autolinkable,
     commonmark_html,
     github_html,
     literal_leaks,
+    mail_parts,
     parse_html,
     seen,
-    slack_seen,
+    slack_view,
+    teams_html,
+    telegram_live,
+    unhidden,
+    zero_width,
 )
 
 TITLE = "NVFP4 & FP8 <b>x</b> 5 * 3_000"
@@ -65,6 +72,22 @@ def test_the_report_and_the_index_on_github(github, target, source, tmp_path):
         assert (("#34049", PULL)) in parse_html(page).links
 
 
+def test_a_url_or_sha_in_a_title_reads_and_copies_whole_but_links_nothing(
+    github, target, source, tmp_path
+):
+    title = "Revert 78a0091abc, see https://example.com/a?b=1 and www.example.org for @ada"
+    merged_pr(source, 34050, title, at("2026-02-04 11:00"))
+    assert run(tmp_path) == 0
+    report = target.files_at()["reports/2026-02-04.md"]
+    page = github_html(report)
+    assert title in seen(page)
+    assert zero_width(report) == []  # nothing hidden in what a reader copies
+    hrefs = [href for _, href in parse_html(page).links]
+    assert not [h for h in hrefs if "example." in h]
+    # in a file GitHub links mentions and URLs, not SHAs (those only in conversations)
+    assert [x for x in autolinkable(page) if not x.startswith("commit")] == []
+
+
 # -- a feed reader ---------------------------------------------------------------------------
 
 
@@ -100,7 +123,9 @@ class Sent:
         self.posts.append((url, body if body is not None else data))
         response = requests.Response()
         response.status_code = 200
-        response._content = b'{"ok": true, "code": 0, "result": {"message_id": 1}}'
+        # Slack's webhooks answer "ok"; the others, JSON that says so
+        ok = b"ok" if "hooks.slack.com" in url else b'{"ok": true, "code": 0, "result": {}}'
+        response._content = ok
         return response
 
     def to(self, host: str) -> Any:
@@ -133,28 +158,34 @@ WORKFLOWS = "workflows://prod.westus.logic.azure.com/abcdefgh1234/sig5678"
 
 
 def test_each_chat_service_shows_the_brief_as_written(
-    github, target, source, tmp_path, monkeypatch
+    github, target, source, tmp_path, monkeypatch, capsys
 ):
     sent = Sent(monkeypatch)
     urls = "\n".join([SLACK, DISCORD, TELEGRAM, FEISHU, JSON, WORKFLOWS])
     assert run(tmp_path, "--notify", urls) == 0
+    assert "failed" not in capsys.readouterr().err  # every service took its message
 
-    # Slack: Markdown that Apprise turns into mrkdwn, shown by Slack's own rules.
-    text, links = slack_seen(body_in(sent.to("hooks.slack.com")))
-    assert_reads_well(text)
-    assert ("#34049", PULL) in links and ("Read the full report", REPORT) in links
+    # Slack: mrkdwn as Apprise converts it, shown by Slack's own rules (no escapes).
+    slack = slack_view(body_in(sent.to("hooks.slack.com")))
+    assert_reads_well(slack.text)
+    assert ("#34049", PULL) in slack.links and ("Read the full report", REPORT) in slack.links
+    assert slack.pings == []
 
-    # Discord and Teams: Markdown, rendered as CommonMark without decoding entities.
-    for host in ("discord.com", "logic.azure.com"):
-        page = commonmark_html(body_in(sent.to(host)))
-        assert_reads_well(seen(page))
-        assert ("#34049", PULL) in parse_html(page).links
+    # Discord: Markdown, rendered as CommonMark without decoding entities.
+    page = commonmark_html(body_in(sent.to("discord.com")))
+    assert_reads_well(seen(page))
+    assert ("#34049", PULL) in parse_html(page).links
+
+    # Teams: a card's Markdown, whose backslashes some clients show as typed.
+    page = teams_html(body_in(sent.to("logic.azure.com")))
+    assert_reads_well(seen(page))
+    assert ("#34049", PULL) in parse_html(page).links
 
     # Telegram: HTML (its parse mode), the title folded into the message.
     page = sent.to("api.telegram.org")["text"]
     assert_reads_well(seen(page))
     assert seen(page).startswith(f"{TITLE} — 2026-02-04")
-    assert ("#34049", PULL) in parse_html(page).links
+    assert ("#34049", PULL) in unhidden(parse_html(page).links)
 
     # Feishu and a JSON webhook: plain text with bare links.
     for host in ("open.feishu.cn", "127.0.0.1:9"):
@@ -162,6 +193,51 @@ def test_each_chat_service_shows_the_brief_as_written(
         assert_reads_well(text)
         assert f"({PULL})" in text and f"Read the full report: {REPORT}" in text
     assert sent.to("127.0.0.1:9")["title"] == f"{TITLE} — 2026-02-04"
+
+
+# Markup each of these services would act on, in a title someone else wrote.
+HOSTILE = (
+    "Make it *fast* for @alice and #12, not _this_ or ~that~: $AAPL, /usr/lib, "
+    "<at>29:1-abc</at>, !here> and @U024BE7LH>"
+)
+# What Slack and Teams show: no escape keeps a pair of `*` from emphasis in either, so the
+# pair is written as the asterisk operator, which reads the same.
+HOSTILE_SHOWN = HOSTILE.replace("*", "\u2217")
+# The only styled text: the window and the closing line.
+OUR_STYLES = ("italic: Activity on", "italic: Generated by", "em: Activity on", "em: Generated by")
+
+
+def test_markup_in_a_title_is_shown_as_written_and_acted_on_by_no_service(
+    github, target, tmp_path, monkeypatch, capsys
+):
+    repo = github.add(FakeRepo("vllm-project/vllm"))
+    merged_pr(repo, 34049, f"[Kernel] {HOSTILE}", at("2026-02-04 10:00"))
+    sent = Sent(monkeypatch)
+    assert run(tmp_path, "--notify", "\n".join([SLACK, TELEGRAM, WORKFLOWS])) == 0
+    assert "failed" not in capsys.readouterr().err
+
+    slack_text = body_in(sent.to("hooks.slack.com"))
+    slack = slack_view(slack_text)
+    assert HOSTILE_SHOWN in slack.text, slack_text
+    assert "\\" not in slack_text  # Slack shows every backslash
+    assert slack.pings == []
+    assert [style for style in slack.styled if not style.startswith(OUR_STYLES)] == []
+    assert {url for _, url in slack.links} == {PULL, REPORT}
+
+    card = sent.to("logic.azure.com")
+    teams_text = body_in(card)
+    page = teams_html(teams_text)
+    assert HOSTILE_SHOWN in seen(page), teams_text
+    assert "\\" not in teams_text
+    assert "entities" not in card["attachments"][0]["content"]["msteams"]  # no <at> mention
+    assert {url for _, url in parse_html(page).links} == {PULL, REPORT}
+    styled = re.findall(r"<(em|strong)>(.*?)</\1>", page)
+    assert [s for s in styled if not f"{s[0]}: {s[1]}".startswith(OUR_STYLES)] == []
+
+    page = sent.to("api.telegram.org")["text"]
+    assert HOSTILE in seen(page)
+    assert telegram_live(page) == []
+    assert {url for _, url in parse_html(page).links} == {PULL, REPORT}
 
 
 class FakeSMTP:
@@ -178,9 +254,11 @@ class FakeSMTP:
         return {}
 
 
-def test_mail_shows_the_brief_as_html(github, target, source, tmp_path, monkeypatch):
+def test_mail_holds_every_link_in_both_its_parts(github, target, source, tmp_path, monkeypatch):
     import smtplib
 
+    title = "[Core] Speed up `paged_attention` for long prompts"
+    merged_pr(source, 34050, title, at("2026-02-04 11:00"))
     FakeSMTP.sent = []
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     monkeypatch.setattr(smtplib, "SMTP_SSL", FakeSMTP)
@@ -191,7 +269,17 @@ def test_mail_shows_the_brief_as_html(github, target, source, tmp_path, monkeypa
     assert str(email.header.make_header(email.header.decode_header(message["Subject"]))) == (
         f"{TITLE} — 2026-02-04"
     )
-    (html_part,) = [p for p in message.walk() if p.get_content_type() == "text/html"]
-    page = html_part.get_payload(decode=True).decode(html_part.get_content_charset() or "utf-8")
-    assert_reads_well(seen(page))
-    assert ("#34049", PULL) in parse_html(page).links
+    html_part, text_part = mail_parts(message)
+
+    # the HTML a mail reader shows
+    assert_reads_well(seen(html_part))
+    hrefs = {href for _, href in parse_html(html_part).links}
+    assert {PULL, REPORT} <= hrefs
+
+    # the text part (what text-only readers, previews and notifications show) has them all
+    assert_reads_well(" ".join(text_part.split()))
+    for href in hrefs:
+        assert href in text_part, href
+    assert f"Read the full report: {REPORT}" in text_part
+    # a code span stays in its sentence
+    assert [line for line in text_part.splitlines() if "paged_attention for long prompts" in line]

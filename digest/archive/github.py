@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 
 import requests
@@ -67,6 +68,29 @@ _REFUSED = (
 _CONNECTION = "lost the connection to GitHub while publishing to {repo}; nothing was published"
 _KEPT_MOVING = (
     "{branch} of {repo} kept moving during {attempts} attempts; nothing was published, run again"
+)
+_PROTECTED = (
+    "branch {branch!r} of {repo} is protected by {kind}, which refused digest's commit: "
+    '"{reason}"; nothing was published. {fix}'
+)
+_USE_PULL_REQUEST = (
+    "Set publish: pull-request to propose each report as a pull request instead, or let this "
+    "token bypass the protection"
+)
+_FREE_WORK_BRANCH = (
+    "Exempt digest/* branches from it (digest opens its pull requests from them), or let this "
+    "token bypass it"
+)
+# The answers to a ref update that mean another commit landed first: read again, retry.
+_MOVED = ("Update is not a fast forward", "Reference cannot be updated")
+# A ruleset's refusal starts so; each broken rule follows on its own paragraph.
+_RULESET = "Repository rule violations found"
+# How branch protection words its refusals (Dependabot's list, from the same API).
+_PROTECTION = re.compile(
+    r"protected (?:branch|ref)|through a pull request|required status check|approving review"
+    r"|merge queue|verified signatures|not authorized to push|cannot force-push"
+    r"|must not contain merge commits",
+    re.IGNORECASE,
 )
 
 
@@ -250,14 +274,16 @@ class GitHubArchive:
         except GithubException as exc:
             if exc.status == 422 and _reason(exc) == "Reference does not exist":
                 raise self._no_branch(branch) from None
-            if exc.status == 422:  # "Update is not a fast forward": someone else committed
+            if exc.status == 422 and _reason(exc) in _MOVED:  # someone else committed first
                 log.warning(
                     "%s moved while publishing (attempt %d); rebuilding on the new head",
                     ref.ref,
                     attempt,
                 )
                 return False
-            raise _write_error(exc, self.repo.full_name, pr=bool(self.work_branch)) from None
+            work = branch == self.work_branch
+            protected = _protected(exc, self.repo.full_name, branch, work)
+            raise protected or _write_error(exc, self.repo.full_name, pr=work) from None
 
     def _pull_request(self, work: str, render: Render, publication: Publication) -> PublishResult:
         """The report on the work branch and one open pull request into the base for it."""
@@ -272,7 +298,8 @@ class GitHubArchive:
             try:
                 self.repo.create_git_ref(f"refs/heads/{work}", written.sha)
             except GithubException as exc:
-                raise _write_error(exc, self.repo.full_name, pr=True) from None
+                protected = _protected(exc, self.repo.full_name, work, work=True)
+                raise protected or _write_error(exc, self.repo.full_name, pr=True) from None
             created = True
         url = self.url(written.files.report_path, branch=work)
         try:
@@ -332,6 +359,26 @@ def _reason(exc: GithubException) -> str:
 
 def _refused(exc: GithubException, repo: str) -> DigestError:
     return DigestError(_REFUSED.format(repo=repo, status=exc.status, reason=_reason(exc)))
+
+
+def _protected(exc: GithubException, repo: str, branch: str, work: bool) -> DigestError | None:
+    """A refusal by branch protection or a ruleset, named with GitHub's reason; None if the
+    answer is not one."""
+    message = _reason(exc)
+    ruleset = message.startswith(_RULESET)
+    if exc.status != 422 or not (ruleset or _PROTECTION.search(message)):
+        return None
+    reasons = message.removeprefix(_RULESET) if ruleset else message
+    return DigestError(
+        _PROTECTED.format(
+            branch=branch,
+            repo=repo,
+            kind="a ruleset" if ruleset else "branch protection",
+            reason="; ".join(line.strip() for line in reasons.splitlines() if line.strip())
+            or message,
+            fix=_FREE_WORK_BRANCH if work else _USE_PULL_REQUEST,
+        )
+    )
 
 
 def _write_error(exc: GithubException, repo: str, *, pr: bool = False) -> DigestError:

@@ -2,15 +2,21 @@
 
 Apprise speaks to Slack, Discord, Microsoft Teams, Telegram, Feishu/Lark, mail and generic
 JSON/form webhooks from one URL each, so digest has no code per service. What differs is
-what a service displays, so every message comes written three ways and each service gets
-the one it shows well, declared as such so Apprise converts nothing: the service's own
-format (Apprise's `notify_format`, or the URL's `?format=`): Markdown for Slack (which
-Apprise turns into mrkdwn), Teams and Google Chat, HTML for mail and Telegram, plain text
-for JSON/form webhooks, Feishu and Lark. Apprise converts HTML or Markdown into text by
-keeping the markup, so text services must never be sent either. Each URL is a
-secret: it is never logged or written; a channel is named by its position and scheme only.
-A failing channel is a warning, never a failed run, and channels are told at once, each
-with a time limit, so one slow service does not hold up the others.
+what a service displays, so every message comes written for each kind of service, and each
+gets the text it shows as written:
+
+- Slack and Teams: Markdown written without the backslash escapes both show as typed
+  (Apprise's mrkdwn conversion keeps them).
+- Telegram and mail: HTML, written for what Apprise keeps of it when it fits it to
+  Telegram's few tags and builds mail's text part.
+- Other services: their own format (Apprise's `notify_format`, or the URL's `?format=`),
+  declared so Apprise converts nothing: Markdown (Discord, Google Chat), HTML, or plain
+  text for JSON/form webhooks, Feishu and Lark. Apprise converts HTML or Markdown into text
+  by keeping the markup, so text services must never be sent either.
+
+Each URL is a secret: it is never logged or written; a channel is named by its position and
+scheme only. A failing channel is a warning, never a failed run, and channels are told at
+once, each with a time limit, so one slow service does not hold up the others.
 """
 
 from __future__ import annotations
@@ -44,6 +50,10 @@ class Message:
     markdown: Written  # CommonMark without HTML or entities, for chat that renders Markdown
     html: Written
     text: Written  # plain text with bare links
+    slack: Written  # Markdown whose only escapes are those Apprise's mrkdwn converter consumes
+    teams: Written  # Markdown without backslash escapes (title included: Teams renders it)
+    telegram: Written  # HTML whose plain text Telegram turns into no mention or hashtag
+    mail: Written  # HTML whose every link is also text: Apprise's text part keeps only text
 
 
 @dataclass(frozen=True)
@@ -73,34 +83,56 @@ def _send(position: int, url: str, messages: Sequence[Message]) -> Failure | Non
     service: apprise.Apprise = apprise.Apprise()
     if not service.add(url):
         return Failure(channel, "not an Apprise URL this version understands")
-    form = _form(service[0], url)
+    choice = _choose(service[0], url)
     for message in messages:
-        written: Written = getattr(message, form.value)
-        # A title shown apart is plain text; one folded into the body is in the body's form.
-        title = message.title if service[0].title_maxlen > 0 else written.title
-        result = service.notify(title=title, body=written.body, body_format=form, timeout=TIMEOUT)
+        written: Written = getattr(message, choice.kind)
+        # A title shown apart is plain text; one the service renders is in the body's form.
+        shown_apart = service[0].title_maxlen > 0 and not choice.title_rendered
+        title = message.title if shown_apart else written.title
+        result = service.notify(
+            title=title, body=written.body, body_format=choice.form, timeout=TIMEOUT
+        )
         if not result:
             why = "timed out" if result.timeout_count else "the service refused or did not answer"
             return Failure(channel, why)
-    log.info("notified %s of %d report(s) as %s", channel, len(messages), form.value)
+    log.info("notified %s of %d report(s) as %s", channel, len(messages), choice.kind)
     return None
+
+
+@dataclass(frozen=True)
+class _Choice:
+    kind: str  # the Message field sent
+    form: apprise.NotifyFormat  # declared: Apprise converts nothing
+    title_rendered: bool = False  # the service renders the title's markup too
 
 
 # Services whose plain text is shown as Markdown anyway: Discord renders every message's
 # content, so plain text would lose its links and could turn `*` into emphasis.
 _MARKDOWN_ANYWAY = {"discord"}
+# Services with their own form of a format, by Apprise protocol.
+_OWN_FORM = {
+    ("markdown", "slack"): "slack",
+    ("markdown", "workflow"): "teams",
+    ("markdown", "workflows"): "teams",
+    ("html", "tgram"): "telegram",
+    ("html", "mailto"): "mail",
+}
 
 
-def _form(plugin: apprise.NotifyBase, url: str) -> apprise.NotifyFormat:
-    """The form a service displays: what its URL asks for (`?format=`), else its own."""
+def _choose(plugin: apprise.NotifyBase, url: str) -> _Choice:
+    """What a service is sent: the form it displays, as its URL asks (`?format=`) or as is
+    its own."""
     import apprise
 
     chosen = plugin.resolve_format(None)
     protocols = {*_names(plugin.protocol), *_names(plugin.secure_protocol)}
     asked = "format=" in urlsplit(url).query.lower()
+    for protocol in protocols:
+        if kind := _OWN_FORM.get((chosen.value, protocol)):
+            return _Choice(kind, chosen, title_rendered=kind == "teams")
     if chosen == apprise.NotifyFormat.TEXT and protocols & _MARKDOWN_ANYWAY and not asked:
-        return apprise.NotifyFormat.MARKDOWN
-    return chosen
+        return _Choice("markdown", apprise.NotifyFormat.MARKDOWN)
+    return _Choice(chosen.value, chosen)
 
 
 def _names(protocol: str | Sequence[str] | None) -> list[str]:

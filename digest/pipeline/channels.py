@@ -19,7 +19,7 @@ from digest.github import GitHubAPI
 from digest.models import Digest, Plan, PublishResult
 from digest.pipeline.base import required
 from digest.pipeline.work import Done
-from digest.render import brief
+from digest.render import brief, dialects
 from digest.render.markdown import inert_title
 
 
@@ -106,6 +106,10 @@ def _message(report: Told) -> Message:
         markdown=written(brief.CHAT),
         html=written(brief.HTML),
         text=written(brief.TEXT),
+        slack=written(dialects.SLACK),
+        teams=written(dialects.TEAMS),
+        telegram=written(dialects.TELEGRAM),
+        mail=written(dialects.MAIL),
     )
 
 

@@ -7,11 +7,14 @@ digest once per form, never converted from one form to another:
 
 - `GITHUB`: GitHub Markdown for a conversation (a pull request's description, later an
   issue or a comment): nothing in it links, pings or leaves a backlink upstream.
-- `CHAT`: plain CommonMark for chat services that render Markdown themselves (Slack
-  through Apprise's mrkdwn converter, Discord, Teams, Google Chat): no HTML, no entities,
-  a backslash only where a character would otherwise become markup.
-- `HTML`: for the feed, mail and Telegram.
+- `CHAT`: plain CommonMark for chat services that render Markdown themselves and honour its
+  backslash escapes (Discord, Google Chat): no HTML, no entities, a backslash only where a
+  character would otherwise become markup.
+- `HTML`: for the feed.
 - `TEXT`: plain text with bare links, for webhooks and chat services that show text as is.
+
+Services that show escapes as typed, or act on plain text, have their own forms in
+dialects.py (Slack, Teams, Telegram, mail).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from digest.models import Digest, Item
 from digest.render import markdown as md
 from digest.render.rollup import date_label
 
-FormName = Literal["github", "chat", "html", "text"]
+FormName = Literal["github", "chat", "html", "text", "slack", "teams", "telegram", "mail"]
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 ZWSP = "\u200b"  # zero-width space: keeps text readable but stops a service acting on it
@@ -101,7 +104,7 @@ def render(
     return text.strip() + "\n"
 
 
-def _with_code(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:
+def with_code(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:
     """One line of untrusted text: `code spans` through `code`, the rest through `plain`."""
     one_line = " ".join(text.split())
     parts, last = [], 0
@@ -145,28 +148,34 @@ GITHUB = Form(
 
 # -- CommonMark for chat -------------------------------------------------------------------
 
-# Always markup, wherever they stand. `\<` and `\>` are what Apprise's Slack converter
-# turns into `&lt;`/`&gt;`, and `\[`/`\]` it shows as plain brackets.
+# Always markup, wherever they stand.
 _CHAT_ALWAYS = re.compile(r"([\\`\[\]<>])")
 # `*`, `_` and `~` are markup only beside a non-space, and `_` not inside a word: `5 * 3`
-# and `3_000` stay as they are, since Slack shows a backslash before them literally.
+# and `3_000` stay as they are (an escape is needed only where there is markup to stop).
 _CHAT_EMPHASIS = re.compile(r"[*_~]")
 _CHAT_LINE_START = re.compile(r"^(\s*)([#>])")
 # Discord pings `@everyone` and `@here` from a webhook; a zero-width space keeps it text.
 _CHAT_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 # Bare URLs in untrusted text would be linked (and previewed) by every chat client.
-_CHAT_URL = re.compile(r"(?i)\b(https?|ftp)://")
+_BARE_URL = re.compile(r"(?i)\b(?:(https?|ftp)://|(www)\.)")
+
+
+def unlinked(text: str) -> str:
+    """A bare URL in untrusted text, still readable but linked by no chat client or mail
+    reader: a zero-width space after its scheme (or `www`)."""
+    return _BARE_URL.sub(
+        lambda m: f"{m.group(1)}:{ZWSP}//" if m.group(1) else f"{m.group(2)}{ZWSP}.", text
+    )
 
 
 def _chat_line(text: str) -> str:
-    return _CHAT_LINE_START.sub(r"\1\\\2", _with_code(text, _chat_text, lambda c: f"`{c}`"))
+    return _CHAT_LINE_START.sub(r"\1\\\2", with_code(text, _chat_text, lambda c: f"`{c}`"))
 
 
 def _chat_text(text: str) -> str:
     escaped = _CHAT_ALWAYS.sub(r"\\\1", text)
     escaped = _CHAT_EMPHASIS.sub(_chat_emphasis, escaped)
-    escaped = _CHAT_MENTION.sub("@" + ZWSP, escaped)
-    return _CHAT_URL.sub(lambda m: f"{m.group(1)}:{ZWSP}//", escaped)
+    return unlinked(_CHAT_MENTION.sub("@" + ZWSP, escaped))
 
 
 def _chat_emphasis(match: re.Match) -> str:
@@ -185,33 +194,42 @@ def _chat_link(label: str, url: str) -> str:
     return f"[{escaped}]({escape_url(url)})"
 
 
-CHAT = Form(
-    name="chat",
-    template="brief.chat.md.j2",
-    line=_chat_line,
-    cite=lambda label, url, _commit: _chat_link(label, url),
-    link=_chat_link,
-)
+def markdown_form(
+    name: FormName, line: Callable[[str], str], link: Callable[[str, str], str]
+) -> Form:
+    """A form of chat Markdown (brief.chat.md.j2), every object cited by a named link."""
+    return Form(
+        name=name,
+        template="brief.chat.md.j2",
+        line=line,
+        cite=lambda label, url, _commit: link(label, url),
+        link=link,
+    )
+
+
+CHAT = markdown_form("chat", _chat_line, _chat_link)
 
 
 # -- HTML ----------------------------------------------------------------------------------
 
 
-def _html_link(label: str, url: str, code: bool = False) -> str:
-    inner = f"<code>{html.escape(label)}</code>" if code else html.escape(label)
+def html_link(label: str, url: str, code: bool = False, *, escaped: bool = False) -> str:
+    """An HTML link; `escaped`: the label is HTML already."""
+    text = label if escaped else html.escape(label)
+    inner = f"<code>{text}</code>" if code else text
     return f'<a href="{html.escape(url)}">{inner}</a>'
 
 
 HTML = Form(
     name="html",
     template="brief.html.j2",
-    line=lambda text: _with_code(
+    line=lambda text: with_code(
         text,
         lambda plain: html.escape(plain, quote=False),
         lambda code: f"<code>{html.escape(code, quote=False)}</code>",
     ),
-    cite=_html_link,
-    link=_html_link,
+    cite=html_link,
+    link=html_link,
 )
 
 

@@ -3,6 +3,12 @@
 mistune parses Markdown but has no escaper for plain text going into Markdown, so this is
 the one place that does it: HTML-escape with mistune's helper, then backslash-escape the
 punctuation that would start Markdown syntax, and make `@mentions` and `#123` inert.
+
+GitHub's autolinks (mentions, issue references, SHAs, bare URLs) are found in the text nodes
+of the rendered HTML, and no backslash stops them. An empty HTML comment does: `@<!-- -->name`
+renders as `@name` but splits it into two text nodes, and GitHub's sanitizer drops the
+comment, so what a reader sees, copies or searches is the text exactly as written. (A
+zero-width space would do the same but stays in the text: a copied SHA or URL breaks.)
 """
 
 from __future__ import annotations
@@ -10,6 +16,9 @@ from __future__ import annotations
 import re
 
 from mistune.util import escape, escape_url
+
+# Renders as nothing; splits the text node around it, so GitHub autolinks neither side.
+BREAK = "<!-- -->"
 
 # CommonMark ASCII punctuation that can open inline syntax in the middle of a line.
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -26,7 +35,7 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # What GitHub links in a conversation (pull request, issue, discussion, comment) but not in
 # files: `owner/repo#12` and `GH-12` (issue references) and 7 to 40 hex digits, which it
 # links to a commit of that repository when one has that prefix (docs: "Autolinked
-# references and URLs"). Each gets a zero-width space, like `#12` and `@name` everywhere.
+# references and URLs"). Each gets a BREAK, like `#12` and `@name` everywhere.
 _ANY_ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")
 _GH_REF = re.compile(r"(?i)\b(GH-)(?=\d)")
 _HEX_RUN = re.compile(r"(?i)\b[0-9a-f]{7,}\b")
@@ -35,33 +44,34 @@ _HEX_CHUNK = 6  # shorter than the 7 digits GitHub needs for a commit
 
 def _escape(text: str) -> str:
     escaped = _INLINE.sub(r"\\\1", escape(text, quote=False))
-    escaped = _ISSUE_REF.sub("#&#8203;", escaped)
+    escaped = _ISSUE_REF.sub("#" + BREAK, escaped)
     escaped = _AUTOLINK.sub(_defuse_url, escaped)
-    return _MENTION.sub("@&#8203;", escaped)
+    return _MENTION.sub("@" + BREAK, escaped)
 
 
 def _escape_conversation(text: str) -> str:
-    escaped = _ANY_ISSUE_REF.sub("#&#8203;", _escape(text))
-    escaped = _GH_REF.sub(r"\1&#8203;", escaped)
+    escaped = _ANY_ISSUE_REF.sub("#" + BREAK, _escape(text))
+    escaped = _GH_REF.sub(r"\1" + BREAK, escaped)
     return _HEX_RUN.sub(_break_hex, escaped)
 
 
-def _break_hex(match: re.Match, zwsp: str = "&#8203;") -> str:
+def _break_hex(match: re.Match, mark: str = BREAK) -> str:
     run = match.group(0)
-    return zwsp.join(run[i : i + _HEX_CHUNK] for i in range(0, len(run), _HEX_CHUNK))
+    return mark.join(run[i : i + _HEX_CHUNK] for i in range(0, len(run), _HEX_CHUNK))
 
 
 def _defuse_url(match: re.Match) -> str:
-    """`https://x` stays readable but is no link: a zero-width space after the scheme."""
+    """`https://x` stays readable (and copies whole) but is no link: a BREAK after the
+    scheme."""
     if match.group(1):
-        return f"{match.group(1)}:&#8203;//"
-    return f"{match.group(2)}&#8203;."
+        return f"{match.group(1)}:{BREAK}//"
+    return f"{match.group(2)}{BREAK}."
 
 
 def inline(text: str, *, conversation: bool = False) -> str:
     """Plain text as one safe line of Markdown: no markup, no HTML, no pings, no autolinks.
 
-    A zero-width space (as Renovate does) keeps `@name` and `#123` readable but inert.
+    An empty HTML comment keeps `@name` and `#123` readable but inert.
     `conversation`: for what GitHub shows as a conversation, where it also links
     `owner/repo#12`, `GH-12` and commit SHAs.
     """
@@ -84,7 +94,8 @@ def inline_with_code(text: str, *, conversation: bool = False) -> str:
 
 def inert_title(text: str) -> str:
     """A title GitHub shows as plain text but still links references in (an issue's or pull
-    request's): the same zero-width spaces as `inline(..., conversation=True)`, as characters."""
+    request's). Markdown is not rendered there, so a comment would show: a zero-width space
+    (as Renovate does) after `#`, `GH-` and `@`, and inside hex runs, instead."""
     zwsp = "\u200b"
     text = _GH_REF.sub(r"\1" + zwsp, re.sub(r"#(?=\d)", "#" + zwsp, text))
     text = re.sub(r"@(?=[A-Za-z0-9])", "@" + zwsp, text)

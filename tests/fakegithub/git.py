@@ -46,6 +46,9 @@ class GitRepo:
     pulls: list[dict[str, Any]] = field(default_factory=list)
     allow_actions_pull_requests: bool = True
     refuse_tree: str | None = None  # a 422 message for every tree creation
+    # Branches whose ref updates a protection refuses: "heads/main" -> GitHub's message
+    # (RULESET_REFUSAL, PROTECTION_REFUSAL).
+    protected: dict[str, str] = field(default_factory=dict)
     # Called once, just before the next ref update is applied: a concurrent push.
     before_ref_update: Callable[[GitRepo], None] | None = None
 
@@ -149,12 +152,27 @@ def repo_body(api: str, web: str, repo: GitRepo) -> dict[str, Any]:
 def ref_error(status: int, message: str, operation: str) -> dict[str, Any]:
     """A refs endpoint's error as GitHub words it (`basic-error`, `validation-error`):
     404 "Not Found" (GET of a missing ref), 409 "Git Repository is empty.", 422 "Reference
-    does not exist" (PATCH or DELETE of a missing ref), 422 "Update is not a fast forward"."""
+    does not exist" (PATCH or DELETE of a missing ref), 422 "Update is not a fast forward",
+    422 a protection's refusal (RULESET_REFUSAL, protection_refusal)."""
     return {
         "message": message,
         "documentation_url": f"{REFS_DOCS}#{operation}",
         "status": str(status),
     }
+
+
+# A ref update a protection refuses: 422 with GitHub's `basic-error` body, the reason in
+# `message`. A ruleset words it "Repository rule violations found", then each broken rule on
+# its own paragraph (as answered to PATCH .../git/refs/heads/main with a pull-request rule, or
+# "3 of 3 required status checks are expected."); classic branch protection names the ref,
+# as its push hook does ("Protected branch update failed for refs/heads/main.").
+RULESET_REFUSAL = (
+    "Repository rule violations found\n\nChanges must be made through a pull request.\n\n"
+)
+
+
+def protection_refusal(branch: str) -> str:
+    return f"Protected branch update failed for refs/heads/{branch}."
 
 
 def ref_body(api: str, repo: GitRepo, ref: str) -> dict[str, Any]:

@@ -795,6 +795,8 @@ class FakeGitHub:
             return 409, git.ref_error(409, "Git Repository is empty.", "update-a-reference")
         if ref not in repo.refs:
             return 422, git.ref_error(422, "Reference does not exist", "update-a-reference")
+        if ref in repo.protected:
+            return 422, git.ref_error(422, repo.protected[ref], "update-a-reference")
         if not body.get("force") and repo.refs[ref] not in repo.ancestors(body["sha"]):
             return 422, git.ref_error(422, "Update is not a fast forward", "update-a-reference")
         repo.refs[ref] = body["sha"]
