@@ -272,8 +272,7 @@ class Settings(BaseSettings):
     github_server_url: Annotated[
         str, Accepts((), action=False, file=False, runner="GITHUB_SERVER_URL")
     ] = Field("https://github.com", description="GitHub web base URL")
-    # A flag for now: an action input needs action.yml and the README to say so too.
-    site_url: Annotated[str, Accepts(SITE, action=False, file=False)] = Field(
+    site_url: Annotated[str, Accepts(SITE)] = Field(
         "",
         description="where the site is served (https://owner.github.io/repo/): its feed then "
         "links its pages by absolute URLs, otherwise relative to feed.xml",
