@@ -469,7 +469,9 @@ def test_a_risk_stays_until_it_closes_however_old_and_a_pull_request_leaves(gith
     assert resolved is not None and resolved.text.startswith("Resolved:")
     assert "closed after 8 days, reported 2026-02-01" in resolved.text
     assert risk_line(reports[10], url) is None
-    asked = [n for n, r in reports.items() for b in r.followed_requests if pull in b["variables"]["ids"]]
+    asked = [
+        n for n, r in reports.items() for b in r.followed_requests if pull in b["variables"]["ids"]
+    ]
     assert asked == [2, 3, 4]  # within 3 days of the 1st, then it leaves
 
 
