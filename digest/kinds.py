@@ -58,6 +58,16 @@ def _releases(repo: RepoActivity) -> list[Release]:
     return list(repo.releases)
 
 
+def _not_nightly(repo: RepoActivity) -> int:
+    """A nightly build is no release: every count of releases leaves them out (the report,
+    the site, the trends), and the counts line counts them apart (`NIGHTLY_BUILDS`)."""
+    return sum(1 for r in repo.releases if not r.nightly)
+
+
+def nightly_builds(repo: RepoActivity) -> int:
+    return sum(1 for r in repo.releases if r.nightly)
+
+
 def _merged_pulls(repo: RepoActivity) -> list[PullRequest]:
     """Merged in the window, by people (automated ones: AUTOMATED)."""
     return [p for p in repo.pulls if p.merged_in_window and not p.automated]
@@ -99,7 +109,10 @@ def _automated(repo: RepoActivity) -> list[PullRequest | Commit]:
 
 # -- the table ---------------------------------------------------------------------------------
 
-RELEASES = ItemKind("releases", _releases, "record_releases", "releases", counted_at=5)
+RELEASES = ItemKind(
+    "releases", _releases, "record_releases", "releases", counted_at=5, count=_not_nightly
+)
+NIGHTLY_BUILDS = "nightly_builds"  # the counted phrase of the nightly builds, after releases
 MERGED_PULLS = ItemKind(
     "merged_pulls", _merged_pulls, "record_merged", "merged_pulls", counted_at=1
 )
@@ -144,8 +157,14 @@ COUNTED: tuple[ItemKind[Any], ...] = tuple(sorted(KINDS, key=lambda kind: kind.c
 
 
 def figures(repo: RepoActivity) -> list[tuple[str, int]]:
-    """What the window holds, by kind: (counted-phrase key, how many), in counts-line order."""
-    return [(kind.counted, kind.figure(repo)) for kind in COUNTED]
+    """What the window holds, by kind: (counted-phrase key, how many), in counts-line order;
+    the nightly builds right after the releases."""
+    found = []
+    for kind in COUNTED:
+        found.append((kind.counted, kind.figure(repo)))
+        if kind is RELEASES:
+            found.append((NIGHTLY_BUILDS, nightly_builds(repo)))
+    return found
 
 
 # -- citing: each type of collected item and its refs ------------------------------------------

@@ -508,7 +508,9 @@ class Followup(Frozen):
     title: str
     url: str  # as GitHub returned it, when it was told or now
     node_id: str | None = None
-    first_told: dt.date  # the date of the earliest report within `follow-days` that told it
+    # The date of the earliest report that told it: within `follow-days`, or a risk's first
+    # report however old (each report's follow-ups carry a risk until it closes).
+    first_told: dt.date
     age: int = 0  # days from that report to this one
     risk: bool = False  # told among the risks (a regression, a revert, a breaking change...)
     state: Literal["open", "merged", "closed"] = "open"
@@ -527,9 +529,10 @@ class Followup(Frozen):
 
 
 class Memory(Frozen):
-    """What the reports of the `follow_days` days before this one told, followed up: the
-    risks still open and every followed item merged or closed in this window (the items
-    still open and not risks cost a request, and are not kept)."""
+    """What the reports of the `follow_days` days before this one told, followed up, as of
+    the end of this window: the risks still open and every followed item merged or closed
+    in this window (the items still open and not risks cost a request, and are not kept).
+    A week's or a month's: the risks its dailies told, open at its end or resolved in it."""
 
     follow_days: int
     followups: list[Followup] = Field(default_factory=list)

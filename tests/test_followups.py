@@ -427,3 +427,96 @@ def test_sharded_follow_ups_are_computed_once_in_the_report_job(github, target, 
     assert "merged after 1 day, opened 2026-02-04" in report.line_with(f"{WEB}/pull/50").text
     closed = report.line_with(f"{WEB}/pull/51").text
     assert "closed without merging after 1 day, opened 2026-02-04" in closed
+
+
+# -- a risk until it closes; each report as of the end of its window ---------------------------
+
+
+def day_of(n: int) -> str:
+    return (dt.date(2026, 2, 1) + dt.timedelta(days=n - 1)).isoformat()
+
+
+def risk_line(report: Report, url: str) -> Line | None:
+    if ">Risks and what to watch</h" not in github_html(report.markdown):
+        return None
+    found = [line for line in report.section("Risks and what to watch") if url in line.links]
+    return found[0] if found else None
+
+
+def test_a_risk_stays_until_it_closes_however_old_and_a_pull_request_leaves(github, tmp_path):
+    """`follow-days: 3`. A performance problem reported on the 1st and a pull request opened
+    that day: the risk is under the risks every day, with the date first told, until it
+    closes on the 9th; the pull request is asked for only while the 1st is within 3 days."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    risk = FakeIssue(45, "Decode is 10x slower than nvfp4", at(f"{day_of(1)} 10:00"))
+    risk.labels = ["performance"]
+    repo.issues.append(risk)
+    repo.pulls.append(FakePull(50, "Experimental scheduler", at(f"{day_of(1)} 11:00")))
+    url, pull = f"{WEB}/issues/45", node_id(repo, "pr", 50)
+    reports = {1: run_day(github, out, day_of(1), "--follow-days", "3")}
+    for n in range(2, 9):
+        reports[n] = run_day(github, out, day_of(n), "--follow-days", "3")
+    risk.closed_at = at(f"{day_of(9)} 15:00")
+    for n in (9, 10):
+        reports[n] = run_day(github, out, day_of(n), "--follow-days", "3")
+
+    for n in range(2, 9):
+        line = risk_line(reports[n], url)
+        assert line is not None, f"{day_of(n)} does not list the open risk"
+        assert f"first told 2026-02-01, open for {n - 1} day" in line.text
+    resolved = risk_line(reports[9], url)
+    assert resolved is not None and resolved.text.startswith("Resolved:")
+    assert "closed after 8 days, reported 2026-02-01" in resolved.text
+    assert risk_line(reports[10], url) is None
+    asked = [
+        n for n, r in reports.items() for b in r.followed_requests if pull in b["variables"]["ids"]
+    ]
+    assert asked == [2, 3, 4]  # within 3 days of the 1st, then it leaves
+
+
+def test_a_day_written_after_a_close_tells_the_risk_open_as_it_was(github, tmp_path):
+    """A regression reported on the 1st, closed at noon on the 3rd. The 2nd is written only
+    on the 3rd's run (backfill), after the close: it still tells the risk open on the 2nd,
+    and a rerun of the 2nd a week later does too; the 3rd tells it resolved."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    regression = FakeIssue(45, "Regression: decode 2x slower on H100", at(f"{day_of(1)} 10:00"))
+    repo.issues.append(regression)
+    fix = FakePull(50, "Fix the decode slowdown", at(f"{day_of(1)} 11:00"))
+    repo.pulls.append(fix)
+    run_day(github, out, day_of(1))
+    merge(repo, fix, at(f"{day_of(3)} 12:00"), closes=[45])
+    regression.closed_at = at(f"{day_of(3)} 12:00")
+
+    day3 = run_day(github, out, day_of(3))
+    day2 = Report((out / f"reports/{day_of(2)}.md").read_text(encoding="utf-8"), {}, [])
+    rerun = run_day(github, out, day_of(2), "--backfill", "0")
+
+    url = f"{WEB}/issues/45"
+    for report in (day2, rerun):
+        line = risk_line(report, url)
+        assert line is not None and "first told 2026-02-01, open for 1 day" in line.text
+        assert "merged after" not in seen(github_html(report.markdown))  # the fix, on the 3rd
+    resolved = risk_line(day3, url)
+    assert resolved is not None and resolved.text.startswith("Resolved:")
+    sidecar = json.loads((out / f"reports/{day_of(2)}.json").read_text(encoding="utf-8"))
+    (followed,) = [f for f in sidecar["memory"]["followups"] if f["number"] == 45]
+    assert followed["state"] == "open" and followed["closed_at"] is None
+
+
+def test_a_pull_request_merged_after_a_late_day_is_not_merged_in_it(github, tmp_path):
+    """GitHub answers that #50 was merged on the 3rd; the 2nd, written on the 3rd, tells
+    nothing of it: as of its end, #50 was open (and not a risk: no line)."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    pull = FakePull(50, "Add FP8 kernels", at(f"{day_of(1)} 09:00"))
+    repo.pulls.append(pull)
+    run_day(github, out, day_of(1))
+    merge(repo, pull, at(f"{day_of(3)} 09:00"))
+
+    day2 = run_day(github, out, day_of(2), "--backfill", "0")
+
+    assert len(day2.followed_requests) == 1  # GitHub was asked, and answered "merged"
+    assert f"{WEB}/pull/50" not in seen(github_html(day2.markdown))
+    assert "memory" not in day2.sidecar

@@ -124,10 +124,12 @@ def test_the_story_names_what_kind_of_news_each_point_is_and_who_did_it(day, tmp
     report = (tmp_path / "reports/2026-02-04.md").read_text()
     section = report.split("### [flashinfer-ai/flashinfer]")[1].split("\n### ")[0]
     story, record = section.split("Everything in this window:")
-    assert "- **Fix**: Fix XQA dynamic smem on GPUs other than 0, by ada ([#2490]" in story
+    # a title that says its kind is told without the label repeating it
+    assert "- Fix XQA dynamic smem on GPUs other than 0, by ada ([#2490]" in story
+    assert "**Fix**" not in story
     assert "- **Performance**: vectorize mxfp4 quantize, by ada ([#2491]" in story
     assert "- **Release**: v0.6.3 ([v0.6.3]" in story
-    assert story.index("**Release**") < story.index("**Fix**")  # significance, not size
+    assert story.index("**Release**") < story.index("Fix XQA")  # significance, not size
     assert (
         "**New issues**\n\n- [#2496](https://github.com/flashinfer-ai/flashinfer/issues/2496)"
         " mxfp4 quantization is 10x slower than nvfp4 · by grace · performance · 2 comments"

@@ -19,7 +19,7 @@ from digest.archive.local import DirectoryArchive
 from digest.models import Layout
 from tests.conftest import main_with_outputs, requested_repositories
 from tests.fakegithub.builders import at, direct_push, merged_pr
-from tests.fakegithub.server import FakeGitHub, FakeIssue, FakeRelease, FakeRepo
+from tests.fakegithub.server import FakeFile, FakeGitHub, FakeIssue, FakeRelease, FakeRepo
 from tests.readers import github_html, parse_html, seen
 
 VLLM, SGLANG = "vllm-project/vllm", "sgl-project/sglang"
@@ -522,3 +522,119 @@ def test_a_key_that_names_no_period_is_not_a_report(period, label):
     assert periods.parse(period, label) is None
     layout = Layout(reports_dir="reports", index_file="README.md")
     assert layout.spans(period, [f"reports/{layout.folder(period)[8:]}/{label}.md"]) == set()
+
+
+# -- risks in weeks and months -----------------------------------------------------------------
+
+FLASHINFER = "flashinfer-ai/flashinfer"
+FI_WEB = f"https://github.com/{FLASHINFER}"
+
+
+@pytest.fixture
+def risky(github, tmp_path) -> tuple[World, Path]:
+    """flashinfer, with `follow-days: 3`: a performance problem (#2496) reported on Jan 28
+    and open all of February; a regression (#2510) reported Feb 3 and closed on Feb 5 by
+    the merge of #2511; on Feb 10 a CI revert and a feature merged. The dailies of Jan 26 to
+    Mar 1: the first on its morning, the rest by one run on Mar 2 that backfills the days
+    between (each after the close of Feb 5)."""
+    world = World(github)
+    repo = world.add(FLASHINFER)
+    slow = FakeIssue(2496, "mxfp4 quantization is 10x slower than nvfp4", at("2026-01-28 19:42"))
+    slow.labels = ["performance"]
+    regression = FakeIssue(2510, "Regression after recent merge", at("2026-02-03 08:00"))
+    regression.closed_at = at("2026-02-05 12:00")
+    repo.issues += [slow, regression]
+    fix = merged_pr(repo, 2511, "fix: restore the fast path", at("2026-02-05 12:00"))
+    fix.closes = [2510]
+    ci = [FakeFile(".github/workflows/pr-test.yml", additions=20, deletions=3)]
+    merged_pr(
+        repo,
+        2524,
+        'Revert "ci: refactor PR tests to hide failed spot jobs from PR status…',
+        at("2026-02-10 09:00"),
+        files=ci,
+    )
+    merged_pr(repo, 2525, "feat: BF16 GEMM benchmarking support", at("2026-02-10 12:00"))
+    out = tmp_path / "out"
+    out.mkdir()
+    days = ["--follow-days", "3"]
+    run = ["run", "--repos", FLASHINFER, "--publish", "none", "--output-dir", str(out), *days]
+    world.as_of(at("2026-01-27 06:00"))
+    assert main_with_outputs([*run, "--date", "2026-01-26"], out)[0] == 0
+    world.as_of(at("2026-03-02 06:00"))
+    assert main_with_outputs([*run, "--date", "2026-03-01", "--backfill", "34"], out)[0] == 0
+    world.github.graphql_bodies.clear()
+    world.github.requests.clear()
+    return world, out
+
+
+def risks_of(page: Path) -> list[str]:
+    """The lines under "Risks and what to watch", as GitHub shows them, each with its links."""
+    html = github_html(page.read_text(encoding="utf-8"))
+    if ">Risks and what to watch</h" not in html:
+        return []
+    body = html[html.index(">Risks and what to watch</h") :]
+    body = body[: body.find("<h", 1)]
+    return [
+        seen(item) + " " + " ".join(href for _, href in parse_html(item).links)
+        for item in (chunk.split("</li>")[0] for chunk in body.split("<li>")[1:])
+    ]
+
+
+def test_every_daily_tells_a_risk_open_all_month_with_its_first_date(risky):
+    _, out = risky
+    for date in days_of("2026-01-29", "2026-03-01"):
+        (line,) = [r for r in risks_of(out / f"reports/{date}.md") if "issues/2496" in r]
+        age = (dt.date.fromisoformat(date) - dt.date(2026, 1, 28)).days
+        assert f"first told 2026-01-28, open for {age} day{'s' if age > 1 else ''} (" in line
+
+
+def test_a_day_backfilled_after_a_close_tells_the_risk_open(risky):
+    _, out = risky
+    (line,) = [r for r in risks_of(out / "reports/2026-02-04.md") if "issues/2510" in r]
+    assert "first told 2026-02-03, open for 1 day" in line
+    (line,) = [r for r in risks_of(out / "reports/2026-02-05.md") if "issues/2510" in r]
+    assert line.startswith("Resolved:") and f"{FI_WEB}/pull/2511" in line
+
+
+def test_a_week_tells_the_risks_open_at_its_end_and_those_resolved_in_it(risky):
+    world, out = risky
+    code, _ = rollup_of(out, "week", "2026-02-09")
+    assert code == 0 and collection_requests(world.github) == 0
+    risks = risks_of(out / "reports/weekly/2026-W06.md")
+    (still,) = [r for r in risks if "issues/2496" in r]
+    assert "first told 2026-01-28, open for 11 days" in still
+    (resolved,) = [r for r in risks if "issues/2510" in r]
+    assert resolved.startswith("Resolved: flashinfer-ai/flashinfer: Regression after recent")
+    assert "closed after 2 days, reported 2026-02-03" in resolved
+    assert f"{FI_WEB}/pull/2511" in resolved
+    assert len(risks) == 2  # the regression once, not again as the week's own
+
+    rollup_of(out, "week", "2026-02-16")
+    (still,) = risks_of(out / "reports/weekly/2026-W07.md")  # the CI revert is no risk
+    assert "issues/2496" in still and "first told 2026-01-28, open for 18 days" in still
+    closing = text_of((out / "reports/weekly/2026-W07.md").read_text()).split("In closing")[1]
+    assert "No regression" not in closing
+    assert "Still open: mxfp4 quantization is 10x slower than nvfp4 in" in closing
+
+
+def test_a_month_tells_the_risks_open_at_its_end_and_the_site_home_lists_them(risky):
+    world, out = risky
+    code, _ = rollup_of(out, "month", "2026-03-01")
+    assert code == 0 and collection_requests(world.github) == 0
+    risks = risks_of(out / "reports/monthly/2026-02.md")
+    open_all_month = "first told 2026-01-28, open for 31 days"
+    assert [r for r in risks if "issues/2496" in r and open_all_month in r]
+    assert [r for r in risks if "issues/2510" in r and r.startswith("Resolved:")]
+
+    assert main_with_outputs(["site", "--output-dir", str(out)], out)[0] == 0
+    home = (out / "_site/index.html").read_text(encoding="utf-8")
+    section = home[home.index('id="risks"') : home.index("</section>", home.index('id="risks"'))]
+    assert f"{FI_WEB}/issues/2496" in section and "told on 2026-01-28" in seen(section)
+    assert "No risk is open." not in seen(section)
+
+
+def rollup_of(out: Path, period: str, date: str) -> tuple[int, dict[str, str]]:
+    argv = ["run", "--repos", FLASHINFER, "--period", period, "--date", date]
+    argv += ["--follow-days", "3", "--publish", "none", "--output-dir", str(out)]
+    return main_with_outputs(argv, out)

@@ -22,9 +22,9 @@ class Locale:
     def format(self, key: str, **values: Any) -> str:
         return self._strings[key].format(**values)
 
-    def count(self, key: str, n: int) -> str:
+    def count(self, key: str, n: int, **values: Any) -> str:
         singular, plural = self._strings[key]
-        return (singular if n == 1 else plural).format(n=n)
+        return (singular if n == 1 else plural).format(n=n, **values)
 
     def counts(self, *figures: list[tuple[str, int]]) -> list[str]:
         """`3 commits`, `2 merged pull requests`, … summed over one or more `figures`."""

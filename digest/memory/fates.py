@@ -1,5 +1,9 @@
-"""What became of each told item: from this window's collection where it shows, else from
-GitHub (`ask`, one request per 100 items), else as it was told."""
+"""What became of each told item by the end of this window: from this window's collection
+where it shows, else from GitHub (`ask`, one request per 100 items), else as it was told.
+
+GitHub answers with the state now; a report is true as of the end of its window, whenever it
+is written (a backfilled day, a rerun, a late run): an item merged or closed after the
+window is still open in it."""
 
 from __future__ import annotations
 
@@ -25,7 +29,15 @@ def fates(told: list[Followup], activity: Activity, ask: Ask | None) -> list[Fol
     unknown = [item for item in followed if key_of(item) not in shown]
     answered = {key_of(a): a for a in (ask(unknown) if ask and unknown else [])}
     now = [shown.get(key_of(i)) or answered.get(key_of(i)) or i for i in followed]
-    return [_tied(item, repos[item.repo.lower()]) for item in now]
+    return [_tied(as_of(item, window), repos[item.repo.lower()]) for item in now]
+
+
+def as_of(item: Followup, window: Window) -> Followup:
+    """The item as it was at the end of `window`: open if it closed after."""
+    if item.resolved and item.closed_at is not None and item.closed_at >= window.until:
+        update = {"state": "open", "closed_at": None, "state_reason": None, "closed_by": None}
+        return item.model_copy(update=update)
+    return item
 
 
 def _shown(item: Followup, repo: RepoActivity, window: Window) -> Followup | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from digest.memory.fates import Ask, fates
 from digest.memory.ongoing import ongoing
-from digest.memory.told import IsRisk, told_items
-from digest.models import Activity, Digest, Memory
+from digest.memory.told import IsRisk, key_of, told_items, told_risks
+from digest.models import Activity, Digest, Followup, Memory
 
 
 def horizon(date: dt.date, follow_days: int) -> list[dt.date]:
@@ -34,13 +35,68 @@ def recall(
     kept = [
         item
         for item in now
-        # merged or closed since the last report (not after this window: the next one
-        # collects that), or a risk still open
+        # merged or closed in this window (fates: as of its end), or a risk still open
         if (item.resolved and item.closed_at and item.closed_at < window.until)
         or (item.risk and not item.resolved)
     ]
-    aged = [i.model_copy(update={"age": (window.date - i.first_told).days}) for i in kept]
     told = ongoing(past, activity.repos)
-    if not aged and not told:
+    if not kept and not told:
         return None  # nothing to tell: the sidecar stays without a `memory`
-    return Memory(follow_days=follow_days, followups=aged, ongoing=told)
+    return Memory(follow_days=follow_days, followups=_aged(kept, activity), ongoing=told)
+
+
+def period_dates(first: dt.date, last: dt.date, follow_days: int) -> list[dt.date]:
+    """The dailies a week's or a month's memory reads: the `follow_days` before its first
+    day (what was still open when it began), then each of its days."""
+    days = (last - first).days + 1
+    return horizon(first, follow_days) + [first + dt.timedelta(days=k) for k in range(days)]
+
+
+def recall_period(
+    activity: Activity,
+    follow_days: int,
+    dailies: Mapping[dt.date, Digest],
+    *,
+    is_risk: IsRisk,
+) -> Memory | None:
+    """A week's or a month's memory (`activity`: the union of its days) from the dailies
+    of `period_dates`: each risk told before it and still open when it began, or told in
+    it, as it was at its end: still open (with the date first told), or resolved in it.
+    From the archive alone: a day's window or its follow-ups show each close."""
+    window = activity.window
+    if follow_days <= 0 or not dailies:
+        return None
+    first = window.date - dt.timedelta(days=window.days - 1)
+    before = {d: digest for d, digest in dailies.items() if d < first}
+    during = {d: digest for d, digest in dailies.items() if d >= first}
+    carried = [item for item in told_items(before, is_risk) if item.risk]
+    told = {key_of(i): i for i in carried}
+    for item in told_risks(during, is_risk):
+        told.setdefault(key_of(item), item)
+    resolved = {
+        key_of(f): f
+        for digest in during.values()
+        for f in (digest.memory.followups if digest.memory else [])
+        if f.resolved
+    }
+
+    def archived(items: Sequence[Followup]) -> list[Followup]:
+        return [resolved[key_of(i)] for i in items if key_of(i) in resolved]
+
+    now = fates(sorted(told.values(), key=lambda i: i.first_told), activity, archived)
+    kept = [i for i in now if not i.resolved or window.contains(i.closed_at)]
+    if not kept:
+        return None
+    return Memory(follow_days=follow_days, followups=_aged(kept, activity))
+
+
+def _aged(items: list[Followup], activity: Activity) -> list[Followup]:
+    """Each item with its age: on the day it closed, or on the last day of the window."""
+    window = activity.window
+    zone = ZoneInfo(window.timezone)
+
+    def age(item: Followup) -> int:
+        end = item.closed_at.astimezone(zone).date() if item.closed_at else window.date
+        return (end - item.first_told).days
+
+    return [i.model_copy(update={"age": age(i)}) for i in items]

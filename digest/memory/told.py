@@ -4,6 +4,10 @@ Told: the pull requests opened (by people), the issues reported, and the risks (
 of each report's "Risks and what to watch", and the issues the built-in summarizer counts
 as risks, `is_risk`). Done: a pull request merged or closed, an issue closed, in the window
 of a later report, or an item a later report's follow-ups saw merged or closed.
+
+A risk stays told until it closes, however old: a report's follow-ups keep each risk still
+open (with the date first told), so the next report reads it there even once the report
+that first told it is older than `follow-days`. An ordinary item leaves after `follow-days`.
 """
 
 from __future__ import annotations
@@ -34,23 +38,64 @@ def told_items(past: Mapping[dt.date, Digest], is_risk: IsRisk) -> list[Followup
     open_items: dict[Key, Followup] = {}
     done: set[Key] = set()
     for date, digest in sorted(past.items()):
-        risks = risk_refs(digest)
-        for repo in digest.activity.repos:
-            for item in _told(repo, digest.activity.window, date, risks, is_risk):
-                k = key_of(item)
-                if k in open_items:  # told again: a risk now, perhaps
-                    if item.risk and not open_items[k].risk:
-                        open_items[k] = open_items[k].model_copy(update={"risk": True})
-                elif k not in done:
-                    open_items[k] = item
-            for k in _ended(repo, digest.activity.window):
-                done.add(k)
-                open_items.pop(k, None)
+        for item in _told_by(digest, date, is_risk):
+            if key_of(item) not in done:
+                open_items[key_of(item)] = _earliest(open_items.get(key_of(item)), item)
+        for k in _done_in(digest):
+            done.add(k)
+            open_items.pop(k, None)
+    return sorted(open_items.values(), key=lambda item: item.first_told)
+
+
+def told_risks(past: Mapping[dt.date, Digest], is_risk: IsRisk) -> list[Followup]:
+    """Every risk the digests of `past` told, whatever became of it after: the ones each
+    report told itself and the ones its follow-ups kept; each once, as first told."""
+    found: dict[Key, Followup] = {}
+    for date, digest in sorted(past.items()):
+        for item in _told_by(digest, date, is_risk):
+            if item.risk:
+                found[key_of(item)] = _earliest(found.get(key_of(item)), item)
         for followup in digest.memory.followups if digest.memory else []:
-            if followup.resolved:
-                done.add(key_of(followup))
-                open_items.pop(key_of(followup), None)
-    return list(open_items.values())
+            if followup.risk:
+                found[key_of(followup)] = _earliest(found.get(key_of(followup)), _as_told(followup))
+    return sorted(found.values(), key=lambda item: item.first_told)
+
+
+def _told_by(digest: Digest, date: dt.date, is_risk: IsRisk) -> list[Followup]:
+    """What a report told: the items its window opened, and the risks its follow-ups kept
+    open (carried with the date first told, however old)."""
+    risks = risk_refs(digest)
+    told = [
+        item
+        for repo in digest.activity.repos
+        for item in _told(repo, digest.activity.window, date, risks, is_risk)
+    ]
+    memory = digest.memory.followups if digest.memory else []
+    return told + [_as_told(f) for f in memory if f.risk and not f.resolved]
+
+
+def _done_in(digest: Digest) -> list[Key]:
+    """What a report saw merged or closed: in its window, or among its follow-ups."""
+    ended = [k for repo in digest.activity.repos for k in _ended(repo, digest.activity.window)]
+    memory = digest.memory.followups if digest.memory else []
+    return ended + [key_of(f) for f in memory if f.resolved]
+
+
+def _earliest(known: Followup | None, item: Followup) -> Followup:
+    """One item told twice: as first told, a risk if either telling made it one."""
+    if known is None:
+        return item
+    first = known if known.first_told <= item.first_told else item
+    return first.model_copy(update={"risk": known.risk or item.risk})
+
+
+def _as_told(followup: Followup) -> Followup:
+    """A follow-up as the item it follows, before anything became of it."""
+    return Followup.model_validate(
+        followup.model_dump(
+            include={"repo", "kind", "number", "title", "url", "node_id", "first_told", "risk"}
+        )
+    )
 
 
 def risk_refs(digest: Digest) -> set[Key]:

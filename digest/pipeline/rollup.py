@@ -8,10 +8,13 @@ from digest import rollups
 from digest.actions import Runner
 from digest.archive.history import History
 from digest.errors import NothingRead
-from digest.models import Activity, Digest, Job, Plan
+from digest.memory import period_dates, recall_period
+from digest.models import Activity, Digest, Job, Memory, Plan
+from digest.periods import Span
 from digest.pipeline.sources import Source
 from digest.pipeline.summarizing import summarize_work
 from digest.pipeline.work import Done, Work
+from digest.summarize.significance import is_risk
 
 if TYPE_CHECKING:
     from digest.summarize.llm import LLMConfig
@@ -40,6 +43,16 @@ def rollup_work(
     titled = job.with_window(activity.window).model_copy(
         update={"title": job.title or rollups.default_title(job)}
     )
-    work = Work(titled, activity, history.rollup(job.layout, span))
+    memory = remembered(job, span, activity, history)
+    work = Work(titled, activity, history.rollup(job.layout, span), memory=memory)
     digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": rollup})
     return Done(titled, [digest], [])
+
+
+def remembered(job: Job, span: Span, activity: Activity, history: History) -> Memory | None:
+    """The risks the dailies told, as they were at the end of the period: read from the
+    archive, no request."""
+    dates = period_dates(span.first, span.last, job.follow_days)
+    return recall_period(
+        activity, job.follow_days, history.digests(job.layout, dates), is_risk=is_risk
+    )

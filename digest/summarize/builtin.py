@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +21,7 @@ from digest.models import (
     Activity,
     Commit,
     FileChange,
+    Followup,
     Issue,
     Item,
     Memory,
@@ -34,7 +35,7 @@ from digest.models import (
 )
 from digest.summarize import significance
 from digest.summarize.significance import Kind, Signal
-from digest.summarize.themes import main_folder, split_title
+from digest.summarize.themes import main_folder, split_title, tags
 
 METHOD = "extractive"
 MAX_POINTS = 5  # story points per repository: the rest is in the record
@@ -52,7 +53,7 @@ class Candidate:
     """One item that could be a point of the story."""
 
     signal: Signal
-    label: str  # the kind, localized: "Fix", "Release", ...
+    label: str  # the kind, localized ("Fix", "Release"); "" when the text starts with it
     text: str  # plain text; the renderer escapes it
     refs: list[str]
     order: int  # position in the window, to break ties
@@ -71,12 +72,19 @@ class BuiltinSummarizer:
     def __init__(self, loc: Locale, memory: Memory | None = None):
         self.loc = loc
         self.ongoing: Ongoing = memory.ongoing if memory else {}
+        self.earlier = earlier_risks(memory)
 
     def repo(self, activity: RepoActivity) -> RepoSummary:
         return summarize_repo(activity, self.loc, self.ongoing)
 
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
-        return summarize_overall(activity, self.loc, self.ongoing)
+        return summarize_overall(activity, self.loc, self.ongoing, self.earlier)
+
+
+def earlier_risks(memory: Memory | None) -> list[Followup]:
+    """The risks earlier reports told that the report tells under its risks, each with its
+    first date: still open, or resolved in this window."""
+    return [f for f in memory.followups if f.risk] if memory else []
 
 
 # -- one repository ------------------------------------------------------------------------
@@ -122,9 +130,16 @@ def candidates(activity: RepoActivity, loc: Locale) -> list[Candidate]:
     found: list[Candidate] = []
     for kind in KINDS:
         for point in _POINTS[kind](kind.select(activity), loc):
-            label = loc.kind(point.signal.kind)
+            label = _label(point.text, loc.kind(point.signal.kind))
             found.append(Candidate(point.signal, label, point.text, point.refs, len(found)))
     return found
+
+
+def _label(text: str, label: str) -> str:
+    """A point's label, or none when its text starts by saying it (`Regression after a
+    merge`, `Fix the XQA smem size`): the title says what it is, once."""
+    said = re.match(rf"{re.escape(label)}(?!\w)", text, re.I)
+    return "" if said else label
 
 
 @_POINTS.register(kinds.RELEASES)
@@ -136,7 +151,7 @@ def _release_points(releases: list[Release], loc: Locale) -> list[Point]:
         if not r.nightly
     ]
     if nightlies := [r for r in releases if r.nightly]:
-        text = loc.format("nightly_point", n=len(nightlies), tag=nightlies[-1].tag)
+        text = loc.count("nightly_point", len(nightlies), tag=nightlies[-1].tag)
         refs = [r.ref for r in nightlies]
         points.append(Point(significance.of_release(nightlies[-1]), text, refs))
     return points
@@ -166,10 +181,11 @@ def _change_point(
 def _issue_points(issues: list[Issue], loc: Locale) -> list[Point]:
     points = []
     for issue in issues:
-        text = _plain(issue.title)
+        signal = significance.of_issue(issue)
+        text = _title(issue.title)
         if issue.comments:
             text = loc.paren(text, loc.count("comments", issue.comments))
-        points.append(Point(significance.of_issue(issue), text, [issue.ref]))
+        points.append(Point(signal, text, [issue.ref]))
     return points
 
 
@@ -206,7 +222,7 @@ def _headline(title: str, signal: Signal) -> str:
     text = split_title(title)[1]
     if signal.kind is Kind.REVERT:
         text = re.sub(r"^\s*revert\s*:?\s*", "", text, flags=re.I).strip() or text
-    return text
+    return _title(text)
 
 
 def _by(title: str, author: str | None, loc: Locale) -> str:
@@ -217,6 +233,19 @@ def _by(title: str, author: str | None, loc: Locale) -> str:
 def _plain(text: str) -> str:
     """Third-party text as one line without URLs: a story point links only what it cites."""
     return " ".join(_URL.sub("", text).split())
+
+
+def _title(text: str) -> str:
+    """A title as a point words it: one plain line, no closing period (a point goes on:
+    `…, by ada`), and a quote a cut title left open closed (`"ci: refactor…"`)."""
+    text = _plain(text)
+    text = re.sub(r"(?<![.])\.$", "", text)
+    quote = text.rfind('"')
+    if text.count('"') % 2 and (quote == 0 or text[quote - 1].isspace()):
+        text += '"'
+    if text.count("“") > text.count("”"):
+        text += "”"
+    return text
 
 
 def _release_text(name: str, tag: str, notes: str, loc: Locale) -> str:
@@ -232,12 +261,17 @@ def _release_text(name: str, tag: str, notes: str, loc: Locale) -> str:
     return loc.format("release_point", name=title, notes=summary) if summary else title
 
 
-def _theme(title: str, files: list[FileChange] | None, loc: Locale) -> str | None:
-    """`[Tag]` or conventional type first, then the folder the change touched most."""
-    kind, _ = split_title(title)
-    if kind is None:
+def _themes(title: str, files: list[FileChange] | None, loc: Locale) -> list[str]:
+    """Each `[Tag]` (a list in one, `[Fwd,Sm100]`, is several) or the conventional type;
+    else the folder the change touched most."""
+    named = tags(title) or [kind for kind in [split_title(title)[0]] if kind]
+    if not named:
         folder = main_folder(files)
-        return loc.theme("folder", folder=folder) if folder else None
+        return [loc.theme("folder", folder=folder)] if folder else []
+    return [_theme_name(kind, loc) for kind in named]
+
+
+def _theme_name(kind: str, loc: Locale) -> str:
     try:
         return loc.theme(kind)
     except KeyError:
@@ -245,18 +279,22 @@ def _theme(title: str, files: list[FileChange] | None, loc: Locale) -> str | Non
 
 
 def areas(repos: list[RepoActivity], loc: Locale) -> list[str]:
-    """Where the merged work went, most first: `Kernel (5)`, `Fixes (3)`."""
+    """Where the merged work went, most first: `Kernel (5)`, `Fixes (3)`. A project's tags
+    in any case are one theme (`[CUTE]`, `[cute]`), named as most often written."""
     counts: Counter[str] = Counter()
+    spelled: dict[str, Counter[str]] = {}
     for repo in repos:
-        for pr in repo.merged_pulls:
-            if theme := _theme(pr.title, pr.files, loc):
-                counts[theme] += 1
-        for commit in repo.direct_commits:
-            if theme := _theme(commit.title, commit.files, loc):
-                counts[theme] += 1
+        changes: list[tuple[str, list[FileChange] | None]] = [
+            (p.title, p.files) for p in repo.merged_pulls
+        ]
+        changes += [(c.title, c.files) for c in repo.direct_commits]
+        for title, files in changes:
+            for theme in dict.fromkeys(_themes(title, files, loc)):
+                counts[theme.casefold()] += 1
+                spelled.setdefault(theme.casefold(), Counter())[theme] += 1
     named = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_AREAS]
     # A theme with a single change says nothing about where the work went.
-    return [loc.paren(theme, str(n)) for theme, n in named if n > 1]
+    return [loc.paren(spelled[key].most_common(1)[0][0], str(n)) for key, n in named if n > 1]
 
 
 def _repo_overview(activity: RepoActivity, loc: Locale) -> str:
@@ -273,7 +311,11 @@ def _repo_overview(activity: RepoActivity, loc: Locale) -> str:
     if reported:
         top = max(reported, key=lambda i: significance.of_issue(i).weight)
         kind = significance.of_issue(top).kind
-        sentences.append(loc.format("reported", kind=loc.kind(kind), title=_plain(top.title)))
+        title, label = _title(top.title), loc.kind(kind)
+        if _label(title, label):
+            sentences.append(loc.format("reported", kind=label, title=title))
+        else:
+            sentences.append(loc.format("reported_titled", title=title))
     return (
         loc.sentences(sentences)
         if sentences
@@ -288,8 +330,14 @@ _REPORTED = {Kind.SECURITY, Kind.REGRESSION, Kind.PERF_PROBLEM, Kind.BUG, Kind.D
 
 
 def summarize_overall(
-    activity: Activity, loc: Locale, ongoing: Ongoing | None = None
+    activity: Activity,
+    loc: Locale,
+    ongoing: Ongoing | None = None,
+    earlier: Sequence[Followup] = (),
 ) -> OverallSummary:
+    """`earlier`: the risks earlier reports told (earlier_risks): told with their first
+    date under the risks, they are not told again as this window's own, and the closing
+    line names what is still open."""
     total = loc.count("repositories", len(activity.repos))
     active = [r for r in activity.repos if r.active]
     failed = [r.repo for r in activity.repos if not r.ok]
@@ -299,7 +347,8 @@ def summarize_overall(
             overview = loc.sentences(
                 [overview, loc.format("overall_failed", repos=loc.join(failed))]
             )
-        return OverallSummary(method=METHOD, overview=overview, conclusion=loc["conclusion_quiet"])
+        closing = loc.sentences([loc["conclusion_quiet"], *_still_open(earlier, loc)])
+        return OverallSummary(method=METHOD, overview=overview, conclusion=closing)
     parts = [
         loc.format(
             "overall_active",
@@ -329,36 +378,57 @@ def summarize_overall(
     top = sorted(
         everything, key=lambda rc: (-rc[1].signal.weight, position[rc[0].repo], rc[1].order)
     )
-    risks = [(r, c) for r, c in top if c.signal.risk]
+    followed = {qualified(f.repo, f.ref) for f in earlier}
+    risks = [
+        (r, c)
+        for r, c in top
+        if c.signal.risk and not followed & {qualified(r.repo, ref) for ref in c.refs}
+    ]
     return OverallSummary(
         method=METHOD,
         overview=loc.sentences(parts),
         highlights=[_cross(repo, c, loc) for repo, c in top[:MAX_TOP]],
         risks=[_cross(repo, c, loc) for repo, c in risks[:MAX_RISKS]],
-        conclusion=_conclusion(active, risks, loc),
+        conclusion=_conclusion(active, risks, earlier, loc),
     )
 
 
 def _cross(repo: RepoActivity, candidate: Candidate, loc: Locale) -> Item:
     """A point of one repository, told across repositories."""
-    text = loc.format("cross_point", repo=repo.repo, label=candidate.label, text=candidate.text)
+    key = "cross_point" if candidate.label else "cross_point_titled"
+    text = loc.format(key, repo=repo.repo, label=candidate.label, text=candidate.text)
     return Item(text=text, refs=[qualified(repo.repo, ref) for ref in candidate.refs])
 
 
 def _conclusion(
-    active: list[RepoActivity], risks: list[tuple[RepoActivity, Candidate]], loc: Locale
+    active: list[RepoActivity],
+    risks: list[tuple[RepoActivity, Candidate]],
+    earlier: Sequence[Followup],
+    loc: Locale,
 ) -> str:
     sentences = []
     if named := areas(active, loc):
         sentences.append(loc.format("conclusion_areas", areas=loc.join(named)))
     if risks:
         repo, first = risks[0]
-        sentences.append(
-            loc.format("conclusion_watch", label=first.label, text=first.text, repo=repo.repo)
-        )
+        key = "conclusion_watch" if first.label else "conclusion_watch_titled"
+        sentences.append(loc.format(key, label=first.label, text=first.text, repo=repo.repo))
+    elif still_open := _still_open(earlier, loc):
+        sentences += [loc["conclusion_no_new_risks"], *still_open]
     else:
         sentences.append(loc["conclusion_no_risks"])
     return loc.sentences(sentences)
+
+
+def _still_open(earlier: Sequence[Followup], loc: Locale) -> list[str]:
+    """`Still open: <the oldest risk> in <repo>, first told <date>.`, or nothing."""
+    still = sorted((f for f in earlier if not f.resolved), key=lambda f: f.first_told)
+    if not still:
+        return []
+    oldest = still[0]
+    title = _title(oldest.title)
+    values = {"title": title, "repo": oldest.repo, "date": oldest.first_told.isoformat()}
+    return [loc.count("conclusion_still_open", len(still), **values)]
 
 
 def _weight(repo: RepoActivity) -> int:

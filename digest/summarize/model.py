@@ -65,6 +65,7 @@ class ModelSummarizer:
         self.config = config
         # Refs earlier reports told with nothing new since: told to the model as ongoing.
         self._ongoing = memory.ongoing if memory else {}
+        self._earlier = builtin.earlier_risks(memory)  # for the built-in fallback's closing
         self.window = window
         self.language = language
         self.loc = loc
@@ -183,7 +184,7 @@ class ModelSummarizer:
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
         active = [s for s in repos if s.status == "ok"]
         if not active:
-            return builtin.summarize_overall(activity, self.loc, self._ongoing)
+            return builtin.summarize_overall(activity, self.loc, self._ongoing, self._earlier)
         texts = [_summary_text(s) for s in active]
         ongoing = [(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())]
         key = self._key("\n\n".join(texts) + (f"\n\n{ongoing}" if ongoing else ""))
@@ -194,7 +195,7 @@ class ModelSummarizer:
             answer, usage = self._reduce(texts)
         except LLMFailure as failure:
             log.warning("overall summary: every model failed (%s)", failure.kind)
-            fallback = builtin.summarize_overall(activity, self.loc, self._ongoing)
+            fallback = builtin.summarize_overall(activity, self.loc, self._ongoing, self._earlier)
             return fallback.model_copy(update={"fallback": failure.kind})
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
         return grounded.model_copy(update={"usage": usage, "cache_key": key})

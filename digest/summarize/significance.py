@@ -2,18 +2,21 @@
 
 Significance, not size: a stable release before a pre-release, a nightly build hardly at
 all; a release or version pull request, a security fix, a breaking change, a revert or a
-regression before an ordinary change; the most discussed issues. Lines touched only break
-ties. Risks are what a reader should watch: regressions, reverts, breaking changes,
-security problems and performance problems reported.
+regression before an ordinary change; the most discussed issues. What users of a project
+feel (features, performance, fixes, releases, regressions) comes before its own upkeep: a
+change to CI, tests or docs alone, or the revert of one, is a chore, and no risk. Lines
+touched only break ties. Risks are what a reader should watch: regressions, reverts,
+breaking changes, security problems and performance problems reported.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from digest.models import Commit, Issue, PullRequest, Release
+from digest.models import Commit, FileChange, Issue, PullRequest, Release
 from digest.summarize.themes import split_title
 
 
@@ -83,6 +86,13 @@ _BUG_WORDS = re.compile(
     r"\b(?:crash|segfault|hang|wrong|incorrect|garbage|nan|fails?|error)\b", re.I
 )
 _CHORE_TYPES = {"docs", "test", "ci", "chore", "refactor"}
+_REVERTED = re.compile(r"^\s*(?:\[revert\]\s*)?revert\b\s*:?\s*[\"'“]?", re.I)
+# Where a project keeps its own upkeep: CI, tests, docs, repository settings.
+_UPKEEP = re.compile(
+    r"^(?:\.github|\.gitlab|\.circleci|\.buildkite|\.ci|ci|tests?|docs?)/"
+    r"|(?:^|/)(?:\.pre-commit-config\.yaml|\.gitignore|CODEOWNERS|[^/]+\.md)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +121,8 @@ def of_release(release: Release) -> Signal:
     return _signal(Kind.RELEASE)
 
 
-def of_change(title: str, labels: list[str]) -> Signal:
-    """A merged pull request or a direct commit, by its title and labels."""
+def of_change(title: str, labels: list[str], files: Sequence[FileChange] | None = None) -> Signal:
+    """A merged pull request or a direct commit, by its title, labels and files."""
     kind, _ = split_title(title)
     if _SECURITY.search(title) or _labelled(labels, "security"):
         return _signal(Kind.SECURITY)
@@ -121,26 +131,33 @@ def of_change(title: str, labels: list[str]) -> Signal:
     if _BREAKING.search(title) or _labelled(labels, "breaking"):
         return _signal(Kind.BREAKING)
     if kind == "revert" or _REVERT.search(title):
-        return _signal(Kind.REVERT)
+        reverted = split_title(_REVERTED.sub("", title, count=1))[0]
+        upkeep = reverted in _CHORE_TYPES or _upkeep_only(files)
+        return _signal(Kind.CHORE if upkeep else Kind.REVERT)
     if _REGRESSION.search(title) or _labelled(labels, "regression"):
         return _signal(Kind.REGRESSION)
+    if kind in _CHORE_TYPES or _upkeep_only(files):
+        return _signal(Kind.CHORE)
     if kind == "perf" or _labelled(labels, "perf"):
         return _signal(Kind.PERF)
     if kind == "feat":
         return _signal(Kind.FEATURE)
     if kind == "fix":
         return _signal(Kind.FIX)
-    if kind in _CHORE_TYPES:
-        return _signal(Kind.CHORE)
     return _signal(Kind.CHANGE)
 
 
+def _upkeep_only(files: Sequence[FileChange] | None) -> bool:
+    """Every file the change touched is CI, tests or docs (unknown files: no)."""
+    return bool(files) and all(_UPKEEP.search(f.path) for f in files or ())
+
+
 def of_pull(pr: PullRequest) -> Signal:
-    return of_change(pr.title, pr.labels)
+    return of_change(pr.title, pr.labels, pr.files)
 
 
 def of_commit(commit: Commit) -> Signal:
-    return of_change(commit.title, [])
+    return of_change(commit.title, [], commit.files)
 
 
 def is_risk(issue: Issue) -> bool:

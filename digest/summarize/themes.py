@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 from digest.models import FileChange
 
-_TAG = re.compile(r"^\s*\[([^\]]{1,40})\]\s*[:\-]?\s*")
+# Leading `[Tag]` groups: `[Bugfix][comm]`, and lists in one, `[Fwd,Sm100]`.
+_TAGS = re.compile(r"^\s*((?:\[[^\]]{1,40}\]\s*)+)[:\-]?\s*")
 _CONVENTIONAL = re.compile(
     r"^\s*(feat|fix|perf|docs|refactor|test|tests|ci|build|chore|revert|style)"
     r"(\([^)]{0,60}\))?!?:\s*",
@@ -52,16 +53,28 @@ _SYNONYMS = {
 def split_title(title: str) -> tuple[str | None, str]:
     """`[Bugfix] Fix x` -> ("fix", "Fix x"); `perf(attn): faster` -> ("perf", "faster").
 
-    Unknown tags are themes of their own: `[Kernel] ...` -> ("Kernel", "...").
+    Unknown tags are themes of their own: `[Kernel] ...` -> ("Kernel", "..."). Of several
+    tags (`[Bugfix][comm]`, `[Fwd,Sm100]`), the first that names a type, else the first.
     """
-    tag = _TAG.match(title)
-    if tag:
-        name = tag.group(1).strip()
-        return _SYNONYMS.get(name.lower(), name), title[tag.end() :].strip() or title
+    if (match := _TAGS.match(title)) and (found := _named(match[1])):
+        kind = next((t for t in found if t in _SYNONYMS.values()), found[0])
+        return kind, title[match.end() :].strip() or title
     conventional = _CONVENTIONAL.match(title)
     if conventional:
         return _SYNONYMS[conventional.group(1).lower()], title[conventional.end() :] or title
     return None, title.strip()
+
+
+def tags(title: str) -> list[str]:
+    """Every tag a title starts with, types as their theme: `[Bugfix][Fwd,Sm100] x` ->
+    ["fix", "Fwd", "Sm100"]."""
+    match = _TAGS.match(title)
+    return _named(match[1]) if match else []
+
+
+def _named(groups: str) -> list[str]:
+    names = [n.strip() for group in re.findall(r"\[([^\]]*)\]", groups) for n in group.split(",")]
+    return [_SYNONYMS.get(n.lower(), n) for n in names if n]
 
 
 # Lockfiles and generated files say little about what a change was for.

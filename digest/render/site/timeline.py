@@ -76,10 +76,8 @@ def histories(
             # The latest report names it, links it and describes it.
             history.name, history.url = repo.repo, web_url(repo.url)
             history.description = repo.description or history.description
-            figures = {s.name: s.figure(repo) for s in SERIES}
-            nightly = [r for r in repo.releases if r.nightly]
-            figures[kinds.RELEASES.name] -= len(nightly)
-            history.per_day[date] = figures
+            # kinds.py counts releases without the nightly builds, as every page does
+            history.per_day[date] = {s.name: s.figure(repo) for s in SERIES}
             for kind in SERIES:
                 for item in kind.select(repo):
                     if (kind.name, item.url) in seen:
