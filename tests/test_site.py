@@ -355,7 +355,10 @@ def serving(folder: Path) -> Iterator[str]:
     """`folder` served over HTTP on a free local port; its URL, with a final `/`."""
     handler = functools.partial(Quiet, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next look: every 20 ms, not the default 0.5 s
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
