@@ -446,16 +446,21 @@ def search(driver, words: str) -> list[str]:
     return results(driver)
 
 
+# The links of the results once every result has loaded: Pagefind first lists a placeholder
+# per result (no link), then fills each in as its data arrives; false until then.
+LOADED_RESULTS = """
+const items = [...document.querySelectorAll('pagefind-results li.pf-result')];
+if (!items.length || items.some(item => !item.querySelector('a.pf-result-link'))) return false;
+return [...document.querySelectorAll('pagefind-results a')].map(a => a.href);
+"""
+
+
 def results(driver) -> list[str]:
-    """The links of the search page's results, once there are any."""
-    from selenium.webdriver.common.by import By
+    """The links of the search page's results, once there are some and all have loaded."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def found(d):
-        links = d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-        return [a.get_attribute("href") for a in links] or False
-
-    return WebDriverWait(driver, 15, poll_frequency=POLL).until(found)
+    wait = WebDriverWait(driver, 15, poll_frequency=POLL)
+    return wait.until(lambda d: d.execute_script(LOADED_RESULTS))
 
 
 def pagefind(driver, served: str, words: str) -> list[str]:
