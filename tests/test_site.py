@@ -27,7 +27,7 @@ import pytest
 from digest.cli import main
 from tests.browser import HOW_TO_INSTALL
 from tests.browser import find as find_browser
-from tests.conftest import TOKEN
+from tests.conftest import local_github, module_environment
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeGitHub, FakeIssue, FakeRelease, FakeRepo
@@ -76,12 +76,7 @@ def build(folder: Path, *extra: str) -> int:
 
 def made_archive(folder: Path, *extra: str) -> Path:
     """`folder` with four days of reports and their site in `_site`."""
-    with pytest.MonkeyPatch.context() as env, FakeGitHub(token=TOKEN) as github:
-        for name in list(os.environ):
-            if name.startswith(("INPUT_", "GITHUB_", "RUNNER_")):
-                env.delenv(name)
-        env.setenv("GITHUB_API_URL", github.api_url)
-        env.setenv("GITHUB_TOKEN", TOKEN)
+    with module_environment() as env, local_github(env) as github:
         add_repos(github)
         write_reports(folder, *extra)
         assert build(folder) == 0
