@@ -283,3 +283,69 @@ def test_mail_holds_every_link_in_both_its_parts(github, target, source, tmp_pat
     assert f"Read the full report: {REPORT}" in text_part
     # a code span stays in its sentence
     assert [line for line in text_part.splitlines() if "paged_attention for long prompts" in line]
+
+
+# -- what every channel sends agrees with the report -----------------------------------------
+
+
+def test_a_risk_still_open_from_an_earlier_day_is_in_every_channel_with_its_first_date(
+    github, target, source, tmp_path, monkeypatch, capsys
+):
+    """A regression reported on the 3rd, still open on the 4th: the 4th's report lists it
+    under the risks with the date first told, and so does every channel that tells the
+    4th: each chat service, mail (both parts), the feed and the GitHub thread."""
+    import smtplib
+
+    from tests.fakegithub.server import FakeIssue
+
+    issue = FakeIssue(45, "Regression: decode 2x slower on H100", at("2026-02-03 10:00"))
+    issue.labels = ["bug"]
+    source.issues.append(issue)
+    url = "https://github.com/vllm-project/vllm/issues/45"
+    told = "first told 2026-02-03, open for 1 day"
+    argv = ["run", "--repos", "vllm-project/vllm", "--publish", "commit"]
+    argv += ["--target-repo", "me/digests", "--output-dir", str(tmp_path)]
+    assert main([*argv, "--date", "2026-02-03"]) == 0
+    assert url in target.files_at()["reports/2026-02-03.md"]  # told as a risk on the 3rd
+
+    sent = Sent(monkeypatch)
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", FakeSMTP)
+    mail = "mailto://user:pass@example.com?smtp=smtp.example.com&to=team@example.com"
+    urls = "\n".join([SLACK, DISCORD, TELEGRAM, FEISHU, JSON, WORKFLOWS, mail])
+    extra = ["--notify", urls, "--announce", "issue"]
+    assert main([*argv, "--date", "2026-02-04", *extra]) == 0
+    assert "failed" not in capsys.readouterr().err
+
+    report = github_html(target.files_at()["reports/2026-02-04.md"])
+    assert told in seen(report) and ("#45", url) in parse_html(report).links
+
+    slack = slack_view(body_in(sent.to("hooks.slack.com")))
+    assert told in slack.text and ("#45", url) in slack.links
+    for page in (
+        commonmark_html(body_in(sent.to("discord.com"))),
+        teams_html(body_in(sent.to("logic.azure.com"))),
+        sent.to("api.telegram.org")["text"],
+    ):
+        assert told in seen(page), page
+        assert ("#45", url) in unhidden(parse_html(page).links), page
+    for host in ("open.feishu.cn", "127.0.0.1:9"):
+        text = body_in(sent.to(host))
+        assert told in text and f"({url})" in text, text
+    (raw,) = FakeSMTP.sent
+    html_part, text_part = mail_parts(email.message_from_string(raw))
+    assert told in seen(html_part) and (url, url) in parse_html(html_part).links
+    assert told in " ".join(text_part.split()) and url in text_part
+
+    feed = feedparser.parse(target.files_at()["reports/feed.xml"])
+    (entry,) = [e for e in feed.entries if e.title.endswith("2026-02-04")]
+    content = entry.content[0].value
+    assert told in seen(content) and ("#45", url) in parse_html(content).links
+
+    (thread,) = [i for i in github.threads.of("me/digests").issues if "02-04" in i.title]
+    page = github_html(thread.body)
+    assert told in seen(page)
+    redirected = url.replace("https://github.com", "https://redirect.github.com")
+    assert ("#45", redirected) in parse_html(page).links  # no backlink in the issue
+    assert autolinkable(page) == []
