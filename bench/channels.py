@@ -23,14 +23,12 @@ import datetime as dt
 import email
 import os
 import re
-import smtplib
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import requests
+import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -49,6 +47,7 @@ from tests.readers import (
     unhidden,
     zero_width,
 )
+from tests.sent import Sent, body_in
 
 TOKEN = "bench-token"
 TARGET = "me/digests"
@@ -72,62 +71,12 @@ HOSTS = {
 _WINDOW = re.compile(r"Activity (?:on|from) \d{4}-\d{2}-\d{2}[^\n_<]*?\(UTC\)")
 
 
-class Captured:
-    """Apprise's HTTP posts and mails, answered as each service answers success."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, Any]] = []
-        self.mails: list[str] = []
-
-    def post(self, url: str, data: Any = None, **kwargs: Any) -> requests.Response:
-        body = kwargs.get("json")
-        if body is None and isinstance(data, (str, bytes)):
-            import json
-
-            body = json.loads(data)
-        self.posts.append((url, body if body is not None else data))
-        response = requests.Response()
-        response.status_code = 200
-        ok = b"ok" if "hooks.slack.com" in url else b'{"ok": true, "code": 0, "result": {}}'
-        response._content = ok
-        return response
-
-
-def _smtp(captured: Captured) -> type:
-    class SMTP:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def __getattr__(self, name: str) -> Any:
-            return lambda *args, **kwargs: (250, b"ok")
-
-        def sendmail(self, _from: str, _to: Any, message: str) -> dict:
-            captured.mails.append(message)
-            return {}
-
-    return SMTP
-
-
-def _strings(payload: Any) -> list[str]:
-    if isinstance(payload, str):
-        return [payload]
-    if isinstance(payload, dict):
-        return [s for v in payload.values() for s in _strings(v)]
-    if isinstance(payload, list):
-        return [s for v in payload for s in _strings(v)]
-    return []
-
-
-def _body(payload: Any) -> str:
-    return next(s for s in _strings(payload) if _WINDOW.search(s.replace("\u200b", "")))
-
-
 def _window(text: str) -> str:
     found = _WINDOW.search(text.replace("\u200b", ""))
     return " ".join(found.group(0).split()) if found else ""
 
 
-def write(out: Path, close: dt.date | None) -> tuple[Captured, Any, Any]:
+def write(out: Path, close: dt.date | None) -> tuple[Sent, Any, Any]:
     from digest.cli import main
     from tests.fakegithub.git import GitRepo
     from tests.fakegithub.server import FakeGitHub
@@ -137,19 +86,14 @@ def write(out: Path, close: dt.date | None) -> tuple[Captured, Any, Any]:
         repo = next(r for r in repos if r.full_name == RISK[0])
         issue = next(i for i in repo.issues if i.number == RISK[1])
         issue.closed_at = dt.datetime.combine(close, dt.time(9), dt.UTC)
-    captured = Captured()
     names = ",".join(r.full_name for r in repos)
     github = FakeGitHub(repos, token=TOKEN).__enter__()
     target = github.add_target(GitRepo.with_files(TARGET, {"README.md": "# Digests\n"}))
     os.environ.update({"GITHUB_API_URL": github.api_url, "GITHUB_TOKEN": TOKEN})
     run = ["run", "--repos", names, "--publish", "commit", "--target-repo", TARGET]
     run += ["--output-dir", str(out), "--notify", *URLS.values(), "--announce", "issue"]
-    with (
-        mock.patch.object(requests, "post", captured.post),
-        mock.patch.object(requests, "request", lambda _m, url, **kw: captured.post(url, **kw)),
-        mock.patch.object(smtplib, "SMTP", _smtp(captured)),
-        mock.patch.object(smtplib, "SMTP_SSL", _smtp(captured)),
-    ):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        captured = Sent(monkeypatch)
         runs = [["--date", "2026-02-01"], ["--date", "2026-02-28", "--backfill", "27"]]
         runs += [["--period", "week", "--date", d] for d in WEEKS.values()]
         runs += [["--period", "month", "--date", "2026-03-01"]]
@@ -159,14 +103,14 @@ def write(out: Path, close: dt.date | None) -> tuple[Captured, Any, Any]:
     return captured, github, target
 
 
-def received(captured: Captured) -> dict[str, dict[str, dict[str, Any]]]:
+def received(captured: Sent) -> dict[str, dict[str, dict[str, Any]]]:
     """Per report (by its window line): per service, what a reader sees: text and links."""
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for name, host in HOSTS.items():
         for url, payload in captured.posts:
             if host not in url:
                 continue
-            raw = payload["text"] if name == "telegram" else _body(payload)
+            raw = payload["text"] if name == "telegram" else body_in(payload)
             if name == "slack":
                 view = slack_view(raw)
                 shown = {"text": view.text, "links": view.links}
@@ -192,7 +136,7 @@ def received(captured: Captured) -> dict[str, dict[str, dict[str, Any]]]:
     return found
 
 
-def measure(captured: Captured, github: Any, target: Any) -> None:
+def measure(captured: Sent, github: Any, target: Any) -> None:
     from digest.models import Digest
     from digest.pipeline.channels import Told, _post
     from digest.render import brief
@@ -233,7 +177,10 @@ def measure(captured: Captured, github: Any, target: Any) -> None:
                 problems["mail: a link missing from the text part"] += 1
             row.append(f"{name}: {'risk' if has else '-'}{'' if ok else ' (DISAGREES)'}")
         lists += bool(risk)
-        state = told.group(0) if told else ("listed" if risk else "-")
+        state = (
+            "resolved" if risk and risk[0].startswith("Resolved:") else "listed" if risk else "-"
+        )
+        state = told.group(0) if told else state
         print(f"  {Path(path).stem:10} {state:32} " + " ".join(row))
         # the GitHub thread as announce writes it for this report
         digest = Digest.model_validate_json(files[path.removesuffix(".md") + ".json"])
