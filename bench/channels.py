@@ -32,8 +32,7 @@ import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from bench.data import shared_repos
-from bench.month import RISK, RISK_URL, WEEKS, section
+from bench.month import RISK, RISK_URL, WEEKS, month_repos, section
 from tests.readers import (
     autolinkable,
     commonmark_html,
@@ -81,11 +80,7 @@ def write(out: Path, close: dt.date | None) -> tuple[Sent, Any, Any]:
     from tests.fakegithub.git import GitRepo
     from tests.fakegithub.server import FakeGitHub
 
-    repos = shared_repos()
-    if close:
-        repo = next(r for r in repos if r.full_name == RISK[0])
-        issue = next(i for i in repo.issues if i.number == RISK[1])
-        issue.closed_at = dt.datetime.combine(close, dt.time(9), dt.UTC)
+    repos = month_repos(close)
     names = ",".join(r.full_name for r in repos)
     github = FakeGitHub(repos, token=TOKEN).__enter__()
     target = github.add_target(GitRepo.with_files(TARGET, {"README.md": "# Digests\n"}))
