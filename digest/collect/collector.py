@@ -34,7 +34,6 @@ from digest.collect.nodes import (
     RepositoryNode,
     RepositoryPages,
 )
-from digest.collect.paging import Ladder, Outcome, Shape, ladder_shapes
 from digest.collect.queries import (
     document,
     next_pages_cost,
@@ -44,6 +43,7 @@ from digest.collect.queries import (
     repositories_query,
 )
 from digest.github import GitHubAPI, QueryTooHeavy
+from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes
 from digest.models import (
     Activity,
     Commit,

@@ -17,9 +17,9 @@ from typing import Any, TypedDict
 import requests
 from github import GithubException
 
-from digest.collect.paging import Ladder, ladder_shapes
 from digest.collect.queries import with_fragments
 from digest.github import GitHubAPI, QueryTooHeavy
+from digest.github.paging import Ladder, ladder_shapes
 from digest.models import Followup
 
 log = logging.getLogger(__name__)

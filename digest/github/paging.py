@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from digest.github import QueryTooHeavy
+from digest.github.client import QueryTooHeavy
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +21,7 @@ from github.Repository import Repository
 
 from digest import errors
 from digest.errors import GitHubAccessError, GitHubUnreachable
+from digest.github.limits import MAX_IN_FLIGHT, Pacer
 from digest.models import FileChange
 
 log = logging.getLogger(__name__)
@@ -45,12 +44,6 @@ _GRAPHQL_RETRY = GithubRetry(
 _TIMEOUT_STATUSES = {502, 504}
 RESOURCE_LIMITS = "RESOURCE_LIMITS_EXCEEDED"
 
-# GitHub's secondary limits: at most 100 requests at once, and at most 2,000 points a minute
-# for GraphQL. GitHub counts one secondary point per query; pacing on each query's primary
-# `cost` (at least 1) is the stricter reading and keeps within both.
-MAX_IN_FLIGHT = 100
-POINTS_PER_MINUTE = 2000
-
 
 class QueryTooHeavy(GithubException):
     """GitHub stopped a query for its weight: a timeout (502/504, or no answer in time) or
@@ -59,42 +52,6 @@ class QueryTooHeavy(GithubException):
     def __init__(self, status: int, data: Any, reason: str):
         super().__init__(status, data, message=reason)
         self.reason = reason
-
-
-class _Pacer:
-    """Holds a query back while the points spent in the last minute would pass the limit."""
-
-    def __init__(
-        self,
-        limit: int = POINTS_PER_MINUTE,
-        window: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        self.limit, self.window, self.clock, self.sleep = limit, window, clock, sleep
-        self._spent: deque[list[float]] = deque()  # [when, points], oldest first
-        self._lock = threading.Lock()
-
-    def reserve(self, points: int) -> list[float]:
-        """Wait for room for `points`; the entry returned is settled with the real cost."""
-        while True:
-            with self._lock:
-                now = self.clock()
-                while self._spent and self._spent[0][0] <= now - self.window:
-                    self._spent.popleft()
-                used = sum(entry[1] for entry in self._spent)
-                if not self._spent or used + points <= self.limit:
-                    entry = [now, float(points)]
-                    self._spent.append(entry)
-                    return entry
-                # at least a moment: a clock's rounding must not make this spin
-                wait = max(0.05, self._spent[0][0] + self.window - now)
-            log.info("pacing GraphQL: %d points in the last minute, waiting %.1f s", used, wait)
-            self.sleep(wait)
-
-    def settle(self, entry: list[float], points: int) -> None:
-        with self._lock:
-            entry[1] = float(points)
 
 
 class GitHubAPI:
@@ -123,7 +80,7 @@ class GitHubAPI:
         self._gh = Github(**options, retry=_RETRY)
         self._graphql_gh = Github(**options, retry=_GRAPHQL_RETRY)
         self._in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
-        self.pacer = _Pacer()
+        self.pacer = Pacer()
         self.api_url = api_url
         self._lock = threading.Lock()
         self._repositories: dict[str, Repository] = {}

@@ -1,0 +1,16 @@
+"""The GitHub boundary: every request digest makes goes through this package.
+
+Infrastructure shared by the stages, like models.py: collect, archive and deliver use it,
+and it imports none of them.
+
+- client.py: `GitHubAPI`, the one client (PyGithub's transport, retries, counting)
+- limits.py: GitHub's secondary limits (GraphQL points a minute, requests at once)
+- paging.py: a query too heavy for GitHub asked again smaller (`Ladder`)
+- documents.py: the GraphQL documents of a package, each with its fragments
+"""
+
+from __future__ import annotations
+
+from digest.github.client import GitHubAPI, QueryTooHeavy
+
+__all__ = ["GitHubAPI", "QueryTooHeavy"]
