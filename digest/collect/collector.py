@@ -172,6 +172,7 @@ class Collector:
         }
 
     def collect(self, repos: Sequence[str]) -> Activity:
+        before = self.api.requests
         batches = _chunks(repos, self.activity.current.batch)
         raws = [raw for batch in self._map(self._first_pages, batches) for raw in batch]
         raws = self._map(self._all_pages, _unique(raws))
@@ -181,7 +182,7 @@ class Collector:
             tool_version=__version__,
             window=self.window,
             repos=[self._finish(raw, files) for raw in raws],
-            github_requests=self.api.requests,
+            github_requests=self.api.requests - before,
         )
 
     def _map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:

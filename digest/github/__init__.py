@@ -11,6 +11,6 @@ and it imports none of them.
 
 from __future__ import annotations
 
-from digest.github.client import GitHubAPI, QueryTooHeavy
+from digest.github.client import GitHubAPI, QueryTooHeavy, connect
 
-__all__ = ["GitHubAPI", "QueryTooHeavy"]
+__all__ = ["GitHubAPI", "QueryTooHeavy", "connect"]

@@ -1,9 +1,11 @@
-"""The GitHub connection: PyGithub for transport, retries and rate-limit waits.
+"""The one GitHub client: PyGithub's transport, with digest's retries, count and limits.
 
-Counts the requests it makes so runs can report (and tests can pin) their cost, keeps
-within GitHub's secondary limits (concurrent requests, GraphQL points per minute), and
-turns a GraphQL query GitHub stopped for its weight into `QueryTooHeavy`, which the
-collector answers by asking again smaller.
+Every request digest makes goes through a `_Transport` built here (collection's GraphQL,
+the archive's PyGithub objects, the threads of `announce`, the configuration file), so that
+each is counted (`requests`), kept within GitHub's secondary limits (limits.py), and a
+rejected token is the same one line wherever it is found. A GraphQL query GitHub stopped for
+its weight becomes `QueryTooHeavy`, which the caller answers by asking again smaller
+(paging.py).
 """
 
 from __future__ import annotations
@@ -12,37 +14,29 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
-from github import Auth, BadCredentialsException, Github, GithubException, GithubRetry
+from github import Auth, GithubException, GithubRetry
 from github.Repository import Repository
+from github.Requester import Requester
+from urllib3 import Retry
 
 from digest import errors
 from digest.errors import GitHubAccessError, GitHubUnreachable
-from digest.github.limits import MAX_IN_FLIGHT, Pacer
+from digest.github.limits import Meter, Pacer
 from digest.models import FileChange
 
 log = logging.getLogger(__name__)
 
-# A host that refuses or does not resolve will not start answering within a run: two more
-# tries, not urllib3's ten. 5xx and rate limits keep PyGithub's own retry policy, but a
-# primary rate limit is not waited out for an hour.
-_RETRY = GithubRetry(total=10, connect=2, max_rate_limit_wait=300)
-
-# GraphQL gets a policy of its own. GithubRetry retries every 5xx of GET *and POST* (it adds
-# POST to urllib3's allowed methods) up to `total` times with no pause (backoff_factor 0),
-# and retries read timeouts the same way: a query GitHub stopped after its 10 s of work
-# (502/504) would be asked again ten times at the same size, each costing points. Here
-# 502/504 and read timeouts come back at once, and the collector retries them smaller, after
-# a pause. 500/503 (a brief outage) and rate limits (403 with Retry-After) still retry here.
-_GRAPHQL_RETRY = GithubRetry(
-    total=4, connect=2, read=False, status_forcelist=[500, 503], max_rate_limit_wait=300
-)
 # What GitHub answers when it stopped a query: its gateway's 502, sometimes 504.
 _TIMEOUT_STATUSES = {502, 504}
 RESOURCE_LIMITS = "RESOURCE_LIMITS_EXCEEDED"
+# The longest a rate limit is waited out (GitHub says when it resets; a run does not wait
+# for an hour).
+WAIT = 300
+USER_AGENT = "digest (+https://github.com/marketplace/actions/digest)"
 
 
 class QueryTooHeavy(GithubException):
@@ -54,37 +48,128 @@ class QueryTooHeavy(GithubException):
         self.reason = reason
 
 
+class _Retry(GithubRetry):
+    """PyGithub's retry policy, telling the meter of each request it sends again."""
+
+    def __init__(self, meter: Meter | None = None, **kwargs: Any):
+        self.meter = meter
+        super().__init__(**kwargs)
+
+    def new(self, **kw: Any) -> Self:
+        return super().new(meter=self.meter, **kw)
+
+    def increment(  # type: ignore[override]  # GithubRetry's own differs from urllib3's
+        self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any
+    ) -> Retry:
+        retry = super().increment(method, url, *args, **kwargs)  # raises when out of tries
+        if self.meter is not None:
+            self.meter.retried(method or "GET", graphql=str(url).endswith("/graphql"))
+        return retry
+
+
+def _retries(meter: Meter) -> dict[str, _Retry]:
+    """The client's retry policies, by what they are for."""
+    return {
+        # A host that refuses or does not resolve will not start answering within a run: two
+        # more tries, not urllib3's ten. 5xx and rate limits keep PyGithub's own policy, but
+        # a primary rate limit is not waited out for an hour.
+        "rest": _Retry(meter, total=10, connect=2, max_rate_limit_wait=WAIT),
+        # GithubRetry retries every 5xx of GET *and POST* (it adds POST to urllib3's allowed
+        # methods) up to `total` times with no pause (backoff_factor 0), and read timeouts
+        # the same way: a query GitHub stopped after its 10 s of work (502/504) would be
+        # asked again ten times at the same size, each costing points. Here 502/504 and read
+        # timeouts come back at once, and the collector asks again smaller, after a pause.
+        # 500/503 (a brief outage) and rate limits (403 with Retry-After) still retry here.
+        "graphql": _Retry(
+            meter,
+            total=4,
+            connect=2,
+            read=False,
+            status_forcelist=[500, 503],
+            max_rate_limit_wait=WAIT,
+        ),
+        # Posts: connections that never reached GitHub and rate limits are retried, answers
+        # are not. A create GitHub answered 502 may have been made all the same, and asking
+        # again would post it twice.
+        "once": _Retry(
+            meter, total=3, connect=2, read=False, status_forcelist=[], max_rate_limit_wait=WAIT
+        ),
+    }
+
+
+class _Transport(Requester):
+    """PyGithub's Requester, every request of which goes through the client's meter, and
+    whose 401 is the one line that says the token was rejected, wherever it came from."""
+
+    def __init__(self, meter: Meter, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.meter = meter
+
+    def requestJson(  # PyGithub's name: every JSON request passes here
+        self,
+        verb: str,
+        url: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, dict[str, Any], str]:
+        with self.meter.request(verb, graphql=url == self.graphql_url):
+            status, headers, output = super().requestJson(verb, url, *args, **kwargs)
+        if status == 401:
+            raise GitHubAccessError(errors.TOKEN_REJECTED)
+        return status, headers, output
+
+
+def connect(token: str | None, api_url: str, reuse: GitHubAPI | None = None) -> GitHubAPI:
+    """The run's client: `reuse` (the one the configuration file was read with) when it is for
+    the same token and host, so that its requests count with the run's; else a new one.
+    Raises InputError without a token."""
+    if reuse is not None and reuse.serves(token, api_url):
+        return reuse
+    return GitHubAPI(token, api_url)
+
+
 class GitHubAPI:
+    """The run's GitHub, built by `connect` and used by every part of digest that asks GitHub
+    anything."""
+
     def __init__(
         self,
         token: str | None,
         api_url: str = "https://api.github.com",
         *,
-        throttle: float | None = None,
         pool_size: int = 8,
         timeout: int = 15,
     ):
         if not token:
             raise errors.InputError("github-token", errors.TOKEN_MISSING)
+        self.meter = Meter()
         options: dict[str, Any] = dict(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
-            seconds_between_requests=throttle,
-            # GitHub asks for a pause between *many* writes; a run makes three or four.
-            seconds_between_writes=None,
-            pool_size=pool_size,
             timeout=timeout,  # seconds without an answer; GitHub itself stops at 10 s of work
-            lazy=True,  # get_repo() costs no request: we only go through it to a commit
-            user_agent="digest (+https://github.com/marketplace/actions/digest)",
+            user_agent=USER_AGENT,
+            per_page=30,
+            verify=True,
+            pool_size=pool_size,
+            seconds_between_requests=None,
+            # GitHub asks for a pause between *many* writes; a run makes a handful.
+            seconds_between_writes=None,
+            lazy=True,  # a Repository costs no request until one of its attributes is read
         )
-        self._gh = Github(**options, retry=_RETRY)
-        self._graphql_gh = Github(**options, retry=_GRAPHQL_RETRY)
-        self._in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+        transports = {
+            purpose: _Transport(self.meter, retry=retry, **options)
+            for purpose, retry in _retries(self.meter).items()
+        }
+        self._rest, self._graphql, self._once = (
+            transports["rest"],
+            transports["graphql"],
+            transports["once"],
+        )
         self.pacer = Pacer()
         self.api_url = api_url
+        self._token = token
         self._lock = threading.Lock()
         self._repositories: dict[str, Repository] = {}
-        self.requests = 0
         # GraphQL's hourly budget, as its `rateLimit` field reported it last.
         self.points_used = 0
         self.points_remaining: int | None = None
@@ -92,18 +177,21 @@ class GitHubAPI:
         # Points GitHub charged for queries it stopped: not reported back, so estimated.
         self.points_timed_out = 0
 
-    def repository(self, full_name: str) -> Repository:
-        """A lazy Repository for publishing, one per name so its attributes are read once.
+    def serves(self, token: str | None, api_url: str) -> bool:
+        return (token, api_url) == (self._token, self.api_url)
 
-        Its requests are not in `requests`, which counts collection only."""
+    @property
+    def requests(self) -> int:
+        """Every request sent so far, retries included."""
+        return self.meter.requests
+
+    def repository(self, full_name: str) -> Repository:
+        """A lazy Repository (the archive's, the configuration file's), one per name so its
+        attributes are read once."""
         with self._lock:
             if full_name not in self._repositories:
-                self._repositories[full_name] = self._gh.get_repo(full_name)
+                self._repositories[full_name] = Repository(self._rest, url=f"/repos/{full_name}")
             return self._repositories[full_name]
-
-    def _count(self) -> None:
-        with self._lock:
-            self.requests += 1
 
     def graphql(
         self, query: str, variables: dict[str, Any], *, cost: int = 1
@@ -113,19 +201,16 @@ class GitHubAPI:
         `cost` is the query's worst-case cost by GitHub's formula: what it is paced by, and
         what a stopped query is counted as having cost. Raises QueryTooHeavy when GitHub
         stopped the query for its weight."""
-        self._count()
         entry = self.pacer.reserve(cost)
         try:
-            with self._in_flight, self.reachable():
-                _, response = self._graphql_gh.requester.graphql_query(query, variables)
+            with self.reachable():
+                _, response = self._graphql.graphql_query(query, variables)
         except requests.exceptions.ReadTimeout:
             self._timed_out(entry, cost, "no answer in time")
             raise QueryTooHeavy(504, None, "read timeout") from None
         except GithubException as exc:
             # PyGithub raises on any `errors` entry, but the response still holds the data of
             # every repository that did resolve: keep it.
-            if exc.status == 401:
-                raise GitHubAccessError(errors.TOKEN_REJECTED) from None
             body = exc.data if isinstance(exc.data, dict) else {}
             if exc.status in _TIMEOUT_STATUSES:
                 self._timed_out(entry, cost, f"HTTP {exc.status}")
@@ -141,6 +226,28 @@ class GitHubAPI:
         data = response.get("data") or {}
         self._spent(data, entry)
         return data, []
+
+    def graphql_once(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A query or mutation asked once (an answer is never asked again: see `_retries`);
+        its data. Any error raises GithubException, its body in `data`."""
+        entry = self.pacer.reserve(1)
+        with self.reachable():
+            _, response = self._once.graphql_query(query, variables)
+        data = response.get("data") or {}
+        self._spent(data, entry)
+        return data
+
+    def rest_once(
+        self,
+        verb: str,
+        url: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        """One REST request asked once; its JSON. An error answer raises GithubException."""
+        with self.reachable():
+            _, data = self._once.requestJsonAndCheck(verb, url, parameters=params, input=body)
+        return data
 
     def _timed_out(self, entry: list[float], cost: int, how: str) -> None:
         """GitHub charges a stopped query against the hourly points too, without saying how
@@ -170,9 +277,8 @@ class GitHubAPI:
 
     def commit_files(self, repo: str, sha: str) -> list[FileChange]:
         """Changed files of one commit (REST: GraphQL has no per-commit file list)."""
-        self._count()
-        with self._in_flight, self.reachable():
-            commit = self._gh.get_repo(repo).get_commit(sha)
+        with self.reachable():
+            commit = self.repository(repo).get_commit(sha)
         return [
             FileChange(
                 path=f.filename,
@@ -186,12 +292,10 @@ class GitHubAPI:
 
     @contextmanager
     def reachable(self) -> Iterator[None]:
-        """Turn "the host cannot be reached" and "the token is rejected" into one fatal error
-        each, naming what to fix."""
+        """Turn "the host cannot be reached" into one fatal error naming what to fix (a
+        rejected token is one already: `_Transport`)."""
         try:
             yield
-        except BadCredentialsException:
-            raise GitHubAccessError(errors.TOKEN_REJECTED) from None
         except requests.ConnectionError as exc:
             if isinstance(exc, requests.exceptions.ReadTimeout) or _is_read_error(exc):
                 raise  # the host answered once: a transient failure of this request only
