@@ -8,11 +8,12 @@ import datetime as dt
 import re
 
 import pytest
+from github import GithubException
 
 from digest import errors
 from digest.cli import main
 from digest.collect.collector import collect_activity
-from digest.github import GitHubAPI
+from digest.github import GitHubAPI, failures
 from digest.github.limits import REST_POINTS_PER_MINUTE, Meter, Pacer
 from digest.window import compute_window
 from tests.conftest import TOKEN
@@ -148,3 +149,35 @@ def test_a_rejected_token_is_one_line_wherever_it_is_found(
     assert code == errors.FAILED
     assert lines == [f"digest: error: {errors.TOKEN_REJECTED}"]
     assert len(github.requests) == 1  # nothing asked after the refusal
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "says"),
+    [
+        (  # REST: its message
+            409,
+            {"message": "Git Repository is empty.", "documentation_url": "https://docs.github.com"},
+            "HTTP 409: Git Repository is empty.",
+        ),
+        (  # REST validation: the message, and which field
+            422,
+            {
+                "message": "Validation Failed",
+                "errors": [{"resource": "Issue", "code": "missing_field", "field": "title"}],
+            },
+            "HTTP 422: Validation Failed (title: missing_field)",
+        ),
+        (  # GraphQL: the first error's message
+            200,
+            {
+                "data": None,
+                "errors": [
+                    {"type": "FORBIDDEN", "message": "Resource not accessible by integration"}
+                ],
+            },
+            "HTTP 200: Resource not accessible by integration",
+        ),
+    ],
+)
+def test_a_failure_is_said_in_githubs_own_words(status, body, says):
+    assert failures.why(GithubException(status, body)) == says

@@ -18,9 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import requests
-from github import GithubException
-
 from digest import __version__
 from digest.collect import parse
 from digest.collect.nodes import (
@@ -42,7 +39,7 @@ from digest.collect.queries import (
     repositories_cost,
     repositories_query,
 )
-from digest.github import GitHubAPI, QueryTooHeavy
+from digest.github import GitHubAPI, QueryTooHeavy, failures
 from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes
 from digest.models import (
     Activity,
@@ -56,10 +53,6 @@ from digest.models import (
 )
 
 log = logging.getLogger(__name__)
-
-# What GitHub (or the way to it) can answer for one batch, repository or commit: recorded
-# as that one's failure. A DigestError (token rejected, host unreachable) ends the run.
-_GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 # GraphQL points left when no new batch is started: paging the ones under way needs some.
 BUDGET_RESERVE = 25
@@ -222,15 +215,15 @@ class Collector:
             data, errors = self.api.graphql(repositories_query(len(batch)), variables, cost=cost)
         except QueryTooHeavy:
             raise  # the ladder asks again smaller
-        except _GITHUB_ERRORS as exc:  # one failed batch must not lose the other batches
+        except failures.ERRORS as exc:  # one failed batch must not lose the other batches
             log.warning("GitHub query for %s failed: %s", ", ".join(batch), exc)
             for raw in raws:
-                raw.failure = _failure_of_exception(exc)
+                raw.failure = failures.kind(exc)
             return raws
         for i, raw in enumerate(raws):
             node: RepositoryNode | None = data.get(f"repo{i}")
             if node is None:
-                raw.failure = _failure_of_errors(errors, f"repo{i}", raw.repo)
+                raw.failure = failures.kind_of_errors(errors, f"repo{i}", raw.repo)
                 continue
             raw.repo = node["nameWithOwner"]  # as GitHub spells it, whatever case was given
             raw.url = node["url"]
@@ -264,9 +257,9 @@ class Collector:
                 (outcome,) = self.activity.run([raw], self._next_pages)
                 if outcome.failure:
                     raw.failure = "error"
-        except _GITHUB_ERRORS as exc:
+        except failures.ERRORS as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
-            raw.failure = _failure_of_exception(exc)
+            raw.failure = failures.kind(exc)
         return raw
 
     def _direct_push_files(self, raws: list[_Raw]) -> dict[str, list[FileChange] | None]:
@@ -282,7 +275,7 @@ class Collector:
         def fetch(item: tuple[str, str]) -> list[FileChange] | None:
             try:
                 return self.api.commit_files(*item)
-            except _GITHUB_ERRORS as exc:  # the commit stays, without its file list
+            except failures.ERRORS as exc:  # the commit stays, without its file list
                 log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)
                 return None
 
@@ -318,7 +311,7 @@ class Collector:
             document("next_pages"), variables, cost=next_pages_cost(shape.page)
         )
         if errors or not data.get("repository"):
-            raw.failure = _failure_of_errors(errors, "repository", raw.repo)
+            raw.failure = failures.kind_of_errors(errors, "repository", raw.repo)
             return
         self._absorb(raw, _connections(data["repository"], only=set(raw.cursors)))
 
@@ -364,15 +357,15 @@ class Collector:
             )
         except QueryTooHeavy:
             raise
-        except _GITHUB_ERRORS as exc:
+        except failures.ERRORS as exc:
             log.warning("files of pull requests could not be read: %s", exc)
             for want in chunk:
-                want.raw.failure = want.raw.failure or _failure_of_exception(exc)
+                want.raw.failure = want.raw.failure or failures.kind(exc)
             return
         for i, want in enumerate(chunk):
             pull = (data.get(f"pull{i}") or {}).get("pullRequest")
             if pull is None:
-                want.raw.failure = _failure_of_errors(errors, f"pull{i}", want.raw.repo)
+                want.raw.failure = failures.kind_of_errors(errors, f"pull{i}", want.raw.repo)
                 continue
             want.nodes.extend(pull["files"]["nodes"])
             page = pull["files"]["pageInfo"]
@@ -516,32 +509,6 @@ def _connections(
 
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
-
-
-def _failure_of_errors(errors: list[dict], alias: str, repo: str) -> FailureKind:
-    for error in errors:
-        if (error.get("path") or [None])[0] == alias:
-            log.warning("%s: %s", repo, error.get("message"))
-            kind = error.get("type", "")
-            if kind == "NOT_FOUND":
-                return "not_found"
-            if kind in {"FORBIDDEN", "INSUFFICIENT_SCOPES"}:
-                return "forbidden"
-            if kind == "RATE_LIMITED":
-                return "rate_limited"
-    log.warning("%s: GitHub returned no data", repo)
-    return "error"
-
-
-def _failure_of_exception(exc: Exception) -> FailureKind:
-    if isinstance(exc, GithubException):
-        if exc.status == 404:
-            return "not_found"
-        if exc.status == 403:
-            return "forbidden"
-        if exc.status == 429:
-            return "rate_limited"
-    return "error"
 
 
 def collect_activity(

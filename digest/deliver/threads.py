@@ -23,11 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from github import GithubException
 
 from digest.errors import BAD_INPUT, DigestError
-from digest.github import GitHubAPI
+from digest.github import GitHubAPI, failures
 from digest.github.documents import Documents
 from digest.models import Announce, AnnounceMode
 
@@ -42,8 +41,9 @@ LABEL_DESCRIPTION = "A report posted by digest"
 
 _MARKER = "<!-- digest-thread: {path} -->"
 _MARKER_LINE = re.compile(r"\A<!-- digest-thread: (?P<path>[^\n>]+?) -->\r?\n")
-_FORBIDDEN = "Resource not accessible"
 _DOCUMENTS = Documents(__package__ or "digest.deliver")
+# What a post can fail with, once the report is published: a warning, never a failed run.
+_POST_FAILED = (*failures.ERRORS, DigestError)
 
 _PERMISSION = {"issue": "issues: write", "discussion": "discussions: write"}
 _TOKEN_PERMISSION = {"issue": "Issues", "discussion": "Discussions"}
@@ -115,10 +115,10 @@ def check(api: GitHubAPI, repo: str, settings: Announce) -> Announcer:
             return Announcer(api, repo, settings)
         repository_id, category_id = _check_discussions(api, repo, settings)
         return Announcer(api, repo, settings, repository_id, category_id)
-    except (GithubException, requests.RequestException) as exc:
+    except failures.ERRORS as exc:
         raise DigestError(
             f"announce: GitHub did not answer whether {settings.mode}s may be posted in {repo} "
-            f"({_why(exc)}); nothing was collected, run again"
+            f"({failures.why(exc)}); nothing was collected, run again"
         ) from None
 
 
@@ -145,7 +145,7 @@ def _check_discussions(api: GitHubAPI, repo: str, settings: Announce) -> tuple[s
     try:
         data = _graphql(api, "discussion_target", {"owner": owner, "name": name})
     except GithubException as exc:
-        if _forbidden(exc):  # a token without even discussions: read
+        if failures.forbidden(exc):  # a token without even discussions: read
             raise missing_permission("discussion", repo) from None
         raise
     repository = data.get("repository") or {}
@@ -176,7 +176,7 @@ def _check_discussion_permission(
     try:
         data = _graphql(api, "discussion_permission", variables)
     except GithubException as exc:
-        if _forbidden(exc):
+        if failures.forbidden(exc):
             raise missing_permission("discussion", repo) from None
         if isinstance(exc.data, dict) and exc.data.get("errors"):
             return  # refused for what it holds, after the permission: the token may post
@@ -197,13 +197,12 @@ def post(announcer: Announcer, posts: list[Post]) -> list[str]:
         _Issues if announcer.settings.mode == "issue" else _Discussions
     )
     channel = kind(announcer)
-    failures: list[str] = []
+    failed: list[str] = []
     try:
         found = channel.list()
-    except (GithubException, requests.RequestException, DigestError) as exc:
-        return [
-            f"could not list the digest {announcer.settings.mode}s of {announcer.repo}: {_why(exc)}"
-        ]
+    except _POST_FAILED as exc:
+        listed = f"the digest {announcer.settings.mode}s of {announcer.repo}"
+        return [f"could not list {listed}: {failures.why(exc)}"]
     by_path = {t.path: t for t in found}
     kept_open = _latest([t.path for t in found] + [p.path for p in posts], announcer.settings.keep)
     for item in posts:
@@ -216,15 +215,15 @@ def post(announcer: Announcer, posts: list[Post]) -> list[str]:
                 by_path[item.path] = channel.create(item.path, item.title, body)
             elif (thread.title, _normal(thread.body)) != (item.title, body):
                 channel.update(thread, item.title, body)
-        except (GithubException, requests.RequestException, DigestError) as exc:
-            failures.append(f"could not post {item.path} to {announcer.repo}: {_why(exc)}")
+        except _POST_FAILED as exc:
+            failed.append(f"could not post {item.path} to {announcer.repo}: {failures.why(exc)}")
     for thread in by_path.values():
         if thread.open and thread.path not in kept_open:
             try:
                 channel.retire(thread)
-            except (GithubException, requests.RequestException, DigestError) as exc:
-                failures.append(f"could not close the thread of {thread.path}: {_why(exc)}")
-    return failures
+            except _POST_FAILED as exc:
+                failed.append(f"could not close the thread of {thread.path}: {failures.why(exc)}")
+    return failed
 
 
 def _latest(paths: list[str], keep: int) -> set[str]:
@@ -368,28 +367,3 @@ class _Discussions:
 def _graphql(api: GitHubAPI, name: str, variables: dict[str, Any]) -> dict[str, Any]:
     """Run one document of queries/; errors raise GithubException."""
     return api.graphql_once(_DOCUMENTS.document(name), variables)
-
-
-def _forbidden(exc: GithubException) -> bool:
-    """GitHub's answer to a token without the permission: HTTP 403, or a GraphQL error of
-    type FORBIDDEN ("Resource not accessible by integration")."""
-    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
-    return exc.status in (401, 403) or any(
-        isinstance(e, dict)
-        and (e.get("type") == "FORBIDDEN" or _FORBIDDEN in str(e.get("message")))
-        for e in errors or []
-    )
-
-
-def _reason(exc: GithubException) -> str:
-    data = exc.data if isinstance(exc.data, dict) else {}
-    errors = data.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return str(errors[0].get("message") or exc)
-    return str(data.get("message") or exc)
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, GithubException):
-        return f"HTTP {exc.status}: {_reason(exc)}"
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__

@@ -3,10 +3,11 @@
 Infrastructure shared by the stages, like models.py: collect, archive and deliver use it,
 and it imports none of them.
 
-- client.py: `GitHubAPI`, the one client (PyGithub's transport, retries, counting)
+- client.py: `connect`, the one client (PyGithub's transport, retries, counting, 401)
 - limits.py: GitHub's secondary limits (GraphQL points a minute, requests at once)
 - paging.py: a query too heavy for GitHub asked again smaller (`Ladder`)
 - documents.py: the GraphQL documents of a package, each with its fragments
+- failures.py: what GitHub answered instead: its words, a repository's failure kind, a refusal
 """
 
 from __future__ import annotations
