@@ -40,7 +40,7 @@ from digest.collect.queries import (
     repositories_query,
 )
 from digest.github import GitHubAPI, QueryTooHeavy, failures
-from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes
+from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes, paginate
 from digest.models import (
     Activity,
     Commit,
@@ -252,11 +252,10 @@ class Collector:
     # -- later rounds: pages, PR files, direct-push files ---------------------------------
 
     def _all_pages(self, raw: _Raw) -> _Raw:
+        """The repository's lists still paging, one query a page (every list at once)."""
         try:
-            while raw.cursors and not raw.failure:
-                (outcome,) = self.activity.run([raw], self._next_pages)
-                if outcome.failure:
-                    raw.failure = "error"
+            if paginate(self.activity, [raw], self._next_pages, _raw_pages_left):
+                raw.failure = "error"
         except failures.ERRORS as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
             raw.failure = failures.kind(exc)
@@ -321,24 +320,14 @@ class Collector:
         """Page on the files of every PR the report tells that has more than the first
         page, several PRs per query, round after round until each list is complete."""
         wanted = [w for raw in raws if not raw.failure for w in _files_wanted(raw, self.window)]
-        while wanted:
-            chunks = _chunks(wanted, self.files.current.batch)
-            outcomes = [o for found in self._map(self._pull_files, chunks) for o in found]
-            wanted = []
-            for outcome in outcomes:
-                for want in outcome.items:
-                    if outcome.failure and not want.raw.failure:
-                        log.warning("%s: files of #%d not read", want.raw.repo, want.number)
-                        want.raw.failure = "error"
-                    if want.raw.failure:
-                        continue
-                    if want.after:
-                        wanted.append(want)
-                    else:
-                        want.raw.pull_files[want.number] = want.nodes
-
-    def _pull_files(self, chunk: Sequence[_FilesWanted]) -> list[Outcome]:
-        return self.files.run(chunk, self._ask_pull_files)
+        given_up = paginate(self.files, wanted, self._ask_pull_files, _files_left, spread=self._map)
+        for want in (w for outcome in given_up for w in outcome.items):
+            if not want.raw.failure:
+                log.warning("%s: files of #%d not read", want.raw.repo, want.number)
+                want.raw.failure = "error"
+        for want in wanted:
+            if not want.raw.failure:
+                want.raw.pull_files[want.number] = want.nodes
 
     def _ask_pull_files(self, chunk: Sequence[_FilesWanted], shape: Shape) -> None:
         """One page of files of each PR in `chunk`; each is left with its next cursor, or ""."""
@@ -452,6 +441,14 @@ def _files_wanted(raw: _Raw, window: Window) -> list[_FilesWanted]:
         after = files["pageInfo"]["endCursor"] or ""
         wanted[node["number"]] = _FilesWanted(raw, node["number"], after, list(files["nodes"]))
     return list(wanted.values())
+
+
+def _raw_pages_left(raw: _Raw) -> bool:
+    return bool(raw.cursors) and not raw.failure
+
+
+def _files_left(want: _FilesWanted) -> bool:
+    return bool(want.after) and not want.raw.failure
 
 
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
