@@ -5,7 +5,7 @@ and it imports none of them.
 
 - client.py: `connect`, the one client (PyGithub's transport, retries, counting, 401)
 - limits.py: GitHub's secondary limits (GraphQL points a minute, requests at once)
-- paging.py: a query too heavy for GitHub asked again smaller (`Ladder`)
+- paging.py: `paginate` follows cursors; a query too heavy is asked again smaller (`Ladder`)
 - documents.py: the GraphQL documents of a package, each with its fragments
 - failures.py: what GitHub answered instead: its words, a repository's failure kind, a refusal
 """
