@@ -4,7 +4,7 @@ Infrastructure shared by the stages, like models.py: collect, archive and delive
 and it imports none of them.
 
 - client.py: `connect`, the one client (PyGithub's transport, retries, counting, 401)
-- limits.py: GitHub's secondary limits (GraphQL points a minute, requests at once)
+- limits.py: the count of requests, and GitHub's secondary limits (at once; points a minute)
 - paging.py: `paginate` follows cursors; a query too heavy is asked again smaller (`Ladder`)
 - documents.py: the GraphQL documents of a package, each with its fragments
 - failures.py: what GitHub answered instead: its words, a repository's failure kind, a refusal
