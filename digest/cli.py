@@ -22,6 +22,7 @@ from digest.config import (
     build_plan,
     command_flags,
     digests_of,
+    github_client,
     input_name,
     load_config_file,
     load_settings,
@@ -155,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(**values)
         _mask(runner, settings)
-        file = load_config_file(settings)
+        github = github_client(settings)  # the run's: the file's request counts with the rest
+        file = load_config_file(settings, github)
         if file is not None:
             settings = load_settings(file, **values)
             _mask(runner, settings)
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("digest").info("%s", _outline(plan))
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
-        return pipeline.run(plan, runner)
+        return pipeline.run(plan, runner, github)
     except DigestError as exc:
         if os.environ.get("DIGEST_DEBUG"):
             raise

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, get_origin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,6 +46,9 @@ from digest.models import (
 )
 from digest.shards import default_name, whole
 from digest.window import compute_window
+
+if TYPE_CHECKING:  # PyGithub: imported only when GitHub is asked
+    from digest.github import GitHubAPI
 
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
@@ -524,12 +527,18 @@ def load_settings(
         _FILE_VALUES.reset(token)
 
 
-def load_config_file(settings: Settings) -> ConfigFile | None:
-    """The configuration file `config` names, or the default one if it exists."""
-    from digest.github import GitHubAPI  # imports PyGithub: only when it may be needed
+def github_client(settings: Settings) -> GitHubAPI | None:
+    """The run's GitHub client (none without a token), built before the configuration file is
+    read from the target repository so that its request is counted with the run's."""
+    from digest.github import connect  # imports PyGithub: only when it may be needed
 
     token = settings.github_token.get_secret_value() if settings.github_token else None
-    api = GitHubAPI(token, settings.github_api_url) if token else None
+    return connect(token, settings.github_api_url) if token else None
+
+
+def load_config_file(settings: Settings, api: GitHubAPI | None) -> ConfigFile | None:
+    """The configuration file `config` names, or the default one if it exists (read from the
+    target repository through `api` when the workspace has none)."""
     return configfile.load(
         Settings,
         configfile.Keys(top=file_keys(), digest=digest_keys()),
