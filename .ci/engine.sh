@@ -48,7 +48,9 @@ base_layers() {
   local base
   base=$(awk 'toupper($1) == "FROM" { ref = $2 } END { print ref }' "$CI_ROOT/Dockerfile")
   case $ENGINE in
-    docker) docker image inspect --format '{{len .RootFS.Layers}}' "$base" ;;
+    # BuildKit keeps the bases it built from in its own cache, not always as images.
+    docker) docker pull --quiet "$base" >/dev/null
+      docker image inspect --format '{{len .RootFS.Layers}}' "$base" ;;
     # container.sh names its stand-in after the tag, without the digest.
     buildah) base=${base%%@*}; [[ $base == */* ]] || base=docker.io/library/$base
       buildah inspect --type image --format '{{len .OCIv1.RootFS.DiffIDs}}' "$base" ;;

@@ -30,6 +30,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from bench.data import shared_repos
 from bench.servers import Servers
+from tests.fakegithub.server import FakeRepo
 from tests.readers import github_html, parse_html, seen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,12 +55,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def write(out: Path, close: dt.date | None) -> None:
+def month_repos(close: dt.date | None) -> list[FakeRepo]:
+    """The shared data's repositories; with `close`, the month's risk closed that day."""
     repos = shared_repos()
     if close:
         repo = next(r for r in repos if r.full_name == RISK[0])
         issue = next(i for i in repo.issues if i.number == RISK[1])
         issue.closed_at = dt.datetime.combine(close, dt.time(9), dt.UTC)
+    return repos
+
+
+def write(out: Path, close: dt.date | None) -> None:
+    repos = month_repos(close)
     names = ",".join(r.full_name for r in repos)
     with Servers(repos, 0.0, 0.0, TOKEN) as servers:
         env = {**os.environ, "GITHUB_API_URL": servers.api_url, "GITHUB_TOKEN": TOKEN}

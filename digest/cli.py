@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn, get_args
+from typing import NoReturn, get_args, get_origin
 
 from digest import __version__
 from digest.actions import Runner
@@ -22,6 +22,7 @@ from digest.config import (
     build_plan,
     command_flags,
     digests_of,
+    github_client,
     input_name,
     load_config_file,
     load_settings,
@@ -49,6 +50,7 @@ _EXAMPLES = {
 # A command per stage. The inputs each offers are declared on Settings (config.Accepts);
 # what it does, here.
 _COMMANDS: tuple[Stage, ...] = get_args(Stage)
+_LIST_METAVARS = {"activity": "FILE", "notify": "URL"}
 _HELP = {
     "run": "collect, summarize, render and publish",
     "collect": "collect a window's activity (or one shard's) into a JSON file",
@@ -74,10 +76,18 @@ def _add_setting_flags(parser: argparse.ArgumentParser, command: Stage) -> None:
         text = (field.description or "") + (f" (default: {default})" if default else "")
         if field.annotation is bool:
             parser.add_argument(flag, dest=name, nargs="?", const="true", help=text)
-        elif name == "activity":
-            parser.add_argument(flag, dest=name, nargs="+", metavar="FILE", help=text)
-        elif name == "notify":  # each --notify adds its channels to the others
-            parser.add_argument(flag, dest=name, action="append", metavar="URL", help=text)
+        elif get_origin(field.annotation) is list:
+            # A list: each flag adds its values (one or more: a shell's glob gives several
+            # files) to the others'; config.py splits each value as the input's own text.
+            metavar = _LIST_METAVARS.get(name, "VALUE")
+            parser.add_argument(
+                flag,
+                dest=name,
+                action="extend",
+                nargs="+",
+                metavar=metavar,
+                help=f"{text}; each {flag} adds to the others",
+            )
         else:
             parser.add_argument(flag, dest=name, metavar="VALUE", help=text)
 
@@ -146,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(**values)
         _mask(runner, settings)
-        file = load_config_file(settings)
+        github = github_client(settings)  # the run's: the file's request counts with the rest
+        file = load_config_file(settings, github)
         if file is not None:
             settings = load_settings(file, **values)
             _mask(runner, settings)
@@ -171,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("digest").info("%s", _outline(plan))
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
 
-        return pipeline.run(plan, runner)
+        return pipeline.run(plan, runner, github)
     except DigestError as exc:
         if os.environ.get("DIGEST_DEBUG"):
             raise

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_origin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -46,6 +46,9 @@ from digest.models import (
 )
 from digest.shards import default_name, whole
 from digest.window import compute_window
+
+if TYPE_CHECKING:  # PyGithub: imported only when GitHub is asked
+    from digest.github import GitHubAPI
 
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
@@ -87,11 +90,24 @@ def input_name(field: str) -> str:
     return field.replace("_", "-")
 
 
-def split_list(value: Any) -> Any:
-    """Accept newline- or comma-separated strings, as YAML block scalars produce them."""
-    if isinstance(value, str):
-        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
-    return value
+# The list inputs split at whitespace only: an Apprise URL may hold commas
+# (mailto://...?to=a,b), and so may a file name.
+_SPACE_SEPARATED = frozenset({"notify", "activity"})
+
+
+def split_list(value: Any, separator: str = r"[,\n]") -> Any:
+    """A list input as it is given: a string of newline- or comma-separated values (as YAML
+    block scalars produce them), or a list of such strings (the flag given several times, a
+    YAML list), each split and all kept in order."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return value
+    return [
+        part.strip() if isinstance(part, str) else part
+        for item in items
+        for part in (re.split(separator, item) if isinstance(item, str) else [item])
+        if not isinstance(part, str) or part.strip()
+    ]
 
 
 class _ActionInputs(PydanticBaseSettingsSource):
@@ -294,12 +310,14 @@ class Settings(BaseSettings):
             _RunnerFallbacks(settings_cls, os.environ),
         )
 
-    @field_validator(
-        "repos", "fallback_models", "exclude_authors", "orgs", "exclude", mode="before"
-    )
+    @field_validator("*", mode="before")
     @classmethod
-    def _split(cls, value: Any) -> Any:
-        return split_list(value)
+    def _split(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every list input, however given (cli.py lets each flag add to the others)."""
+        field = info.field_name or ""
+        if get_origin(cls.model_fields[field].annotation) is not list:
+            return value
+        return split_list(value, r"\s+" if field in _SPACE_SEPARATED else r"[,\n]")
 
     @field_validator("repos")
     @classmethod
@@ -338,28 +356,11 @@ class Settings(BaseSettings):
             raise ValueError(f"expected a whole number of days from 1 to 366 (got {days})")
         return days
 
-    @field_validator("activity", mode="before")
-    @classmethod
-    def _split_files(cls, value: Any) -> Any:
-        return value.split() if isinstance(value, str) else value
-
     @field_validator("shard")
     @classmethod
     def _check_shard(cls, value: str | None) -> str | None:
         if value is not None:
             parse_shard(value)
-        return value
-
-    @field_validator("notify", mode="before")
-    @classmethod
-    def _split_urls(cls, value: Any) -> Any:
-        # Lines or spaces only: an Apprise URL may hold commas (mailto://...?to=a,b). A list
-        # (--notify given more than once, a YAML list) may hold several per item too.
-        items = [value] if isinstance(value, str) else value
-        if isinstance(items, list):
-            return [
-                url for item in items for url in (item.split() if isinstance(item, str) else [item])
-            ]
         return value
 
     @field_validator("output_dir")
@@ -526,12 +527,18 @@ def load_settings(
         _FILE_VALUES.reset(token)
 
 
-def load_config_file(settings: Settings) -> ConfigFile | None:
-    """The configuration file `config` names, or the default one if it exists."""
-    from digest.github import GitHubAPI  # imports PyGithub: only when it may be needed
+def github_client(settings: Settings) -> GitHubAPI | None:
+    """The run's GitHub client (none without a token), built before the configuration file is
+    read from the target repository so that its request is counted with the run's."""
+    from digest.github import connect  # imports PyGithub: only when it may be needed
 
     token = settings.github_token.get_secret_value() if settings.github_token else None
-    api = GitHubAPI(token, settings.github_api_url) if token else None
+    return connect(token, settings.github_api_url) if token else None
+
+
+def load_config_file(settings: Settings, api: GitHubAPI | None) -> ConfigFile | None:
+    """The configuration file `config` names, or the default one if it exists (read from the
+    target repository through `api` when the workspace has none)."""
     return configfile.load(
         Settings,
         configfile.Keys(top=file_keys(), digest=digest_keys()),

@@ -24,7 +24,7 @@ from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeGitHub
 
 TOKEN = "test-token"
-_NOT_RUN = pytest.StashKey[int]()
+_NOT_RUN = pytest.StashKey[str]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -35,12 +35,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     config.hook.pytest_deselected(items=needing)
     items[:] = [item for item in items if item not in needing]
-    config.stash[_NOT_RUN] = len(needing)
+    files = sorted({item.location[0] for item in needing})
+    config.stash[_NOT_RUN] = f"{len(needing)} browser tests ({', '.join(files)})"
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    if not_run := config.stash.get(_NOT_RUN, 0):
-        terminalreporter.write_line(f"{not_run} browser tests not run: {HOW_TO_INSTALL}")
+    if not_run := config.stash.get(_NOT_RUN, ""):
+        terminalreporter.write_line(f"{not_run} not run: {HOW_TO_INSTALL}")
 
 
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:

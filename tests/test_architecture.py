@@ -43,3 +43,40 @@ def test_only_the_top_reads_or_writes_the_environment():
         or "getenv" in path.read_text(encoding="utf-8")
     ]
     assert readers == []
+
+
+# Building a GitHub connection: PyGithub's classes, and digest's own client.
+_CLIENT_CLASSES = {"Github", "Requester", "GithubRetry", "GitHubAPI", "_Transport"}
+_CLIENT_MODULE = PACKAGE / "github" / "client.py"
+
+
+def constructed(path: Path) -> set[str]:
+    """The names of the client classes a module calls, however it reaches them."""
+    calls = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in _CLIENT_CLASSES:
+                calls.add(name)
+    return calls
+
+
+def test_one_place_constructs_github_clients():
+    """Every request goes through the client digest/github/client.py builds (counted, within
+    GitHub's limits, a rejected token said once): no other module builds its own."""
+    elsewhere = {
+        str(path.relative_to(PACKAGE)): sorted(found)
+        for path in PACKAGE.rglob("*.py")
+        if path != _CLIENT_MODULE and (found := constructed(path))
+    }
+    assert elsewhere == {}
+    assert {"_Transport", "GitHubAPI"} <= constructed(_CLIENT_MODULE)  # the check sees calls
+
+
+def test_the_github_package_is_infrastructure_below_the_stages():
+    """Like models.py, digest/github is shared by the stages and imports none of them."""
+    above = {f"digest.{name}" for name in (*STAGES, "memory", "pipeline")}
+    for path in (PACKAGE / "github").rglob("*.py"):
+        crossing = {n for n in imported(path) if ".".join(n.split(".")[:2]) in above}
+        assert not crossing, f"{path.relative_to(PACKAGE)} imports {sorted(crossing)}"

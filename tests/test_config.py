@@ -103,3 +103,64 @@ def test_run_offers_every_flag_a_stage_offers():
 
 def test_what_one_digest_may_set_a_file_may_set_and_what_a_file_sets_is_an_input():
     assert digest_keys() <= file_keys() <= set(action_inputs())
+
+
+# Two values of each list input, as a user gives them one flag at a time.
+LISTS = {
+    "repos": ["vllm-project/vllm", "sgl-project/sglang"],
+    "orgs": ["NVIDIA", "deepseek-ai"],
+    "exclude": ["NVIDIA/*-docs", "deepseek-ai/old"],
+    "fallback_models": ["openai/gpt-4o-mini", "anthropic/claude-haiku-4-5"],
+    "exclude_authors": ["dependabot[bot]", "ci-bot"],
+    "notify": ["json://127.0.0.1:9/a", "mailto://u:p@example.com?to=a@x.org,b@x.org"],
+    "activity": ["activity-1-of-2.json", "activity-2-of-2.json"],
+}
+
+
+def _settings_from(argv: list[str]) -> Settings:
+    from digest.cli import build_parser
+
+    args = build_parser().parse_args(["run", *argv])
+    return load_settings(**{k: v for k, v in vars(args).items() if k in Settings.model_fields})
+
+
+def _values(settings: Settings, name: str) -> list[str]:
+    return [
+        v.get_secret_value() if hasattr(v, "get_secret_value") else v
+        for v in getattr(settings, name)
+    ]
+
+
+def test_every_list_flag_given_twice_keeps_both():
+    """`--repos a --repos b` follows both (so does every list input), as `--notify` does."""
+    from typing import get_origin
+
+    lists = [
+        n for n in command_flags("run") if get_origin(Settings.model_fields[n].annotation) is list
+    ]
+    assert sorted(lists) == sorted(LISTS)  # a new list input gets a case here
+    for name, (first, second) in LISTS.items():
+        flag = f"--{name.replace('_', '-')}"
+        assert _values(_settings_from([flag, first, flag, second]), name) == [first, second], name
+
+
+def test_list_flags_mix_separated_values_and_repeated_flags():
+    settings = _settings_from(
+        [
+            "--repos",
+            "a/b,c/d",
+            "--repos",
+            "e/f\ng/h",
+            "--exclude-authors",
+            "x",
+            "--exclude-authors",
+            "y,z",
+        ]
+    )
+    assert settings.repos == ["a/b", "c/d", "e/f", "g/h"]
+    assert settings.exclude_authors == ["x", "y", "z"]
+    # a comma inside an Apprise URL is part of it; spaces and lines separate URLs
+    notify = _settings_from(
+        ["--notify", "json://h/a mailto://u:p@h?to=a,b", "--notify", "json://h/c"]
+    )
+    assert _values(notify, "notify") == ["json://h/a", "mailto://u:p@h?to=a,b", "json://h/c"]

@@ -10,7 +10,7 @@ import pytest
 
 from digest.cli import main
 from digest.collect.discover import discover
-from digest.github import GitHubAPI
+from digest.github import GitHubAPI, paging
 from digest.window import compute_window
 from tests.conftest import TOKEN, requested_repositories, tree
 from tests.fakegithub.builders import at, merged_pr
@@ -121,6 +121,30 @@ def test_a_search_github_caps_says_so(github):
         "the search matched 1001 repositories pushed since the window began; GitHub returns "
         "the first 1000, and only those were followed"
     ]
+
+
+@pytest.mark.parametrize("how", ["orgs", "search"])
+def test_a_page_github_stops_is_read_again_shorter_and_nothing_is_lost(github, monkeypatch, how):
+    for n in range(120):
+        github.add(FakeRepo(f"big-org/repo-{n:03d}", topics=["big"], pushed=at(f"{DAY} 10:00")))
+    github.work_budget = 80  # a page of 100 repositories is more than GitHub finishes
+    monkeypatch.setattr(paging, "backoff", lambda attempt: 0.0)
+    window = compute_window(dt.date(2026, 2, 4), 1, "UTC", dt.datetime(2026, 2, 6, tzinfo=dt.UTC))
+    api = GitHubAPI(TOKEN, github.api_url)
+
+    found = discover(
+        api,
+        window,
+        listed=[],
+        orgs=["big-org"] if how == "orgs" else [],
+        search="topic:big" if how == "search" else None,
+        exclude=[],
+    )
+
+    assert len(found.repos) == 120 and found.quiet == []
+    pages = [body["variables"]["pageSize"] for body in github.graphql_bodies]
+    assert pages == [100, 50, 50, 50]  # stopped at 100; then every page at 50
+    assert [status for status, _ in github.graphql_answers] == [502, 200, 200, 200]
 
 
 def test_the_budget_stop_postpones_the_rest_and_says_so(github, tmp_path, capsys):

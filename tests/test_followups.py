@@ -520,3 +520,153 @@ def test_a_pull_request_merged_after_a_late_day_is_not_merged_in_it(github, tmp_
     assert len(day2.followed_requests) == 1  # GitHub was asked, and answered "merged"
     assert f"{WEB}/pull/50" not in seen(github_html(day2.markdown))
     assert "memory" not in day2.sidecar
+
+
+# -- a model's closing line under the risks still open ----------------------------------------
+
+
+def closing_of(report: Report, heading: str = "In closing") -> str:
+    """The closing paragraph as GitHub shows it."""
+    html = github_html(report.markdown)
+    after = html[html.index(f">{heading}</h") :]
+    return seen(after[after.index("<p>") : after.index("</p>") + 4])
+
+
+def _model(conclusion: str, risks: list[dict] | None = None):
+    """A model that tells each repository's story well, then closes with `conclusion` (a
+    function of the overall prompt) and lists `risks` as the window's."""
+    from tests.fakellm.server import diligent, ok
+
+    def answer(body: dict) -> tuple:
+        if "highlights" not in body["messages"][0]["content"]:
+            return diligent(body)
+        prompt = body["messages"][-1]["content"]
+        return ok(
+            json.dumps(
+                {
+                    "overview": "A day in decoding.",
+                    "highlights": [],
+                    "risks": risks or [],
+                    "conclusion": conclusion.format(prompt=prompt),
+                },
+                ensure_ascii=False,
+            )
+        )
+
+    return answer
+
+
+def _risk_then_model(github, tmp_path, script, *extra: str) -> tuple[Report, list[dict]]:
+    """A regression told by the 1st's report (built-in), still open on the 2nd, whose
+    report a model writes."""
+    from tests.fakellm.server import FakeLLM
+
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    repo.issues.append(
+        FakeIssue(
+            45, "Regression: decode 2x slower on H100", at(f"{day_of(1)} 10:00"), labels=["bug"]
+        )
+    )
+    run_day(github, out, day_of(1), *extra)
+    merged_pr(repo, 60, "feat: speculative decoding", at(f"{day_of(2)} 12:00"))
+    with FakeLLM(script) as llm:
+        model = ["--model", "openai/fake", "--api-base", llm.api_base, "--api-key", "k"]
+        day2 = run_day(github, out, day_of(2), *model, *extra)
+    return day2, llm.requests
+
+
+STILL_OPEN = (
+    "Still open: Regression: decode 2x slower on H100 in sgl-project/sglang, first told 2026-02-01."
+)
+
+
+def test_a_model_that_closes_with_no_risks_under_an_open_one_is_not_shown_saying_so(
+    github, tmp_path
+):
+    """The model is told of the risk still open, answers "No regressions or risks were
+    reported." anyway: the report lists the risk, and its closing line names it instead."""
+    day2, requests = _risk_then_model(
+        github,
+        tmp_path,
+        _model("Speculative decoding landed. No regressions or risks were reported."),
+    )
+    overall_prompt = requests[-1]["messages"][-1]["content"]
+    assert f"- {REPO}#issue:45: Regression: decode 2x slower on H100 (first told 2026-02-01)" in (
+        overall_prompt
+    )
+    assert risk_line(day2, f"{WEB}/issues/45") is not None
+    closing = closing_of(day2)
+    assert "No regressions or risks" not in closing
+    assert closing == f"Speculative decoding landed. {STILL_OPEN}"
+
+
+def test_a_model_that_names_the_open_risk_keeps_its_own_closing_line(github, tmp_path):
+    said = "The H100 decode regression first told 2026-02-01 is still open; no new regression."
+    day2, _ = _risk_then_model(github, tmp_path, _model(said))
+    assert closing_of(day2) == said  # true: nothing added, nothing left out
+
+
+def test_a_model_that_denies_the_risk_it_lists_itself_is_not_shown_saying_so(github, tmp_path):
+    risk = {"text": "Speculative decoding breaks FP8 checkpoints.", "refs": [f"{REPO}#pr:60"]}
+    day2, _ = _risk_then_model(
+        github, tmp_path, _model("No new regressions were reported.", [risk])
+    )
+    closing = closing_of(day2)
+    assert "No new regressions" not in closing
+    assert closing == (
+        f"To watch in {REPO}: Speculative decoding breaks FP8 checkpoints. {STILL_OPEN}"
+    )
+
+
+def test_a_chinese_model_that_closes_with_no_risks_under_an_open_one(github, tmp_path):
+    day2, requests = _risk_then_model(
+        github,
+        tmp_path,
+        _model("推测解码已合入。本时段没有报告任何风险或回归。"),
+        "--language",
+        "zh",
+    )
+    assert "（2026-02-01 首次报告）" in requests[-1]["messages"][-1]["content"]
+    closing = closing_of(day2, "总结")
+    assert "没有报告任何风险" not in closing
+    assert closing.startswith("推测解码已合入。仍未解决：")
+    assert "2026-02-01 首次报告" in closing
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "shown"),
+    [
+        # a sentence that denies a listed risk goes; the others stay
+        (
+            "en",
+            "FP8 landed. Nothing to watch.",
+            "FP8 landed. Still open: Slow decode in a/b, first told 2026-02-01.",
+        ),
+        (
+            "en",
+            "There are no known issues.",
+            "Still open: Slow decode in a/b, first told 2026-02-01.",
+        ),
+        # true sentences about risks stay
+        ("en", "The fix does not change the API; slow decode (2026-02-01) is open.", None),
+        ("en", "No new regression; slow decode, first told 2026-02-01, is still open.", None),
+        ("zh", "仍未解决的风险：解码变慢（2026-02-01 首次报告）。", None),
+        ("zh", "未来需要关注解码变慢（2026-02-01 首次报告）。", None),
+        (
+            "zh",
+            "本时段没有新的回归。",
+            "本时段没有新的回归。仍未解决：a/b 的 Slow decode，2026-02-01 首次报告。",
+        ),
+        ("zh", "本时段没有报告回归。", "仍未解决：a/b 的 Slow decode，2026-02-01 首次报告。"),
+    ],
+)
+def test_a_closing_line_is_held_to_the_risks_still_open(language, said, shown):
+    from digest.locales import locale
+    from digest.summarize.closing import held_to_risks
+
+    risk = Followup(
+        repo="a/b", kind="issue", number=45, title="Slow decode", url="https://github.com/a/b/issues/45",
+        first_told=dt.date(2026, 2, 1), risk=True,
+    )  # fmt: skip
+    assert held_to_risks(said, language, locale(language), [], [risk]) == (shown or said)

@@ -10,9 +10,9 @@ import json
 import pytest
 
 from digest.cli import main
-from digest.collect import paging
 from digest.collect.collector import collect_activity
-from digest.github import GitHubAPI, QueryTooHeavy, _Pacer
+from digest.github import GitHubAPI, QueryTooHeavy, paging
+from digest.github.limits import Pacer
 from digest.window import compute_window
 from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, merged_pr
@@ -197,7 +197,7 @@ def test_queries_are_paced_within_2000_points_a_minute():
         slept.append(seconds)
         now[0] += seconds
 
-    pacer = _Pacer(limit=2000, clock=lambda: now[0], sleep=sleep)
+    pacer = Pacer(limit=2000, clock=lambda: now[0], sleep=sleep)
     for _ in range(50):  # 50 queries of 39 points: 1,950 points within the first second
         pacer.reserve(39)
         now[0] += 0.01

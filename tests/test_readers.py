@@ -8,13 +8,10 @@ backslash or tag shown as text, and every link going to something collected.
 from __future__ import annotations
 
 import email
-import json
 import re
-from typing import Any, ClassVar
 
 import feedparser
 import pytest
-import requests
 
 from digest.cli import main
 from tests.fakegithub.builders import at, merged_pr
@@ -33,6 +30,7 @@ from tests.readers import (
     unhidden,
     zero_width,
 )
+from tests.sent import Sent, body_in
 
 TITLE = "NVFP4 & FP8 <b>x</b> 5 * 3_000"
 CHANGE = "[Kernel] NVFP4 & FP8 <b>x</b> 5 * 3_000 in snake_case_name"
@@ -105,48 +103,6 @@ def test_the_feed_in_a_feed_reader(github, target, source, tmp_path):
 
 
 # -- chat and mail, captured as Apprise sends them ------------------------------------------
-
-
-class Sent:
-    """What Apprise posted over HTTP, without a network: `requests.post`/`request` answer
-    200 with a body every service here takes for success."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
-        self.posts: list[tuple[str, Any]] = []
-        monkeypatch.setattr(requests, "post", self._post)
-        monkeypatch.setattr(requests, "request", lambda _m, url, **kw: self._post(url, **kw))
-
-    def _post(self, url: str, data: Any = None, json_body: Any = None, **kwargs: Any):
-        body = kwargs.get("json", json_body)
-        if body is None and isinstance(data, (str, bytes)):
-            body = json.loads(data)
-        self.posts.append((url, body if body is not None else data))
-        response = requests.Response()
-        response.status_code = 200
-        # Slack's webhooks answer "ok"; the others, JSON that says so
-        ok = b"ok" if "hooks.slack.com" in url else b'{"ok": true, "code": 0, "result": {}}'
-        response._content = ok
-        return response
-
-    def to(self, host: str) -> Any:
-        (payload,) = [body for url, body in self.posts if host in url]
-        return payload
-
-
-def strings(payload: Any) -> list[str]:
-    if isinstance(payload, str):
-        return [payload]
-    if isinstance(payload, dict):
-        return [s for value in payload.values() for s in strings(value)]
-    if isinstance(payload, list):
-        return [s for value in payload for s in strings(value)]
-    return []
-
-
-def body_in(payload: Any) -> str:
-    """The message text in a service's JSON payload: the string holding the brief."""
-    (found,) = [s for s in strings(payload) if "Activity on" in s]
-    return found
 
 
 SLACK = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ"
@@ -240,31 +196,13 @@ def test_markup_in_a_title_is_shown_as_written_and_acted_on_by_no_service(
     assert {url for _, url in parse_html(page).links} == {PULL, REPORT}
 
 
-class FakeSMTP:
-    sent: ClassVar[list[str]] = []
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        return lambda *args, **kwargs: (250, b"ok")
-
-    def sendmail(self, _from: str, _to: Any, message: str) -> dict:
-        FakeSMTP.sent.append(message)
-        return {}
-
-
 def test_mail_holds_every_link_in_both_its_parts(github, target, source, tmp_path, monkeypatch):
-    import smtplib
-
     title = "[Core] Speed up `paged_attention` for long prompts"
     merged_pr(source, 34050, title, at("2026-02-04 11:00"))
-    FakeSMTP.sent = []
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    monkeypatch.setattr(smtplib, "SMTP_SSL", FakeSMTP)
+    sent = Sent(monkeypatch)
     url = "mailto://user:pass@example.com?smtp=smtp.example.com&to=team@example.com"
     assert run(tmp_path, "--notify", url) == 0
-    (raw,) = FakeSMTP.sent
+    (raw,) = sent.mails
     message = email.message_from_string(raw)
     assert str(email.header.make_header(email.header.decode_header(message["Subject"]))) == (
         f"{TITLE} — 2026-02-04"
@@ -283,3 +221,64 @@ def test_mail_holds_every_link_in_both_its_parts(github, target, source, tmp_pat
     assert f"Read the full report: {REPORT}" in text_part
     # a code span stays in its sentence
     assert [line for line in text_part.splitlines() if "paged_attention for long prompts" in line]
+
+
+# -- what every channel sends agrees with the report -----------------------------------------
+
+
+def test_a_risk_still_open_from_an_earlier_day_is_in_every_channel_with_its_first_date(
+    github, target, source, tmp_path, monkeypatch, capsys
+):
+    """A regression reported on the 3rd, still open on the 4th: the 4th's report lists it
+    under the risks with the date first told, and so does every channel that tells the
+    4th: each chat service, mail (both parts), the feed and the GitHub thread."""
+    from tests.fakegithub.server import FakeIssue
+
+    issue = FakeIssue(45, "Regression: decode 2x slower on H100", at("2026-02-03 10:00"))
+    issue.labels = ["bug"]
+    source.issues.append(issue)
+    url = "https://github.com/vllm-project/vllm/issues/45"
+    told = "first told 2026-02-03, open for 1 day"
+    argv = ["run", "--repos", "vllm-project/vllm", "--publish", "commit"]
+    argv += ["--target-repo", "me/digests", "--output-dir", str(tmp_path)]
+    assert main([*argv, "--date", "2026-02-03"]) == 0
+    assert url in target.files_at()["reports/2026-02-03.md"]  # told as a risk on the 3rd
+
+    sent = Sent(monkeypatch)
+    mail = "mailto://user:pass@example.com?smtp=smtp.example.com&to=team@example.com"
+    urls = "\n".join([SLACK, DISCORD, TELEGRAM, FEISHU, JSON, WORKFLOWS, mail])
+    extra = ["--notify", urls, "--announce", "issue"]
+    assert main([*argv, "--date", "2026-02-04", *extra]) == 0
+    assert "failed" not in capsys.readouterr().err
+
+    report = github_html(target.files_at()["reports/2026-02-04.md"])
+    assert told in seen(report) and ("#45", url) in parse_html(report).links
+
+    slack = slack_view(body_in(sent.to("hooks.slack.com")))
+    assert told in slack.text and ("#45", url) in slack.links
+    for page in (
+        commonmark_html(body_in(sent.to("discord.com"))),
+        teams_html(body_in(sent.to("logic.azure.com"))),
+        sent.to("api.telegram.org")["text"],
+    ):
+        assert told in seen(page), page
+        assert ("#45", url) in unhidden(parse_html(page).links), page
+    for host in ("open.feishu.cn", "127.0.0.1:9"):
+        text = body_in(sent.to(host))
+        assert told in text and f"({url})" in text, text
+    (raw,) = sent.mails
+    html_part, text_part = mail_parts(email.message_from_string(raw))
+    assert told in seen(html_part) and (url, url) in parse_html(html_part).links
+    assert told in " ".join(text_part.split()) and url in text_part
+
+    feed = feedparser.parse(target.files_at()["reports/feed.xml"])
+    (entry,) = [e for e in feed.entries if e.title.endswith("2026-02-04")]
+    content = entry.content[0].value
+    assert told in seen(content) and ("#45", url) in parse_html(content).links
+
+    (thread,) = [i for i in github.threads.of("me/digests").issues if "02-04" in i.title]
+    page = github_html(thread.body)
+    assert told in seen(page)
+    redirected = url.replace("https://github.com", "https://redirect.github.com")
+    assert ("#45", redirected) in parse_html(page).links  # no backlink in the issue
+    assert autolinkable(page) == []

@@ -26,7 +26,7 @@ from github.Repository import Repository
 
 from digest.archive.base import Publication, Render
 from digest.errors import DigestError, GitHubAccessError, InputError
-from digest.github import GitHubAPI
+from digest.github import GitHubAPI, failures
 from digest.models import Files, PublishMode, PublishResult
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class GitHubArchive:
         try:
             base = branch or repo.default_branch  # the first attribute read fetches the repo
         except GithubException as exc:
-            if exc.status in (401, 403, 404):
+            if exc.status in (403, 404):
                 raise InputError("target-repo", _NOT_FOUND.format(repo=full_name)) from None
             raise _refused(exc, full_name) from None
         archive = cls(repo, base, mode, server_url)
@@ -272,9 +272,9 @@ class GitHubArchive:
             ref.edit(sha, force=False)
             return True
         except GithubException as exc:
-            if exc.status == 422 and _reason(exc) == "Reference does not exist":
+            if exc.status == 422 and failures.reason(exc) == "Reference does not exist":
                 raise self._no_branch(branch) from None
-            if exc.status == 422 and _reason(exc) in _MOVED:  # someone else committed first
+            if exc.status == 422 and failures.reason(exc) in _MOVED:  # someone else committed first
                 log.warning(
                     "%s moved while publishing (attempt %d); rebuilding on the new head",
                     ref.ref,
@@ -321,7 +321,7 @@ class GitHubArchive:
         try:
             return self.repo.create_pull(base=self.base, head=work, title=title, body=body)
         except GithubException as exc:
-            reason = _reason(exc)
+            reason = failures.reason(exc)
             if exc.status == 403 and "pull request" in reason.lower():
                 raise GitHubAccessError(
                     _PR_SETTING.format(reason=reason, repo=self.repo.full_name)
@@ -352,19 +352,14 @@ class GitHubArchive:
         )
 
 
-def _reason(exc: GithubException) -> str:
-    data = exc.data if isinstance(exc.data, dict) else {}
-    return str(data.get("message") or exc)
-
-
 def _refused(exc: GithubException, repo: str) -> DigestError:
-    return DigestError(_REFUSED.format(repo=repo, status=exc.status, reason=_reason(exc)))
+    return DigestError(_REFUSED.format(repo=repo, status=exc.status, reason=failures.reason(exc)))
 
 
 def _protected(exc: GithubException, repo: str, branch: str, work: bool) -> DigestError | None:
     """A refusal by branch protection or a ruleset, named with GitHub's reason; None if the
     answer is not one."""
-    message = _reason(exc)
+    message = failures.reason(exc)
     ruleset = message.startswith(_RULESET)
     if exc.status != 422 or not (ruleset or _PROTECTION.search(message)):
         return None
@@ -382,10 +377,11 @@ def _protected(exc: GithubException, repo: str, branch: str, work: bool) -> Dige
 
 
 def _write_error(exc: GithubException, repo: str, *, pr: bool = False) -> DigestError:
-    if exc.status in (401, 403, 404):  # GitHub answers 404 to writes the token may not make
+    if exc.status in (403, 404):  # GitHub answers 404 to writes the token may not make
         extra = " and `pull-requests: write`" if pr else ""
+        said = failures.reason(exc)
         return GitHubAccessError(
-            _WRITE_DENIED.format(repo=repo, status=exc.status, reason=_reason(exc), pr=extra)
+            _WRITE_DENIED.format(repo=repo, status=exc.status, reason=said, pr=extra)
         )
     if exc.status == 409:
         return InputError("target-repo", _EMPTY.format(repo=repo))

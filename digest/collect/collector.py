@@ -18,9 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import requests
-from github import GithubException
-
 from digest import __version__
 from digest.collect import parse
 from digest.collect.nodes import (
@@ -34,7 +31,6 @@ from digest.collect.nodes import (
     RepositoryNode,
     RepositoryPages,
 )
-from digest.collect.paging import Ladder, Outcome, Shape, ladder_shapes
 from digest.collect.queries import (
     document,
     next_pages_cost,
@@ -43,7 +39,8 @@ from digest.collect.queries import (
     repositories_cost,
     repositories_query,
 )
-from digest.github import GitHubAPI, QueryTooHeavy
+from digest.github import GitHubAPI, QueryTooHeavy, failures
+from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes, paginate
 from digest.models import (
     Activity,
     Commit,
@@ -56,10 +53,6 @@ from digest.models import (
 )
 
 log = logging.getLogger(__name__)
-
-# What GitHub (or the way to it) can answer for one batch, repository or commit: recorded
-# as that one's failure. A DigestError (token rejected, host unreachable) ends the run.
-_GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 # GraphQL points left when no new batch is started: paging the ones under way needs some.
 BUDGET_RESERVE = 25
@@ -172,6 +165,7 @@ class Collector:
         }
 
     def collect(self, repos: Sequence[str]) -> Activity:
+        before = self.api.requests
         batches = _chunks(repos, self.activity.current.batch)
         raws = [raw for batch in self._map(self._first_pages, batches) for raw in batch]
         raws = self._map(self._all_pages, _unique(raws))
@@ -181,7 +175,7 @@ class Collector:
             tool_version=__version__,
             window=self.window,
             repos=[self._finish(raw, files) for raw in raws],
-            github_requests=self.api.requests,
+            github_requests=self.api.requests - before,
         )
 
     def _map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -221,15 +215,15 @@ class Collector:
             data, errors = self.api.graphql(repositories_query(len(batch)), variables, cost=cost)
         except QueryTooHeavy:
             raise  # the ladder asks again smaller
-        except _GITHUB_ERRORS as exc:  # one failed batch must not lose the other batches
+        except failures.ERRORS as exc:  # one failed batch must not lose the other batches
             log.warning("GitHub query for %s failed: %s", ", ".join(batch), exc)
             for raw in raws:
-                raw.failure = _failure_of_exception(exc)
+                raw.failure = failures.kind(exc)
             return raws
         for i, raw in enumerate(raws):
             node: RepositoryNode | None = data.get(f"repo{i}")
             if node is None:
-                raw.failure = _failure_of_errors(errors, f"repo{i}", raw.repo)
+                raw.failure = failures.kind_of_errors(errors, f"repo{i}", raw.repo)
                 continue
             raw.repo = node["nameWithOwner"]  # as GitHub spells it, whatever case was given
             raw.url = node["url"]
@@ -258,14 +252,13 @@ class Collector:
     # -- later rounds: pages, PR files, direct-push files ---------------------------------
 
     def _all_pages(self, raw: _Raw) -> _Raw:
+        """The repository's lists still paging, one query a page (every list at once)."""
         try:
-            while raw.cursors and not raw.failure:
-                (outcome,) = self.activity.run([raw], self._next_pages)
-                if outcome.failure:
-                    raw.failure = "error"
-        except _GITHUB_ERRORS as exc:
+            if paginate(self.activity, [raw], self._next_pages, _raw_pages_left):
+                raw.failure = "error"
+        except failures.ERRORS as exc:
             log.warning("collecting %s failed: %s", raw.repo, exc)
-            raw.failure = _failure_of_exception(exc)
+            raw.failure = failures.kind(exc)
         return raw
 
     def _direct_push_files(self, raws: list[_Raw]) -> dict[str, list[FileChange] | None]:
@@ -281,7 +274,7 @@ class Collector:
         def fetch(item: tuple[str, str]) -> list[FileChange] | None:
             try:
                 return self.api.commit_files(*item)
-            except _GITHUB_ERRORS as exc:  # the commit stays, without its file list
+            except failures.ERRORS as exc:  # the commit stays, without its file list
                 log.warning("files of %s@%s could not be read: %s", item[0], item[1][:7], exc)
                 return None
 
@@ -317,7 +310,7 @@ class Collector:
             document("next_pages"), variables, cost=next_pages_cost(shape.page)
         )
         if errors or not data.get("repository"):
-            raw.failure = _failure_of_errors(errors, "repository", raw.repo)
+            raw.failure = failures.kind_of_errors(errors, "repository", raw.repo)
             return
         self._absorb(raw, _connections(data["repository"], only=set(raw.cursors)))
 
@@ -327,24 +320,14 @@ class Collector:
         """Page on the files of every PR the report tells that has more than the first
         page, several PRs per query, round after round until each list is complete."""
         wanted = [w for raw in raws if not raw.failure for w in _files_wanted(raw, self.window)]
-        while wanted:
-            chunks = _chunks(wanted, self.files.current.batch)
-            outcomes = [o for found in self._map(self._pull_files, chunks) for o in found]
-            wanted = []
-            for outcome in outcomes:
-                for want in outcome.items:
-                    if outcome.failure and not want.raw.failure:
-                        log.warning("%s: files of #%d not read", want.raw.repo, want.number)
-                        want.raw.failure = "error"
-                    if want.raw.failure:
-                        continue
-                    if want.after:
-                        wanted.append(want)
-                    else:
-                        want.raw.pull_files[want.number] = want.nodes
-
-    def _pull_files(self, chunk: Sequence[_FilesWanted]) -> list[Outcome]:
-        return self.files.run(chunk, self._ask_pull_files)
+        given_up = paginate(self.files, wanted, self._ask_pull_files, _files_left, spread=self._map)
+        for want in (w for outcome in given_up for w in outcome.items):
+            if not want.raw.failure:
+                log.warning("%s: files of #%d not read", want.raw.repo, want.number)
+                want.raw.failure = "error"
+        for want in wanted:
+            if not want.raw.failure:
+                want.raw.pull_files[want.number] = want.nodes
 
     def _ask_pull_files(self, chunk: Sequence[_FilesWanted], shape: Shape) -> None:
         """One page of files of each PR in `chunk`; each is left with its next cursor, or ""."""
@@ -363,15 +346,15 @@ class Collector:
             )
         except QueryTooHeavy:
             raise
-        except _GITHUB_ERRORS as exc:
+        except failures.ERRORS as exc:
             log.warning("files of pull requests could not be read: %s", exc)
             for want in chunk:
-                want.raw.failure = want.raw.failure or _failure_of_exception(exc)
+                want.raw.failure = want.raw.failure or failures.kind(exc)
             return
         for i, want in enumerate(chunk):
             pull = (data.get(f"pull{i}") or {}).get("pullRequest")
             if pull is None:
-                want.raw.failure = _failure_of_errors(errors, f"pull{i}", want.raw.repo)
+                want.raw.failure = failures.kind_of_errors(errors, f"pull{i}", want.raw.repo)
                 continue
             want.nodes.extend(pull["files"]["nodes"])
             page = pull["files"]["pageInfo"]
@@ -460,6 +443,14 @@ def _files_wanted(raw: _Raw, window: Window) -> list[_FilesWanted]:
     return list(wanted.values())
 
 
+def _raw_pages_left(raw: _Raw) -> bool:
+    return bool(raw.cursors) and not raw.failure
+
+
+def _files_left(want: _FilesWanted) -> bool:
+    return bool(want.after) and not want.raw.failure
+
+
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -515,32 +506,6 @@ def _connections(
 
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
-
-
-def _failure_of_errors(errors: list[dict], alias: str, repo: str) -> FailureKind:
-    for error in errors:
-        if (error.get("path") or [None])[0] == alias:
-            log.warning("%s: %s", repo, error.get("message"))
-            kind = error.get("type", "")
-            if kind == "NOT_FOUND":
-                return "not_found"
-            if kind in {"FORBIDDEN", "INSUFFICIENT_SCOPES"}:
-                return "forbidden"
-            if kind == "RATE_LIMITED":
-                return "rate_limited"
-    log.warning("%s: GitHub returned no data", repo)
-    return "error"
-
-
-def _failure_of_exception(exc: Exception) -> FailureKind:
-    if isinstance(exc, GithubException):
-        if exc.status == 404:
-            return "not_found"
-        if exc.status == 403:
-            return "forbidden"
-        if exc.status == 429:
-            return "rate_limited"
-    return "error"
 
 
 def collect_activity(

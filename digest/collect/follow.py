@@ -14,20 +14,15 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
-import requests
-from github import GithubException
-
-from digest.collect.paging import Ladder, ladder_shapes
 from digest.collect.queries import with_fragments
-from digest.github import GitHubAPI, QueryTooHeavy
+from digest.github import GitHubAPI, QueryTooHeavy, failures
+from digest.github.paging import Ladder, ladder_shapes
 from digest.models import Followup
 
 log = logging.getLogger(__name__)
 
 # Items per query, then fewer after GitHub stopped one (100 is GitHub's limit for `nodes`).
 BATCHES = (100, 50, 25, 10)
-
-_GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 
 class FollowedNode(TypedDict, total=False):
@@ -106,7 +101,7 @@ def _ask(api: GitHubAPI, chunk: Sequence[Followup]) -> list[Followup]:
         data, errors = api.graphql(follow_query(len(by_id), len(by_number)), variables)
     except QueryTooHeavy:
         raise  # the ladder asks again with fewer items
-    except _GITHUB_ERRORS as exc:  # those items stay as told; the report is still written
+    except failures.ERRORS as exc:  # those items stay as told; the report is still written
         log.warning("the state of %d followed items could not be read: %s", len(chunk), exc)
         return []
     for error in errors:  # NOT_FOUND: deleted, or moved where the token cannot read it

@@ -8,7 +8,7 @@ discussions closed as outdated and locked. The permission a mode needs is checke
 anything is collected (`check`); once the report is published, a failed post is a warning
 (`post` returns it), never a failed run.
 
-Requests, which are not counted with collection's:
+Requests (counted with the run's, by the client):
 - issue: check 1 (a create GitHub must refuse); post 1 listing + 1 per thread created or
   edited + 1 per thread closed (+1 creating the label, when no digest issue was found).
 - discussion: check 2 (target, then a create GitHub must refuse); post 1 listing + 1 per
@@ -21,16 +21,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib.resources import files
 from typing import Any
 
-import requests
-from github import GithubException, GithubRetry
-from github.Requester import Requester
+from github import GithubException
 
 from digest.errors import BAD_INPUT, DigestError
-from digest.github import GitHubAPI
+from digest.github import GitHubAPI, failures
+from digest.github.documents import Documents
 from digest.models import Announce, AnnounceMode
 
 log = logging.getLogger(__name__)
@@ -44,9 +41,9 @@ LABEL_DESCRIPTION = "A report posted by digest"
 
 _MARKER = "<!-- digest-thread: {path} -->"
 _MARKER_LINE = re.compile(r"\A<!-- digest-thread: (?P<path>[^\n>]+?) -->\r?\n")
-_FORBIDDEN = "Resource not accessible"
-# Connections that never reached GitHub and rate limits are retried, answers are not.
-_RETRY = GithubRetry(total=3, connect=2, read=False, status_forcelist=[], max_rate_limit_wait=300)
+_DOCUMENTS = Documents(__package__ or "digest.deliver")
+# What a post can fail with, once the report is published: a warning, never a failed run.
+_POST_FAILED = (*failures.ERRORS, DigestError)
 
 _PERMISSION = {"issue": "issues: write", "discussion": "discussions: write"}
 _TOKEN_PERMISSION = {"issue": "Issues", "discussion": "Discussions"}
@@ -118,10 +115,10 @@ def check(api: GitHubAPI, repo: str, settings: Announce) -> Announcer:
             return Announcer(api, repo, settings)
         repository_id, category_id = _check_discussions(api, repo, settings)
         return Announcer(api, repo, settings, repository_id, category_id)
-    except (GithubException, requests.RequestException) as exc:
+    except failures.ERRORS as exc:
         raise DigestError(
             f"announce: GitHub did not answer whether {settings.mode}s may be posted in {repo} "
-            f"({_why(exc)}); nothing was collected, run again"
+            f"({failures.why(exc)}); nothing was collected, run again"
         ) from None
 
 
@@ -129,7 +126,7 @@ def _check_issues(api: GitHubAPI, repo: str) -> None:
     """An issue without a title: GitHub checks the token's permission first (403 without
     issues: write, 410 when issues are off) and then refuses the request itself (422)."""
     try:
-        _rest(api, repo, "POST", f"/repos/{repo}/issues", {})
+        api.rest_once("POST", f"/repos/{repo}/issues", {})
     except GithubException as exc:
         if exc.status == 422:
             return
@@ -146,9 +143,9 @@ def _check_issues(api: GitHubAPI, repo: str) -> None:
 def _check_discussions(api: GitHubAPI, repo: str, settings: Announce) -> tuple[str, str]:
     owner, name = repo.split("/", 1)
     try:
-        data = _graphql(api, repo, "discussion_target", {"owner": owner, "name": name})
+        data = _graphql(api, "discussion_target", {"owner": owner, "name": name})
     except GithubException as exc:
-        if _forbidden(exc):  # a token without even discussions: read
+        if failures.forbidden(exc):  # a token without even discussions: read
             raise missing_permission("discussion", repo) from None
         raise
     repository = data.get("repository") or {}
@@ -177,9 +174,9 @@ def _check_discussion_permission(
     error with it. Should GitHub ever accept it, it is deleted at once."""
     variables = {"repository": repository_id, "category": category_id}
     try:
-        data = _graphql(api, repo, "discussion_permission", variables)
+        data = _graphql(api, "discussion_permission", variables)
     except GithubException as exc:
-        if _forbidden(exc):
+        if failures.forbidden(exc):
             raise missing_permission("discussion", repo) from None
         if isinstance(exc.data, dict) and exc.data.get("errors"):
             return  # refused for what it holds, after the permission: the token may post
@@ -187,7 +184,7 @@ def _check_discussion_permission(
     created = ((data.get("createDiscussion") or {}).get("discussion") or {}).get("id")
     if created:
         log.warning("GitHub accepted a blank discussion in %s; deleting it", repo)
-        _graphql(api, repo, "delete_discussion", {"id": created})
+        _graphql(api, "delete_discussion", {"id": created})
 
 
 # -- posting, after publishing ------------------------------------------------------------
@@ -200,13 +197,12 @@ def post(announcer: Announcer, posts: list[Post]) -> list[str]:
         _Issues if announcer.settings.mode == "issue" else _Discussions
     )
     channel = kind(announcer)
-    failures: list[str] = []
+    failed: list[str] = []
     try:
         found = channel.list()
-    except (GithubException, requests.RequestException, DigestError) as exc:
-        return [
-            f"could not list the digest {announcer.settings.mode}s of {announcer.repo}: {_why(exc)}"
-        ]
+    except _POST_FAILED as exc:
+        listed = f"the digest {announcer.settings.mode}s of {announcer.repo}"
+        return [f"could not list {listed}: {failures.why(exc)}"]
     by_path = {t.path: t for t in found}
     kept_open = _latest([t.path for t in found] + [p.path for p in posts], announcer.settings.keep)
     for item in posts:
@@ -219,15 +215,15 @@ def post(announcer: Announcer, posts: list[Post]) -> list[str]:
                 by_path[item.path] = channel.create(item.path, item.title, body)
             elif (thread.title, _normal(thread.body)) != (item.title, body):
                 channel.update(thread, item.title, body)
-        except (GithubException, requests.RequestException, DigestError) as exc:
-            failures.append(f"could not post {item.path} to {announcer.repo}: {_why(exc)}")
+        except _POST_FAILED as exc:
+            failed.append(f"could not post {item.path} to {announcer.repo}: {failures.why(exc)}")
     for thread in by_path.values():
         if thread.open and thread.path not in kept_open:
             try:
                 channel.retire(thread)
-            except (GithubException, requests.RequestException, DigestError) as exc:
-                failures.append(f"could not close the thread of {thread.path}: {_why(exc)}")
-    return failures
+            except _POST_FAILED as exc:
+                failed.append(f"could not close the thread of {thread.path}: {failures.why(exc)}")
+    return failed
 
 
 def _latest(paths: list[str], keep: int) -> set[str]:
@@ -260,9 +256,7 @@ class _Issues:
 
     def list(self) -> list[_Thread]:
         # Newest first: each run leaves at most `keep` + 1 open, so one page holds them.
-        items = _rest(
-            self.api,
-            self.repo,
+        items = self.api.rest_once(
             "GET",
             f"/repos/{self.repo}/issues",
             params={
@@ -284,9 +278,7 @@ class _Issues:
     def create(self, path: str, title: str, body: str) -> _Thread:
         if not self.labelled:
             self._label()
-        made = _rest(
-            self.api,
-            self.repo,
+        made = self.api.rest_once(
             "POST",
             f"/repos/{self.repo}/issues",
             {"title": title, "body": body, "labels": [LABEL]},
@@ -297,9 +289,7 @@ class _Issues:
         """The label, with a colour and a description (an issue's labels would make it
         grey and bare); 422 when it exists already."""
         try:
-            _rest(
-                self.api,
-                self.repo,
+            self.api.rest_once(
                 "POST",
                 f"/repos/{self.repo}/labels",
                 {"name": LABEL, "color": LABEL_COLOR, "description": LABEL_DESCRIPTION},
@@ -310,18 +300,14 @@ class _Issues:
         self.labelled = True
 
     def update(self, thread: _Thread, title: str, body: str) -> None:
-        _rest(
-            self.api,
-            self.repo,
+        self.api.rest_once(
             "PATCH",
             f"/repos/{self.repo}/issues/{thread.key}",
             {"title": title, "body": body},
         )
 
     def retire(self, thread: _Thread) -> None:
-        _rest(
-            self.api,
-            self.repo,
+        self.api.rest_once(
             "PATCH",
             f"/repos/{self.repo}/issues/{thread.key}",
             {"state": "closed", "state_reason": "completed"},
@@ -339,7 +325,7 @@ class _Discussions:
     def list(self) -> list[_Thread]:
         owner, name = self.repo.split("/", 1)
         variables = {"owner": owner, "name": name, "category": self.category_id, "label": LABEL}
-        repository = _graphql(self.api, self.repo, "digest_discussions", variables)["repository"]
+        repository = _graphql(self.api, "digest_discussions", variables)["repository"]
         self.label_id = (repository.get("label") or {}).get("id")
         found = [
             _found(d["id"], d["title"], d["body"], not d["closed"])
@@ -354,82 +340,30 @@ class _Discussions:
             "title": title,
             "body": body,
         }
-        data = _graphql(self.api, self.repo, "create_discussion", variables)
+        data = _graphql(self.api, "create_discussion", variables)
         made = _Thread(data["createDiscussion"]["discussion"]["id"], path, title, body, True)
         if self.label_id:  # labels are the repository's own: added when `digest` exists
-            _graphql(
-                self.api, self.repo, "label_discussion", {"id": made.key, "label": self.label_id}
-            )
+            _graphql(self.api, "label_discussion", {"id": made.key, "label": self.label_id})
         return made
 
     def update(self, thread: _Thread, title: str, body: str) -> None:
         variables = {"id": thread.key, "title": title, "body": body}
-        _graphql(self.api, self.repo, "update_discussion", variables)
+        _graphql(self.api, "update_discussion", variables)
 
     def retire(self, thread: _Thread) -> None:
-        _graphql(self.api, self.repo, "retire_discussion", {"id": thread.key})
+        _graphql(self.api, "retire_discussion", {"id": thread.key})
         thread.open = False
 
 
 # -- GitHub ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _requester(api: GitHubAPI, repo: str) -> Requester:
-    """The client's requester, without its retries of 5xx: a create GitHub answered 502 may
-    have been made all the same, and asking again would post it twice. A post that failed is
-    a warning: the next run that writes a report closes what this one could not, and a
-    thread not made is made when its report is written again."""
-    return Requester(**{**api.repository(repo).requester.kwargs, "retry": _RETRY})
+# Every request here is asked once (`rest_once`, `graphql_once`): a create GitHub answered 502
+# may have been made all the same, and asking again would post it twice. A post that failed
+# is a warning: the next run that writes a report closes what this one could not, and a
+# thread not made is made when its report is written again.
 
 
-@cache
-def _document(name: str) -> str:
-    return files(__package__).joinpath("queries", f"{name}.graphql").read_text(encoding="utf-8")
-
-
-def _rest(
-    api: GitHubAPI,
-    repo: str,
-    verb: str,
-    url: str,
-    body: dict[str, Any] | None = None,
-    params: dict[str, Any] | None = None,
-) -> Any:
-    with api.reachable():
-        _, data = _requester(api, repo).requestJsonAndCheck(
-            verb, url, parameters=params, input=body
-        )
-    return data
-
-
-def _graphql(api: GitHubAPI, repo: str, name: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """Run one document; errors raise GithubException (PyGithub raises on any of them)."""
-    with api.reachable():
-        _, response = _requester(api, repo).graphql_query(_document(name), variables)
-    return response.get("data") or {}
-
-
-def _forbidden(exc: GithubException) -> bool:
-    """GitHub's answer to a token without the permission: HTTP 403, or a GraphQL error of
-    type FORBIDDEN ("Resource not accessible by integration")."""
-    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
-    return exc.status in (401, 403) or any(
-        isinstance(e, dict)
-        and (e.get("type") == "FORBIDDEN" or _FORBIDDEN in str(e.get("message")))
-        for e in errors or []
-    )
-
-
-def _reason(exc: GithubException) -> str:
-    data = exc.data if isinstance(exc.data, dict) else {}
-    errors = data.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return str(errors[0].get("message") or exc)
-    return str(data.get("message") or exc)
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, GithubException):
-        return f"HTTP {exc.status}: {_reason(exc)}"
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+def _graphql(api: GitHubAPI, name: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """Run one document of queries/; errors raise GithubException."""
+    return api.graphql_once(_DOCUMENTS.document(name), variables)

@@ -17,10 +17,13 @@ them all. Its modules, one step each:
 from __future__ import annotations
 
 from digest.actions import Runner
+from digest.github import GitHubAPI
 from digest.models import Plan
 from digest.pipeline.commands import COMMANDS
 
 
-def run(plan: Plan, runner: Runner) -> int:
-    """Carry out the plan's command; its exit code. Fatal failures raise DigestError."""
-    return COMMANDS[plan.stage](plan, runner)
+def run(plan: Plan, runner: Runner, github: GitHubAPI | None = None) -> int:
+    """Carry out the plan's command; its exit code. Fatal failures raise DigestError.
+    `github`: the client the configuration file was read with, used again when the plan's
+    token is the same, so that every request of the run is counted together."""
+    return COMMANDS[plan.stage](plan, runner, github)

@@ -16,7 +16,7 @@ from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
 from digest.deliver.outputs import set_outputs
 from digest.errors import FAILED, InputError
-from digest.github import GitHubAPI
+from digest.github import GitHubAPI, connect
 from digest.models import Activity, Digest, PartialDigest, Plan, Stage
 from digest.pipeline.base import log, required, token
 from digest.pipeline.channels import Channel, open_channels, tell, told
@@ -28,31 +28,34 @@ from digest.pipeline.summarizing import partial, summarize_in_order
 from digest.pipeline.work import Done, fill_in, firsts
 from digest.render.job_summary import job_summary
 
-Command = Callable[[Plan, Runner], int]
+# A command: the plan, the runner, and the client the configuration file was read with.
+Command = Callable[[Plan, Runner, GitHubAPI | None], int]
 
 
-def run(plan: Plan, runner: Runner) -> int:
+def run(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """`digest run`: collect from GitHub, summarize, publish, tell."""
-    api = _api(plan)
+    api = _api(plan, github)
     return _reports(plan, api, GitHubSource(plan, api, runner), runner)
 
 
-def report(plan: Plan, runner: Runner) -> int:
+def report(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """`digest report`: the same from the activity (and summaries) the shards wrote."""
-    return _reports(plan, _api(plan), FilesSource(required(plan.activity)), runner)
+    return _reports(plan, _api(plan, github), FilesSource(required(plan.activity)), runner)
 
 
-def collect(plan: Plan, runner: Runner) -> int:
+def collect(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """`digest collect`: the window's activity (or one shard's) as JSON."""
-    source = GitHubSource(plan, _api(plan), runner)
+    api = _api(plan, github)
+    source = GitHubSource(plan, api, runner)
     with models_checked(plan) as checking:
         work = firsts(plan, source, None)
     checking.result()
     _write(required(work[0]).activity, plan.output or "-")
+    _spent(api, runner)
     return 0
 
 
-def summarize(plan: Plan, runner: Runner) -> int:
+def summarize(plan: Plan, runner: Runner, _github: GitHubAPI | None) -> int:
     """`digest summarize`: one shard's repository summaries as JSON; reads no GitHub."""
     with models_checked(plan) as checking:
         work = firsts(plan, FilesSource(required(plan.activity)), None)
@@ -80,7 +83,9 @@ def _reports(plan: Plan, api: GitHubAPI | None, source: Source, runner: Runner) 
         decisions = backfill.decide(job, plan.backfill, history)
         todo = [first, *fill_in(job, decisions, github)]
         done.append(Done(job, summarize_in_order(plan, todo, llm, runner, history, api), decisions))
-    return _deliver(plan, done, archive, channels, runner)
+    code = _deliver(plan, done, archive, channels, runner)
+    _spent(api, runner)
+    return code
 
 
 def _deliver(
@@ -99,11 +104,23 @@ def _deliver(
     return FAILED if failed and plan.fail_on_error else 0
 
 
-def _api(plan: Plan) -> GitHubAPI | None:
+def _api(plan: Plan, github: GitHubAPI | None) -> GitHubAPI | None:
     """GitHub's client, unless the command reads only files and writes a local directory."""
     if plan.activity is not None and plan.target.mode == "none":
         return None
-    return GitHubAPI(token(plan), plan.github.api_url)
+    return connect(token(plan), plan.github.api_url, reuse=github)
+
+
+def _spent(api: GitHubAPI | None, runner: Runner) -> None:
+    """What the run asked of GitHub, every request counted (the configuration file's, the
+    archive's and the threads' too), in the log and the job summary."""
+    if api is None:
+        return
+    line = f"GitHub: {api.meter} in this run"
+    if api.points_remaining is not None:
+        line += f"; GraphQL points used: {api.points_used}, left: {api.points_remaining}"
+    log.info("%s", line)
+    runner.write_summary(line + "\n")
 
 
 def _write(data: Activity | PartialDigest, output: str) -> None:
@@ -123,7 +140,7 @@ _NO_REPORTS = (
 )
 
 
-def site(plan: Plan, runner: Runner) -> int:
+def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """Build the static site of every report in the archive into `plan.site_dir`. Reads the
     archive only: the published branch through the API (never a pull request's branch: the
     site shows what was published), or the output directory with `publish: none`, where it
@@ -133,10 +150,11 @@ def site(plan: Plan, runner: Runner) -> int:
 
     job = plan.jobs[0]
     archive: Archive
+    api = None
     if plan.target.mode == "none" or plan.target.repo is None:
         archive = DirectoryArchive(Path(plan.target.directory))
     else:
-        api = GitHubAPI(token(plan), plan.github.api_url)
+        api = connect(token(plan), plan.github.api_url, reuse=github)
         archive = GitHubArchive.open(
             api, plan.target.repo, plan.target.branch, plan.target.mode, plan.github.server_url
         )
@@ -160,6 +178,7 @@ def site(plan: Plan, runner: Runner) -> int:
             feed = FeedSource(info=info, layout=job.layout, published=published)
         built = build_site(reports, Path(plan.site_dir), feed=feed, base_url=plan.site_url)
     log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
+    _spent(api, runner)
     print(plan.site_dir)
     return 0
 

@@ -63,7 +63,7 @@ class FilesSource:
 def collect(
     plan: Plan, job: Job, api: GitHubAPI, previous: Digest | None, runner: Runner
 ) -> Activity:
-    started = time.perf_counter()
+    started, before = time.perf_counter(), api.requests
     known_files = {
         commit.sha: commit.files
         for repo in (previous.activity.repos if previous else [])
@@ -97,7 +97,11 @@ def collect(
             exclude_authors=job.exclude_authors,
             sources=found.sources,
         )
-    update: dict[str, object] = {"quiet": found.quiet, "notes": found.notes}
+    update: dict[str, object] = {
+        "quiet": found.quiet,
+        "notes": found.notes,
+        "github_requests": api.requests - before,  # discovery's too
+    }
     if plan.shard is not None:  # what the report job needs to merge the shards in order
         update |= {"shard": plan.shard, "order": found.repos}
     activity = activity.model_copy(update=update)

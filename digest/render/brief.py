@@ -34,6 +34,7 @@ from digest.citations import LinkPolicy, LinkTable, direct
 from digest.locales import Locale, locale
 from digest.models import Digest, Item
 from digest.render import markdown as md
+from digest.render.followups import EarlierRisk, earlier_risks
 from digest.render.rollup import date_label
 
 FormName = Literal["github", "chat", "html", "text", "slack", "teams", "telegram", "mail"]
@@ -81,10 +82,13 @@ def render(
     links: LinkPolicy = direct,
     pull_request_url: str | None = None,
 ) -> str:
-    """The brief in `form`; `links` decides how links to collected objects are written."""
+    """The brief in `form`; `links` decides how links to collected objects are written.
+    Its risks are the report's: this window's, then each told earlier that is still open
+    (with the date first told) or was resolved in this window."""
     loc = locale(digest.language)
     table = LinkTable(digest.activity.repos, links)
     overall = digest.overall
+    earlier = _earlier_lines(form, earlier_risks(digest, loc), links, loc)
     text = (
         environment()
         .get_template(form.template)
@@ -92,7 +96,7 @@ def render(
             window=form.line(loc.window(digest.activity.window)),
             overview=form.line(overall.overview),
             highlights=_lines(form, overall.highlights, table, loc),
-            risks=_lines(form, overall.risks, table, loc),
+            risks=_lines(form, overall.risks, table, loc) + earlier,
             risks_heading=form.line(loc["risks_heading"]),
             report_link=form.link(loc["read_report"], report_url) if report_url else "",
             pull_link=(
@@ -126,6 +130,20 @@ def _lines(form: Form, items: list[Item], table: LinkTable, loc: Locale) -> list
             links = loc.join(list(dict.fromkeys(rendered)))
             lines.append(loc.paren(form.line(item.text), links))
     return lines
+
+
+def _earlier_lines(
+    form: Form, risks: list[EarlierRisk], links: LinkPolicy, loc: Locale
+) -> list[str]:
+    """The risks earlier reports told, one line each as the report words it, with links to
+    the issue (and the pull request that closed it)."""
+    return [
+        loc.paren(
+            form.line(risk.text),
+            loc.join([form.cite(label, links(url), False) for label, url in risk.links]),
+        )
+        for risk in risks
+    ]
 
 
 # -- GitHub Markdown for a conversation ----------------------------------------------------

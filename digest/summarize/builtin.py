@@ -347,7 +347,7 @@ def summarize_overall(
             overview = loc.sentences(
                 [overview, loc.format("overall_failed", repos=loc.join(failed))]
             )
-        closing = loc.sentences([loc["conclusion_quiet"], *_still_open(earlier, loc)])
+        closing = loc.sentences([loc["conclusion_quiet"], *still_open(earlier, loc)])
         return OverallSummary(method=METHOD, overview=overview, conclusion=closing)
     parts = [
         loc.format(
@@ -413,14 +413,14 @@ def _conclusion(
         repo, first = risks[0]
         key = "conclusion_watch" if first.label else "conclusion_watch_titled"
         sentences.append(loc.format(key, label=first.label, text=first.text, repo=repo.repo))
-    elif still_open := _still_open(earlier, loc):
-        sentences += [loc["conclusion_no_new_risks"], *still_open]
+    elif still := still_open(earlier, loc):
+        sentences += [loc["conclusion_no_new_risks"], *still]
     else:
         sentences.append(loc["conclusion_no_risks"])
     return loc.sentences(sentences)
 
 
-def _still_open(earlier: Sequence[Followup], loc: Locale) -> list[str]:
+def still_open(earlier: Sequence[Followup], loc: Locale) -> list[str]:
     """`Still open: <the oldest risk> in <repo>, first told <date>.`, or nothing."""
     still = sorted((f for f in earlier if not f.resolved), key=lambda f: f.first_told)
     if not still:

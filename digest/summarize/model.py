@@ -24,9 +24,11 @@ from digest.models import (
     RepoSummary,
     Usage,
     Window,
+    qualified,
 )
 from digest.summarize import builtin, prompting
 from digest.summarize.budget import input_budget, pack
+from digest.summarize.closing import held_to_risks
 from digest.summarize.grounding import ground_overall, ground_repo, well_grounded
 from digest.summarize.llm import (
     LLM,
@@ -65,7 +67,13 @@ class ModelSummarizer:
         self.config = config
         # Refs earlier reports told with nothing new since: told to the model as ongoing.
         self._ongoing = memory.ongoing if memory else {}
-        self._earlier = builtin.earlier_risks(memory)  # for the built-in fallback's closing
+        # Risks earlier reports told: the report lists them, so the closing must not deny them.
+        self._earlier = builtin.earlier_risks(memory)
+        self._open_risks = [
+            (qualified(f.repo, f.ref), prompting.data(f.title, 200), f.first_told.isoformat())
+            for f in self._earlier
+            if not f.resolved
+        ]
         self.window = window
         self.language = language
         self.loc = loc
@@ -187,7 +195,8 @@ class ModelSummarizer:
             return builtin.summarize_overall(activity, self.loc, self._ongoing, self._earlier)
         texts = [_summary_text(s) for s in active]
         ongoing = [(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())]
-        key = self._key("\n\n".join(texts) + (f"\n\n{ongoing}" if ongoing else ""))
+        told = [ongoing, self._open_risks] if self._open_risks else ongoing
+        key = self._key("\n\n".join(texts) + (f"\n\n{told}" if told else ""))
         previous = self._previous.overall if self._previous else None
         if previous and previous.cache_key == key and not previous.fallback:
             return previous.model_copy(update={"reused": True})
@@ -198,7 +207,10 @@ class ModelSummarizer:
             fallback = builtin.summarize_overall(activity, self.loc, self._ongoing, self._earlier)
             return fallback.model_copy(update={"fallback": failure.kind})
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
-        return grounded.model_copy(update={"usage": usage, "cache_key": key})
+        closing = held_to_risks(
+            grounded.conclusion, self.language, self.loc, grounded.risks, self._earlier
+        )
+        return grounded.model_copy(update={"conclusion": closing, "usage": usage, "cache_key": key})
 
     def _overall_prompt(self, summaries: str, part: int | None, parts: int) -> str:
         return prompting.render(
@@ -209,6 +221,7 @@ class ModelSummarizer:
             part=part,
             parts=parts,
             ongoing=[(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())],
+            open_risks=self._open_risks,
         )
 
     def _reduce(self, texts: list[str]) -> tuple[Answer[OverallAnswer], Usage]:

@@ -85,9 +85,7 @@ def prune(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
                 []
                 if kind is GraphQLInterfaceType
                 else [
-                    i
-                    for i in original.interfaces
-                    if i.name in used and used[i.name] <= set(fields)
+                    i for i in original.interfaces if i.name in used and used[i.name] <= set(fields)
                 ]
             )
             copy = kind(name, fields, interfaces=interfaces) if interfaces else kind(name, fields)

@@ -614,6 +614,7 @@ class FakeGitHub:
         self.work_model = WorkModel()
         self.stopped_after = 0.0  # seconds a stopped query takes to answer (GitHub: 10)
         self.graphql_answers: list[tuple[int, int]] = []  # (HTTP status, work) per query
+        self.outage = 0  # the next requests that answer 503, as GitHub does in a brief outage
         self._lock = threading.Lock()
         self.threads = threads.Threads(self)  # issues, labels, discussions of the targets
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -654,6 +655,13 @@ class FakeGitHub:
     def log(self, method: str, route: str) -> None:
         with self._lock:
             self.requests.append((method, route))
+
+    def unavailable(self) -> bool:
+        with self._lock:
+            if self.outage <= 0:
+                return False
+            self.outage -= 1
+            return True
 
     def counts(self) -> Counter[str]:
         return Counter(f"{m} {r}" for m, r in self.requests)
@@ -932,6 +940,7 @@ _NOT_FOUND = {
     "documentation_url": "https://docs.github.com/rest",
     "status": "404",
 }
+_UNAVAILABLE = {"message": "Service Unavailable", "status": "503"}
 _READ_ONLY = {
     "message": "Resource not accessible by integration",
     "documentation_url": "https://docs.github.com/rest/git/trees#create-a-tree",
@@ -1059,6 +1068,10 @@ def _handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if server.latency:
                 time.sleep(server.latency)
             path, _, query = self.path.partition("?")
+            if server.unavailable():
+                server.log(method, "/graphql" if path == "/graphql" else path)
+                self._reply(503, _UNAVAILABLE)
+                return
             if method == "POST" and path == "/graphql":
                 server.log("POST", "/graphql")
                 if self._token() is not None:

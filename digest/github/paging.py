@@ -1,4 +1,5 @@
-"""The one way collection asks GitHub for something that may be too heavy: shrink on failure.
+"""The one way digest asks GitHub for something that may be too heavy, page after page:
+`paginate`, with a shrinking `Ladder` built in.
 
 GitHub stops a GraphQL query after 10 s of work (HTTP 502/504) or refuses one that needs
 too much (RESOURCE_LIMITS_EXCEEDED). What makes a query heavy is how many things it holds
@@ -8,6 +9,10 @@ pages (100 -> 50 -> 25 -> 10 -> 5), as release-please and Renovate do. A `Ladder
 for the rest of the run, the largest shape that has not failed, so no later query asks a
 shape that already failed; only a query that fails at the smallest shape is given up, as a
 failure of exactly the things it held.
+
+`paginate` follows every cursor through such a ladder, round after round, until no item has
+a page left to ask: a batch of repositories, one repository's lists, the files of pull
+requests, an owner's repositories, a search's results.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from digest.github import QueryTooHeavy
+from digest.github.client import QueryTooHeavy
 
 log = logging.getLogger(__name__)
 
@@ -129,3 +134,39 @@ class Ladder:
             )  # fmt: skip
             (self._sleep or time.sleep)(wait)
             return self._run(chunk, ask, attempt)
+
+
+# Runs `fn` over the chunks of a round and returns what each gave, in order: one after
+# another by default, or at once (the collector's thread pool).
+Spread = Callable[[Callable[[Any], Any], Iterable[Any]], list[Any]]
+
+
+def _one_by_one(fn: Callable[[Any], Any], chunks: Iterable[Any]) -> list[Any]:
+    return [fn(chunk) for chunk in chunks]
+
+
+def paginate(
+    ladder: Ladder,
+    items: Sequence[T],
+    ask: Callable[[Sequence[T], Shape], object],
+    more: Callable[[T], bool],
+    *,
+    spread: Spread = _one_by_one,
+) -> list[Outcome]:
+    """Every page of every item. `ask(chunk, shape)` asks the next page of each item of
+    `chunk` in one query and leaves each with where it goes on; `more(item)` says whether an
+    item has a page left to ask. Rounds go on until none has: each in chunks of the ladder's
+    current size, a query GitHub stops asked again smaller. Returns the outcomes GitHub
+    stopped even at the smallest shape: their items are not asked again.
+
+    A failure that is not the query's weight (an error answer, no connection) is `ask`'s to
+    record on its items, or raises out of here."""
+    given_up: list[Outcome] = []
+    pending = [item for item in items if more(item)]
+    while pending:
+        size = ladder.current.batch  # what the run has learnt so far
+        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+        outcomes = [o for found in spread(lambda c: ladder.run(c, ask), chunks) for o in found]
+        given_up += [o for o in outcomes if o.failure]
+        pending = [item for o in outcomes if not o.failure for item in o.items if more(item)]
+    return given_up
