@@ -82,15 +82,17 @@ def test_runs_with_a_model_exit_promptly_after_their_last_line(github, tmp_path)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     with FakeLLM(diligent) as llm:
 
-        def one(api: str) -> Timed:
+        def one(api: str, out: str) -> Timed:
             env = {**base, "GITHUB_API_URL": api, "GITHUB_TOKEN": TOKEN}
-            return timed_run(model_argv(llm.api_base, tmp_path / api.rsplit(":", 1)[1]), env)
+            return timed_run(model_argv(llm.api_base, tmp_path / out), env)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            reached, unreached = pool.map(one, [github.api_url, unreachable])
+            reached, unreached = pool.map(
+                one, [github.api_url, unreachable], ["reached", "unreached"]
+            )
 
     assert reached.code == 0, reached.output
-    assert (tmp_path / github.api_url.rsplit(":", 1)[1] / "reports/2026-02-04.md").is_file()
+    assert (tmp_path / "reached/reports/2026-02-04.md").is_file()
     assert_prompt(reached, "reachable")
     # GitHub unreachable: the run ends while the model's warm-up runs
     assert unreached.code == 1, unreached.output
@@ -99,7 +101,7 @@ def test_runs_with_a_model_exit_promptly_after_their_last_line(github, tmp_path)
     assert_prompt(unreached, "unreachable")
 
 
-def test_the_models_warm_up_is_over_before_a_failed_run_returns(github, tmp_path, monkeypatch):
+def test_the_models_warm_up_is_over_before_a_failed_run_returns(tmp_path, monkeypatch):
     """The hang's cause, held open instead of left to timing: GitHub cannot be reached, so
     the body fails at once while the (slow) warm-up still runs; it is waited for, never left
     to a thread the interpreter shuts down under."""
@@ -115,6 +117,7 @@ def test_the_models_warm_up_is_over_before_a_failed_run_returns(github, tmp_path
 
     monkeypatch.setattr(llm_module, "warm_up", slow_warm_up)
     monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     with FakeLLM(diligent) as llm:
         code = main(model_argv(llm.api_base, tmp_path))
 
