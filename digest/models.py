@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from digest import kinds
-from digest.periods import Period, Span, parse
+from digest.calendar import Period, Span, Window, parse
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
 # whenever that shape changes, and add the step that upgrades the previous version in
@@ -36,19 +36,6 @@ AnnounceMode = Literal["none", "issue", "discussion"]
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Window(Frozen):
-    """Half-open interval [since, until) in UTC covering `days` calendar days in `timezone`."""
-
-    date: dt.date
-    days: int
-    timezone: str
-    since: AwareDatetime
-    until: AwareDatetime
-
-    def contains(self, moment: dt.datetime | None) -> bool:
-        return moment is not None and self.since <= moment < self.until
 
 
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")

@@ -15,13 +15,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from digest import __version__, periods
+from digest import __version__, calendar
 from digest.archive.history import History
+from digest.calendar import Span
 from digest.locales import locale
 from digest.models import Activity, Digest, Job, Rollup
-from digest.periods import Span
 from digest.summarize.rollup import trends, union
-from digest.window import compute_window
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ class Day:
 
 def span_of(job: Job) -> Span:
     """The last complete week or month up to the job's date."""
-    return periods.last_complete(job.period, job.window.date)
+    return calendar.last_complete(job.period, job.window.date)
 
 
 def days(job: Job, span: Span, history: History) -> list[Day]:
@@ -53,7 +52,7 @@ def _day(job: Job, date: dt.date, history: History) -> Day:
     past = history.read(job.layout, date)
     if not isinstance(past, Digest):
         return Day(date, None, None, "unreadable sidecar" if past else "no daily report")
-    expected = compute_window(date, 1, job.window.timezone)
+    expected = calendar.window(calendar.of("day", date), job.window.timezone)
     window = past.activity.window
     if (window.since, window.until) != (expected.since, expected.until):
         return Day(date, None, None, f"its daily report covers another window ({window.days} d)")
@@ -72,14 +71,14 @@ def build(
 ) -> tuple[Activity, Rollup]:
     """The union of the period's days (collecting only those with no usable daily), and the
     rollup: the days collected, those GitHub did not answer for, and the trends."""
-    window = periods.window(span, job.window.timezone)
+    window = calendar.window(span, job.window.timezone)
     activities, collected, unread = [], [], []
     for day in days(job, span, history):
         log.info("%s %s: %s", span.label, day.date, day.why)
         if day_usable(day) and day.daily is not None:
             activities.append(day.daily.activity)
             continue
-        dated = job.with_window(compute_window(day.date, 1, job.window.timezone))
+        dated = job.with_window(calendar.window(calendar.of("day", day.date), job.window.timezone))
         if day.collect is not None:  # only what the daily lacks, without discovering again
             dated = dated.model_copy(update={"repos": day.collect, "orgs": [], "search": None})
         fresh = collect_day(dated, day.daily)
@@ -91,7 +90,7 @@ def build(
         collected.append(day.date)
         activities.append(_with(day.daily.activity, fresh) if day.daily else fresh)
     activity = union(window, activities, __version__)
-    before = periods.previous(span)
+    before = calendar.previous(span)
     rollup = Rollup(
         span=span,
         previous=before,
@@ -124,7 +123,7 @@ def previous_activity(job: Job, span: Span, history: History) -> Activity | None
     every_day = set.intersection(
         *({r.repo.lower() for r in d.activity.repos if r.ok} - _lower(d.incomplete) for d in read)
     )
-    window = periods.window(span, job.window.timezone)
+    window = calendar.window(span, job.window.timezone)
     whole = union(window, [d.activity for d in read], __version__)
     return whole.model_copy(
         update={"repos": [r for r in whole.repos if r.repo.lower() in every_day]}

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from digest.calendar import Period, Span
 from digest.models import Files, Layout, PublishResult
-from digest.periods import Period, Span
 
 
 class Snapshot(Protocol):

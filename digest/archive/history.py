@@ -15,8 +15,8 @@ import logging
 from collections.abc import Callable, Iterable
 
 from digest.archive.base import Archive, report_dates, report_spans
+from digest.calendar import Period, Span
 from digest.models import Digest, Frozen, Layout
-from digest.periods import Period, Span
 from digest.upgrades import CannotUpgrade, load
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from digest.models import Language, Window
+from digest.calendar import Window
+from digest.models import Language
 
 
 class Locale:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digest import backfill
+from digest import backfill, calendar
 from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.models import Activity, Digest, Job, Memory, Plan, RepoSummary
 from digest.pipeline.base import log
 from digest.pipeline.sources import Source
-from digest.window import compute_window
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,8 @@ def fill_in(job: Job, decisions: list[backfill.Decision], github: Source) -> lis
         log.info("backfill %s: %s (%s)", decision.date, decision.action, decision.why)
         if decision.action == "skip":
             continue
-        dated = job.with_window(compute_window(decision.date, job.window.days, job.window.timezone))
+        span = calendar.days_to(decision.date, job.window.days)
+        dated = job.with_window(calendar.window(span, job.window.timezone))
         previous = decision.previous
         missing = dated.with_repos(previous.incomplete) if previous else dated
         try:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from digest.calendar import Span
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile
-from digest.periods import Span
 from digest.render.feed import FeedInfo, render_feed, report_entry
 from digest.render.index import render_index
 from digest.render.report import render_report

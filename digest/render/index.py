@@ -6,9 +6,9 @@ import datetime as dt
 import posixpath
 import re
 
+from digest.calendar import Span
 from digest.locales import Locale
 from digest.models import Layout
-from digest.periods import Span
 from digest.render import markdown as md
 from digest.render.rollup import period_label
 
