@@ -52,7 +52,7 @@ def rollup_work(
 def remembered(job: Job, span: Span, activity: Activity, history: History) -> Memory | None:
     """The risks the dailies told, as they were at the end of the period: read from the
     archive, no request."""
-    dates = period_dates(span.first, span.last, job.follow_days)
+    dates = period_dates(span, job.follow_days)
     return recall_period(
         activity, job.follow_days, history.digests(job.layout, dates), is_risk=is_risk
     )
