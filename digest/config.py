@@ -673,14 +673,14 @@ def _job(
         )
     return Job(
         repos=[r.repo for r in activity.repos] if activity else settings.repos,
-        window=window or calendar.window(_span(settings, now), settings.timezone),
+        span=calendar.days_to(window.date, window.days) if window else _span(settings, now),
+        timezone=window.timezone if window else settings.timezone,
         language=settings.language,
         title=settings.title,
         layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
         model=_model_setup(settings),
         exclude_authors=settings.exclude_authors,
         feed=settings.feed,
-        period=settings.period,
         follow_days=settings.follow_days,
         orgs=settings.orgs if activity is None else [],
         search=settings.search if activity is None else None,
@@ -689,13 +689,16 @@ def _job(
 
 
 def _span(settings: Settings, now: dt.datetime | None) -> calendar.Span:
-    """The days the report covers: `days` days up to `date`, by default yesterday in its
-    time zone, and never after today there."""
+    """The days the report covers: `days` days up to `date` (by default yesterday in its
+    time zone, and never after today there); a week's or a month's, the last complete one
+    up to `date`."""
     today = calendar.today(settings.timezone, now)
     last = settings.date or calendar.yesterday(settings.timezone, now)
     if last > today:
         raise InputError("date", f"must not be after today in {settings.timezone} (got {last})")
-    return calendar.days_to(last, settings.days)
+    if settings.period == "day":
+        return calendar.days_to(last, settings.days)
+    return calendar.last_complete(settings.period, last)
 
 
 def _target(settings: Settings, on_runner: bool) -> Target:

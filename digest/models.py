@@ -21,7 +21,7 @@ from pydantic import (
     model_serializer,
 )
 
-from digest import kinds
+from digest import calendar, kinds
 from digest.calendar import Period, Span, Window, parse
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
@@ -135,17 +135,18 @@ class ModelSetup(Frozen):
 
 
 class Job(Frozen):
-    """One report: a digest's repositories over one window, written to one layout."""
+    """One report: a digest's repositories over one span of days in a time zone, written to
+    one layout. A day's is collected; a week's or a month's is built from its dailies."""
 
     repos: list[str]
-    window: Window
+    span: Span  # a day (with `days: N`, the N days to it), an ISO week or a month
+    timezone: str  # IANA: where the span's days begin and end
     language: Language
     title: str | None
     layout: Layout
     model: ModelSetup | None = None
     exclude_authors: list[str] = Field(default_factory=list)
     feed: bool = True  # keep `feed.xml` in the reports folder
-    period: Period = "day"  # week, month: a rollup built from the dailies in the archive
     follow_days: int = 14  # how far back items told by earlier reports are followed (0: off)
     # Discovery, beside `repos`: owners whose public repositories are followed, a search,
     # and patterns of owner/name to leave out of what they find.
@@ -153,9 +154,18 @@ class Job(Frozen):
     search: str | None = None
     exclude: list[str] = Field(default_factory=list)
 
-    def with_window(self, window: Window) -> Job:
-        """The same digest over another window (an earlier date, for backfill)."""
-        return Job.model_validate({**self.model_dump(), "window": window, "model": self.model})
+    @property
+    def period(self) -> Period:
+        return self.span.period
+
+    @property
+    def window(self) -> Window:
+        """Its span in its time zone: what GitHub is asked about."""
+        return calendar.window(self.span, self.timezone)
+
+    def on(self, span: Span) -> Job:
+        """The same digest over other days (an earlier date for backfill, a rollup's day)."""
+        return Job.model_validate({**self.model_dump(), "span": span, "model": self.model})
 
     def with_repos(self, repos: list[str]) -> Job:
         return Job.model_validate({**self.model_dump(), "repos": repos, "model": self.model})

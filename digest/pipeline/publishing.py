@@ -30,7 +30,7 @@ def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
     archive = GitHubArchive.open(
         required(api), target.repo, target.branch, target.mode, plan.github.server_url
     )
-    return archive.for_date(plan.jobs[0].window.date)  # the pull request is the first digest's
+    return archive.for_span(plan.jobs[0].span)  # the pull request is the first digest's
 
 
 def publish(

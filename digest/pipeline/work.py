@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digest import backfill, calendar
+from digest import backfill
 from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.models import Activity, Digest, Job, Memory, Plan, RepoSummary
@@ -53,8 +53,7 @@ def fill_in(job: Job, decisions: list[backfill.Decision], github: Source) -> lis
         log.info("backfill %s: %s (%s)", decision.date, decision.action, decision.why)
         if decision.action == "skip":
             continue
-        span = calendar.days_to(decision.date, job.window.days)
-        dated = job.with_window(calendar.window(span, job.window.timezone))
+        dated = job.on(decision.span)
         previous = decision.previous
         missing = dated.with_repos(previous.incomplete) if previous else dated
         try:
