@@ -36,7 +36,7 @@ class Decision:
 def decide(job: Job, horizon: int, history: History) -> list[Decision]:
     """One decision per earlier report within `horizon` days of the job's, newest first: a
     weekly digest's (`days: 7`) are a week apart."""
-    existing = history.dates(job.layout)
+    existing = {s.last for s in history.spans(job.layout, "day")}
     if horizon <= 0 or not existing:
         return []  # a first run writes one report
     earliest = min(existing)
@@ -49,7 +49,7 @@ def decide(job: Job, horizon: int, history: History) -> list[Decision]:
         elif span.last not in existing:
             decisions.append(Decision(span, "write", "no report"))
         else:
-            decisions.append(_existing(span, history.read(job.layout, span.last)))
+            decisions.append(_existing(span, history.read(job.layout, span)))
     return decisions
 
 

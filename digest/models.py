@@ -38,20 +38,12 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-_REPORT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
-
-
 class Layout(Frozen):
-    """Where a digest's files live in the target repository: the one definition of paths."""
+    """Where a digest's files live in the target repository: the one definition of paths.
+    A report is named by its span's key, in its period's folder."""
 
     reports_dir: str
     index_file: str
-
-    def report(self, date: dt.date) -> str:
-        return f"{self.reports_dir}/{date.isoformat()}.md"
-
-    def sidecar(self, date: dt.date) -> str:
-        return f"{self.reports_dir}/{date.isoformat()}.json"
 
     @property
     def feed(self) -> str:
@@ -62,14 +54,15 @@ class Layout(Frozen):
         return self.reports_dir if period == "day" else f"{self.reports_dir}/{_FOLDERS[period]}"
 
     def report_of(self, span: Span) -> str:
-        """`reports/weekly/2026-W06.md`, `reports/monthly/2026-02.md` (a day: `report`)."""
+        """`reports/2026-02-04.md`, `reports/weekly/2026-W06.md`, `reports/monthly/2026-02.md`."""
         return f"{self.folder(span.period)}/{span.label}.md"
 
     def sidecar_of(self, span: Span) -> str:
         return f"{self.folder(span.period)}/{span.label}.json"
 
     def spans(self, period: Period, paths: Iterable[str]) -> set[Span]:
-        """The periods of kind `period` with a report among repository paths."""
+        """The periods of kind `period` with a report among repository paths (a day's: that
+        day alone, as its file is named; `2026-02-30.md` is not one of ours)."""
         found = set()
         for path in paths:
             folder, _, name = path.rpartition("/")
@@ -78,19 +71,6 @@ class Layout(Frozen):
                 span = parse(period, stem)
                 if span is not None:
                     found.add(span)
-        return found
-
-    def dates(self, paths: Iterable[str]) -> set[dt.date]:
-        """Dates of the reports among repository paths (directly in `reports_dir`)."""
-        found = set()
-        for path in paths:
-            folder, _, name = path.rpartition("/")
-            match = _REPORT_NAME.match(name)
-            if folder == self.reports_dir and match:
-                try:
-                    found.add(dt.date.fromisoformat(match[1]))
-                except ValueError:
-                    continue  # 2026-02-30.md is not one of ours
         return found
 
 
@@ -596,11 +576,11 @@ class Digest(Frozen):
 
     @property
     def span(self) -> Span:
-        """The period the report covers: its day, or a rollup's week or month."""
+        """The days the report covers: its day (or days: `days: 7`), or a rollup's week or
+        month."""
         if self.rollup is not None:
             return self.rollup.span
-        date = self.activity.window.date
-        return Span(period="day", first=date, last=date)
+        return calendar.days_to(self.activity.window.date, self.activity.window.days)
 
     @property
     def run_usage(self) -> Usage:

@@ -47,7 +47,7 @@ def days(job: Job, history: History) -> list[Day]:
 
 
 def _day(dated: Job, history: History) -> Day:
-    past = history.read(dated.layout, dated.span.last)
+    past = history.read(dated.layout, dated.span)
     if not isinstance(past, Digest):
         return Day(dated, None, None, "unreadable sidecar" if past else "no daily report")
     window, expected = past.activity.window, dated.window
@@ -108,7 +108,7 @@ def previous_activity(job: Job, history: History) -> Activity | None:
     """The activity of the job's period (the one before a rollup's): its rollup's, or else
     the union of its dailies when every day has one; a repository counts only if every day
     read it (no trend rather than a wrong one). None when neither exists."""
-    rollup = history.rollup(job.layout, job.span)
+    rollup = history.digest(job.layout, job.span)
     if rollup is not None:
         return rollup.activity
     dailies = [d.daily for d in days(job, history)]

@@ -190,7 +190,7 @@ def mixed_directory(tmp_path: Path) -> Path:
 def test_every_date_of_a_mixed_directory_is_history(quiet, tmp_path):
     history = History(DirectoryArchive(mixed_directory(tmp_path)))
 
-    digests = history.digests(LAYOUT)
+    digests = history.dailies(LAYOUT)
 
     assert sorted(str(d) for d in digests) == ["2026-02-25", "2026-02-26", "2026-02-27"]
     assert [d.activity.window.date.isoformat() for d in digests.values()] == [
@@ -199,7 +199,7 @@ def test_every_date_of_a_mixed_directory_is_history(quiet, tmp_path):
         "2026-02-27",
     ]
     assert digests[min(digests)].activity.repos[0].merged_pulls == []
-    assert [p.number for p in history.digests(LAYOUT)[max(digests)].activity.repos[0].merged_pulls]
+    assert [p.number for p in history.dailies(LAYOUT)[max(digests)].activity.repos[0].merged_pulls]
     assert history.unreadable == []
 
 
@@ -209,9 +209,9 @@ def test_each_sidecar_is_read_once_per_run(quiet, tmp_path):
     original = archive.read
     archive.read = lambda path: reads.append(path) or original(path)  # type: ignore[method-assign]
     history = History(archive)
-    history.digests(LAYOUT)
-    history.digests(LAYOUT)
-    history.read(LAYOUT, min(history.dates(LAYOUT)))
+    history.dailies(LAYOUT)
+    history.dailies(LAYOUT)
+    history.read(LAYOUT, min(history.spans(LAYOUT, "day"), key=lambda s: s.first))
     assert sorted(reads) == [f"reports/2026-02-2{d}.json" for d in (5, 6, 7)]
 
 
@@ -292,10 +292,10 @@ def test_history_reports_what_it_could_not_read(quiet, tmp_path):
     seen: list[str] = []
     history = History(DirectoryArchive(out), warn=seen.append)
 
-    assert sorted(map(str, history.digests(LAYOUT))) == ["2026-02-25", "2026-02-27"]
+    assert sorted(map(str, history.dailies(LAYOUT))) == ["2026-02-25", "2026-02-27"]
     [unreadable] = history.unreadable
     assert isinstance(unreadable, Unreadable)
-    assert (unreadable.date.isoformat(), unreadable.path) == (
+    assert (unreadable.span.label, unreadable.path) == (
         "2026-02-26",
         str(out / "reports/2026-02-26.json"),
     )

@@ -390,7 +390,7 @@ def test_history_lists_and_reads_rollups(two_weeks):
     layout = Layout(reports_dir="reports", index_file="README.md")
     assert history.spans(layout, "week") == {calendar.of("week", dt.date(2026, 2, 2))}
     assert history.spans(layout, "month") == {calendar.of("month", dt.date(2026, 2, 1))}
-    week = history.rollup(layout, calendar.of("week", dt.date(2026, 2, 8)))
+    week = history.digest(layout, calendar.of("week", dt.date(2026, 2, 8)))
     assert week is not None and week.rollup is not None
     assert week.rollup.span.label == "2026-W06"
     assert history.spans(layout, "day") >= {calendar.of("day", dt.date(2026, 2, 8))}

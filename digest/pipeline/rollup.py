@@ -41,7 +41,7 @@ def rollup_work(
     activity, rollup = rollups.build(job, history, collect_day)
     titled = job.model_copy(update={"title": job.title or rollups.default_title(job)})
     memory = remembered(job, activity, history)
-    work = Work(titled, activity, history.rollup(job.layout, span), memory=memory)
+    work = Work(titled, activity, history.digest(job.layout, span), memory=memory)
     digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": rollup})
     return Done(titled, [digest], [])
 
@@ -51,5 +51,5 @@ def remembered(job: Job, activity: Activity, history: History) -> Memory | None:
     archive, no request."""
     dates = period_dates(job.span, job.follow_days)
     return recall_period(
-        activity, job.follow_days, history.digests(job.layout, dates), is_risk=is_risk
+        activity, job.follow_days, history.dailies(job.layout, dates), is_risk=is_risk
     )

@@ -41,7 +41,7 @@ def firsts(plan: Plan, source: Source, history: History | None) -> list[Work | N
 def first(plan: Plan, job: Job, source: Source, history: History | None) -> Work:
     """The job's own date: its activity and the report it replaces (whose summaries are
     reused when their input is unchanged, and commits' files not asked again)."""
-    previous = history.digest(job.layout, job.window.date) if history else None
+    previous = history.digest(job.layout, job.span) if history else None
     return Work(job, source.activity(job, previous), previous, plan.summaries)
 
 

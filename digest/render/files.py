@@ -66,7 +66,7 @@ class Index:
             self.existing,
             title=latest.title,
             latest_embedded=rendered.embedded,
-            dates=self.dates | {d.span.first for d in digests if d.span.period == "day"},
+            dates=self.dates | {d.span.last for d in digests if d.span.period == "day"},
             layout=rendered.layout,
             loc=locale(latest.language),
             spans=self.spans | {d.span for d in digests if d.span.period != "day"},
