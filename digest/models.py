@@ -21,7 +21,7 @@ from pydantic import (
     model_serializer,
 )
 
-from digest import calendar, kinds
+from digest import calendar
 from digest.calendar import Period, Span, Window, parse
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
@@ -336,38 +336,6 @@ class RepoActivity(Frozen):
         """Found by discovery, read, and nothing in the window (a push to another branch):
         counted with the quiet ones rather than given a section. Listed ones keep theirs."""
         return self.source is not None and self.ok and not self.active
-
-    # Which items belong to each kind is defined once, in digest/kinds.py; these name the
-    # kinds that code reads by name.
-    @property
-    def merged_pulls(self) -> list[PullRequest]:
-        return kinds.MERGED_PULLS.select(self)
-
-    @property
-    def opened_pulls(self) -> list[PullRequest]:
-        return kinds.OPENED_PULLS.select(self)
-
-    @property
-    def direct_commits(self) -> list[Commit]:
-        return kinds.DIRECT_COMMITS.select(self)
-
-    @property
-    def automated(self) -> list[PullRequest | Commit]:
-        return kinds.AUTOMATED.select(self)
-
-    @property
-    def opened_issues(self) -> list[Issue]:
-        return kinds.OPENED_ISSUES.select(self)
-
-    @property
-    def closed_issues(self) -> list[Issue]:
-        """Closed in the window and opened before it (issues opened too are new issues)."""
-        return kinds.CLOSED_ISSUES.select(self)
-
-    @property
-    def figures(self) -> list[tuple[str, int]]:
-        """What the window holds, by kind (keys of the locales' counted phrases)."""
-        return kinds.figures(self)
 
 
 class QuietGroup(Frozen):

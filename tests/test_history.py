@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import kinds
 from digest.archive.history import History, Unreadable
 from digest.archive.local import DirectoryArchive
 from digest.models import SCHEMA_VERSION, Digest, Layout
@@ -32,10 +33,10 @@ def classified(digest: Digest) -> list[tuple]:
     return [
         (
             repo.repo,
-            repo.figures,
+            kinds.figures(repo),
             [(p.number, p.merged_in_window, p.opened_in_window) for p in repo.pulls],
             [(r.tag, r.nightly) for r in repo.releases],
-            [c.short_sha for c in repo.direct_commits],
+            [c.short_sha for c in kinds.DIRECT_COMMITS.select(repo)],
         )
         for repo in digest.activity.repos
     ]
@@ -198,8 +199,9 @@ def test_every_date_of_a_mixed_directory_is_history(quiet, tmp_path):
         "2026-02-26",
         "2026-02-27",
     ]
-    assert digests[min(digests)].activity.repos[0].merged_pulls == []
-    assert [p.number for p in history.dailies(LAYOUT)[max(digests)].activity.repos[0].merged_pulls]
+    assert kinds.MERGED_PULLS.select(digests[min(digests)].activity.repos[0]) == []
+    latest = history.dailies(LAYOUT)[max(digests)].activity.repos[0]
+    assert [p.number for p in kinds.MERGED_PULLS.select(latest)]
     assert history.unreadable == []
 
 
