@@ -3,9 +3,9 @@
 Backfill, the summary cache, the known-files shortcut, the rollups, memory and the site read
 earlier reports here, each named by its span (a day, an ISO week, a month: digest/calendar.py).
 Each sidecar is read and upgraded to this version at most once per run (digest/upgrades.py),
-whichever release wrote it. A sidecar
-that cannot be upgraded is named once, as a warning the user sees, and stays on record as
-unreadable: never taken for a missing report, so nothing overwrites it unasked.
+whichever release wrote it. A sidecar that cannot be upgraded is named once, as a warning the
+user sees, and stays on record as unreadable: never taken for a missing report, so nothing
+overwrites it unasked.
 """
 
 from __future__ import annotations
