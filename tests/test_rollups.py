@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from digest import periods
+from digest import calendar
 from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
 from digest.models import Layout
@@ -406,12 +406,12 @@ def test_history_lists_and_reads_rollups(two_weeks):
     rollup(two_weeks, "month", "2026-03-01")  # February: most days have no daily
     history = History(DirectoryArchive(two_weeks))
     layout = Layout(reports_dir="reports", index_file="README.md")
-    assert history.spans(layout, "week") == {periods.of("week", dt.date(2026, 2, 2))}
-    assert history.spans(layout, "month") == {periods.of("month", dt.date(2026, 2, 1))}
-    week = history.rollup(layout, periods.of("week", dt.date(2026, 2, 8)))
+    assert history.spans(layout, "week") == {calendar.of("week", dt.date(2026, 2, 2))}
+    assert history.spans(layout, "month") == {calendar.of("month", dt.date(2026, 2, 1))}
+    week = history.digest(layout, calendar.of("week", dt.date(2026, 2, 8)))
     assert week is not None and week.rollup is not None
     assert week.rollup.span.label == "2026-W06"
-    assert history.spans(layout, "day") >= {periods.of("day", dt.date(2026, 2, 8))}
+    assert history.spans(layout, "day") >= {calendar.of("day", dt.date(2026, 2, 8))}
 
 
 # -- older archives ----------------------------------------------------------------------------
@@ -513,31 +513,31 @@ def test_a_week_published_to_a_repository_reads_its_dailies_there(world, target,
     ],
 )
 def test_periods_and_their_keys(period, date, label, first, last):
-    span = periods.of(period, dt.date.fromisoformat(date))
+    span = calendar.of(period, dt.date.fromisoformat(date))
     assert (span.label, span.first.isoformat(), span.last.isoformat()) == (label, first, last)
-    assert periods.parse(period, label) == span
-    assert periods.previous(span).last == span.first - dt.timedelta(days=1)
+    assert calendar.parse(period, label) == span
+    assert calendar.previous(span).last == span.first - dt.timedelta(days=1)
 
 
 def test_the_last_complete_period_and_its_window_in_a_time_zone():
     sunday, monday = dt.date(2026, 2, 8), dt.date(2026, 2, 9)
-    assert periods.last_complete("week", sunday).label == "2026-W06"
-    assert periods.last_complete("week", monday).label == "2026-W06"
-    assert periods.last_complete("week", sunday - dt.timedelta(days=1)).label == "2026-W05"
-    assert periods.last_complete("month", dt.date(2026, 3, 30)).label == "2026-02"
-    assert periods.last_complete("month", dt.date(2026, 3, 31)).label == "2026-03"
-    window = periods.window(periods.of("month", dt.date(2026, 2, 1)), "Asia/Shanghai")
+    assert calendar.last_complete("week", sunday).label == "2026-W06"
+    assert calendar.last_complete("week", monday).label == "2026-W06"
+    assert calendar.last_complete("week", sunday - dt.timedelta(days=1)).label == "2026-W05"
+    assert calendar.last_complete("month", dt.date(2026, 3, 30)).label == "2026-02"
+    assert calendar.last_complete("month", dt.date(2026, 3, 31)).label == "2026-03"
+    window = calendar.window(calendar.of("month", dt.date(2026, 2, 1)), "Asia/Shanghai")
     assert window.since == dt.datetime(2026, 1, 31, 16, tzinfo=dt.UTC)
     assert window.until == dt.datetime(2026, 2, 28, 16, tzinfo=dt.UTC)
     assert window.days == 28
     # a week across the change to summer time is 167 hours long, as its readers live it
-    week = periods.window(periods.of("week", dt.date(2026, 3, 2)), "America/New_York")
+    week = calendar.window(calendar.of("week", dt.date(2026, 3, 2)), "America/New_York")
     assert week.until - week.since == dt.timedelta(hours=167)
 
 
 @pytest.mark.parametrize(("period", "label"), [("week", "2026-W54"), ("month", "2026-13")])
 def test_a_key_that_names_no_period_is_not_a_report(period, label):
-    assert periods.parse(period, label) is None
+    assert calendar.parse(period, label) is None
     layout = Layout(reports_dir="reports", index_file="README.md")
     assert layout.spans(period, [f"reports/{layout.folder(period)[8:]}/{label}.md"]) == set()
 

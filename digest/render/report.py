@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from digest import kinds
 from digest.citations import LinkPolicy, LinkTable, direct
 from digest.locales import Locale, locale
 from digest.models import Digest, Followup, Item, RepoActivity, RepoSummary, Section
@@ -149,7 +150,7 @@ def _repo_view(
     cited = {ref for section in summary.sections for item in section.items for ref in item.refs}
     left = len(record_refs(activity) - cited)
     more = md.inline(loc.format("more_in_record", n=left)) if story and left else ""
-    counts = loc.join(loc.counts(activity.figures))
+    counts = loc.join(loc.counts(kinds.figures(activity)))
     return _RepoView(
         heading,
         md.inline(activity.description or ""),

@@ -287,7 +287,7 @@ def report_view(
         quiet=quiet_text(digest, loc),
         conclusion=text(digest.overall.conclusion),
         footer=brief.footer_text(digest, loc),
-        counts=loc.join(loc.counts(*(r.figures for r in digest.activity.repos if r.ok))),
+        counts=loc.join(loc.counts(*(kinds.figures(r) for r in digest.activity.repos if r.ok))),
     )
 
 
@@ -338,7 +338,7 @@ def _repo_view(
         note=note,
         story=story,
         more=loc.format("more_in_record", n=left) if story and left else "",
-        counts=loc.format("record_summary", counts=loc.join(loc.counts(activity.figures))),
+        counts=loc.format("record_summary", counts=loc.join(loc.counts(kinds.figures(activity)))),
         groups=groups,
     )
 
