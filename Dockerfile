@@ -16,7 +16,8 @@ ENV UV_LINK_MODE=copy \
 # Bedrock only (as Vertex AI needs google-auth, which litellm does not require): about 17 MB
 # a runner would download on every run. hf-xet is huggingface_hub's optional download
 # accelerator; digest downloads no model.
-ARG LEFT_OUT="--no-install-package boto3 --no-install-package botocore \
+# Bytecode comes after (image/bytecode.py), not from uv (pyproject's compile-bytecode).
+ARG LEFT_OUT="--no-compile-bytecode --no-install-package boto3 --no-install-package botocore \
  --no-install-package s3transfer --no-install-package jmespath --no-install-package hf-xet"
 # WORKDIR only in the build stage: the final image must not set one.
 WORKDIR /src
