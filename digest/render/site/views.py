@@ -30,9 +30,9 @@ from digest.models import (
     RepoActivity,
 )
 from digest.render import brief
-from digest.render.followups import earlier_risks, fate
-from digest.render.report import FAILED_TEXT, quiet_text
+from digest.render.followups import earlier_risk, fate, recalled
 from digest.render.rollup import date_label, sources, trend_for, trend_line
+from digest.render.sections import FAILED, footer_text, quiet_text
 
 FOLD_AFTER = 10  # record lines; a longer record is folded, as in the Markdown report
 
@@ -286,7 +286,7 @@ def report_view(
         repos=repos,
         quiet=quiet_text(digest, loc),
         conclusion=text(digest.overall.conclusion),
-        footer=brief.footer_text(digest, loc),
+        footer=footer_text(digest, loc),
         counts=loc.join(loc.counts(*(r.figures for r in digest.activity.repos if r.ok))),
     )
 
@@ -297,10 +297,9 @@ def _followed(digest: Digest, repo: RepoActivity) -> list[Followup]:
 
 def _earlier_risks(digest: Digest, loc: Locale) -> list[Point]:
     """Risks earlier reports told (follow-days), as the Markdown report words them."""
-    return [
-        Point(text(risk.text), [link(*pair) for pair in risk.links])
-        for risk in earlier_risks(digest, loc)
-    ]
+    pulls = {(r.repo, p.number): p.url for r in digest.activity.repos for p in r.pulls}
+    risks = [earlier_risk(f, pulls, loc) for f in recalled(digest)]
+    return [Point(text(r.text), [link(x.label, x.url) for x in r.links]) for r in risks]
 
 
 def _repo_view(
@@ -313,7 +312,7 @@ def _repo_view(
 ) -> RepoView:
     name, url, about = activity.repo, web_url(activity.url), activity.description or ""
     if summary is None or summary.status == "failed" or not activity.ok:
-        message = loc.format(FAILED_TEXT[activity.failure or "error"], redo=loc["redo_rerun"])
+        message = loc.format(FAILED[activity.failure or "error"], redo=loc["redo_rerun"])
         return RepoView(name, url, page, about, message=message)
     groups = record(activity, loc) + _followed_group(activity, followed, loc)
     if summary.status == "empty":
