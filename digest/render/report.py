@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from digest.citations import LinkPolicy, direct
 from digest.locales import Locale, locale
 from digest.models import Digest
-from digest.render import brief
 from digest.render import markdown as md
 from digest.render.sections import report_view
 from digest.render.view import (
@@ -37,13 +35,6 @@ def render_report(digest: Digest, *, base_level: int = 1, retry_days: int = 0) -
     """The report; `base_level` 2 demotes every heading, for embedding in the index.
     `retry_days`: how many later runs redo an incomplete report (`backfill`)."""
     return write(report_view(digest, retry_days=retry_days), base_level=base_level)
-
-
-def render_brief(digest: Digest, report_url: str | None, links: LinkPolicy = direct) -> str:
-    """The report in brief as GitHub Markdown for a conversation (a pull request's
-    description): the overview, top developments, risks and a link to the report. `links`:
-    `without_backlinks(...)` where GitHub would tell upstream projects of every link."""
-    return brief.render(report_view(digest), report_url, brief.GITHUB, links)
 
 
 def write(view: ReportView, *, base_level: int = 1) -> str:
