@@ -167,11 +167,6 @@ class ReportView:
     recalled: tuple[Followup, ...]
 
     @property
-    def heading(self) -> str:
-        """Its title and date: the one title of its page, feed entry, message and thread."""
-        return f"{self.title} — {self.date_label}"
-
-    @property
     def brief(self) -> list[Paragraph | Points]:
         """What a brief shows, section after section."""
         return [block for section in self.sections for block in section.brief]
