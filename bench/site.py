@@ -26,7 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from digest import __version__
+from digest import __version__, calendar
 from digest.models import (
     Activity,
     Commit,
@@ -37,7 +37,6 @@ from digest.models import (
 )
 from digest.render.files import sidecar
 from digest.summarize.run import summarize, summarizer_for
-from digest.window import compute_window
 
 ROOT = Path(__file__).resolve().parents[1]
 LAST = dt.date(2026, 11, 30)
@@ -55,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def activity(date: dt.date, repos: int, prs: int, serial: int) -> Activity:
     """One day's activity: `prs` merged pull requests per repository, and the rest."""
-    window = compute_window(date, 1, "UTC")
+    window = calendar.window(calendar.of("day", date), "UTC")
     noon = window.since + dt.timedelta(hours=12)
     found = []
     for r in range(repos):

@@ -13,7 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from digest import calendar
 from digest.archive.history import History, Unreadable
+from digest.calendar import Span
 from digest.models import Digest, Job
 
 Action = Literal["write", "redo", "skip"]
@@ -21,35 +23,40 @@ Action = Literal["write", "redo", "skip"]
 
 @dataclass(frozen=True)
 class Decision:
-    date: dt.date
+    span: Span  # an earlier report's days: a day, or with `days: N` the N days to it
     action: Action
     why: str
     previous: Digest | None = None  # the incomplete report a redo starts from
 
+    @property
+    def date(self) -> dt.date:
+        return self.span.last
+
 
 def decide(job: Job, horizon: int, history: History) -> list[Decision]:
-    """One decision per earlier window within `horizon` days of the job's, newest first."""
-    existing = history.dates(job.layout)
+    """One decision per earlier report within `horizon` days of the job's, newest first: a
+    weekly digest's (`days: 7`) are a week apart."""
+    existing = {s.last for s in history.spans(job.layout, "day")}
     if horizon <= 0 or not existing:
         return []  # a first run writes one report
     earliest = min(existing)
-    step = job.window.days  # a weekly digest's earlier reports are a week apart
-    decisions = []
-    for k in range(1, horizon // step + 1):
-        date = job.window.date - dt.timedelta(days=k * step)
-        if date < earliest:
-            decisions.append(Decision(date, "skip", "before the first report"))
-        elif date not in existing:
-            decisions.append(Decision(date, "write", "no report"))
+    decisions: list[Decision] = []
+    span = job.span
+    for _ in range(horizon // len(job.span.days)):
+        span = calendar.previous(span)
+        if span.last < earliest:
+            decisions.append(Decision(span, "skip", "before the first report"))
+        elif span.last not in existing:
+            decisions.append(Decision(span, "write", "no report"))
         else:
-            decisions.append(_existing(date, history.read(job.layout, date)))
+            decisions.append(_existing(span, history.read(job.layout, span)))
     return decisions
 
 
-def _existing(date: dt.date, past: Digest | Unreadable | None) -> Decision:
+def _existing(span: Span, past: Digest | Unreadable | None) -> Decision:
     """A date with a report: redone when incomplete, never when its sidecar is unreadable."""
     if isinstance(past, Unreadable):
-        return Decision(date, "skip", f"its sidecar {past.path} cannot be read: {past.why}")
+        return Decision(span, "skip", f"its sidecar {past.path} cannot be read: {past.why}")
     if past and past.incomplete:
-        return Decision(date, "redo", "incomplete: " + ", ".join(past.incomplete), past)
-    return Decision(date, "skip", "complete")
+        return Decision(span, "redo", "incomplete: " + ", ".join(past.incomplete), past)
+    return Decision(span, "skip", "complete")

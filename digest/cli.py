@@ -205,14 +205,14 @@ def _outline(plan: Plan) -> str:
 
 
 def _job_outline(job: Job) -> str:
-    window = job.window
-    span = f"{window.date}" if window.days == 1 else f"{window.days} days to {window.date}"
+    span, days = job.span, len(job.span.days)
+    when = f"{days} days to {span.last}" if span.period == "day" and days > 1 else span.label
     followed = [f"{len(job.repos)} repositories"] if job.repos else []
     followed += [f"orgs {', '.join(job.orgs)}"] if job.orgs else []
     followed += ["a search"] if job.search else []
     summarizer = job.model.models[0] if job.model else "the built-in summarizer"
     return (
-        f"{job.period} {span} ({window.timezone}) of {' + '.join(followed) or 'nothing'}, "
+        f"{job.period} {when} ({job.timezone}) of {' + '.join(followed) or 'nothing'}, "
         f"by {summarizer}"
     )
 

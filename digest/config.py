@@ -24,7 +24,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from digest import configfile
+from digest import calendar, configfile
 from digest.configfile import ConfigFile
 from digest.errors import InputError
 from digest.models import (
@@ -45,7 +45,6 @@ from digest.models import (
     Target,
 )
 from digest.shards import default_name, whole
-from digest.window import compute_window
 
 if TYPE_CHECKING:  # PyGithub: imported only when GitHub is asked
     from digest.github import GitHubAPI
@@ -674,19 +673,32 @@ def _job(
         )
     return Job(
         repos=[r.repo for r in activity.repos] if activity else settings.repos,
-        window=window or compute_window(settings.date, settings.days, settings.timezone, now),
+        span=calendar.days_to(window.date, window.days) if window else _span(settings, now),
+        timezone=window.timezone if window else settings.timezone,
         language=settings.language,
         title=settings.title,
         layout=Layout(reports_dir=settings.reports_dir, index_file=settings.index_file),
         model=_model_setup(settings),
         exclude_authors=settings.exclude_authors,
         feed=settings.feed,
-        period=settings.period,
         follow_days=settings.follow_days,
         orgs=settings.orgs if activity is None else [],
         search=settings.search if activity is None else None,
         exclude=settings.exclude,
     )
+
+
+def _span(settings: Settings, now: dt.datetime | None) -> calendar.Span:
+    """The days the report covers: `days` days up to `date` (by default yesterday in its
+    time zone, and never after today there); a week's or a month's, the last complete one
+    up to `date`."""
+    today = calendar.today(settings.timezone, now)
+    last = settings.date or calendar.yesterday(settings.timezone, now)
+    if last > today:
+        raise InputError("date", f"must not be after today in {settings.timezone} (got {last})")
+    if settings.period == "day":
+        return calendar.days_to(last, settings.days)
+    return calendar.last_complete(settings.period, last)
 
 
 def _target(settings: Settings, on_runner: bool) -> Target:

@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-if TYPE_CHECKING:  # models.py reads this table at run time: import it for types only
-    from digest.models import Commit, Issue, PullRequest, Release, RepoActivity
+from digest.models import Commit, Issue, PullRequest, Release, RepoActivity
 
 T = TypeVar("T")
 

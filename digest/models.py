@@ -21,8 +21,8 @@ from pydantic import (
     model_serializer,
 )
 
-from digest import kinds
-from digest.periods import Period, Span, parse
+from digest import calendar
+from digest.calendar import Period, Span, Window, parse
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
 # whenever that shape changes, and add the step that upgrades the previous version in
@@ -38,33 +38,12 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Window(Frozen):
-    """Half-open interval [since, until) in UTC covering `days` calendar days in `timezone`."""
-
-    date: dt.date
-    days: int
-    timezone: str
-    since: AwareDatetime
-    until: AwareDatetime
-
-    def contains(self, moment: dt.datetime | None) -> bool:
-        return moment is not None and self.since <= moment < self.until
-
-
-_REPORT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
-
-
 class Layout(Frozen):
-    """Where a digest's files live in the target repository: the one definition of paths."""
+    """Where a digest's files live in the target repository: the one definition of paths.
+    A report is named by its span's key, in its period's folder."""
 
     reports_dir: str
     index_file: str
-
-    def report(self, date: dt.date) -> str:
-        return f"{self.reports_dir}/{date.isoformat()}.md"
-
-    def sidecar(self, date: dt.date) -> str:
-        return f"{self.reports_dir}/{date.isoformat()}.json"
 
     @property
     def feed(self) -> str:
@@ -75,14 +54,15 @@ class Layout(Frozen):
         return self.reports_dir if period == "day" else f"{self.reports_dir}/{_FOLDERS[period]}"
 
     def report_of(self, span: Span) -> str:
-        """`reports/weekly/2026-W06.md`, `reports/monthly/2026-02.md` (a day: `report`)."""
+        """`reports/2026-02-04.md`, `reports/weekly/2026-W06.md`, `reports/monthly/2026-02.md`."""
         return f"{self.folder(span.period)}/{span.label}.md"
 
     def sidecar_of(self, span: Span) -> str:
         return f"{self.folder(span.period)}/{span.label}.json"
 
     def spans(self, period: Period, paths: Iterable[str]) -> set[Span]:
-        """The periods of kind `period` with a report among repository paths."""
+        """The periods of kind `period` with a report among repository paths (a day's: that
+        day alone, as its file is named; `2026-02-30.md` is not one of ours)."""
         found = set()
         for path in paths:
             folder, _, name = path.rpartition("/")
@@ -91,19 +71,6 @@ class Layout(Frozen):
                 span = parse(period, stem)
                 if span is not None:
                     found.add(span)
-        return found
-
-    def dates(self, paths: Iterable[str]) -> set[dt.date]:
-        """Dates of the reports among repository paths (directly in `reports_dir`)."""
-        found = set()
-        for path in paths:
-            folder, _, name = path.rpartition("/")
-            match = _REPORT_NAME.match(name)
-            if folder == self.reports_dir and match:
-                try:
-                    found.add(dt.date.fromisoformat(match[1]))
-                except ValueError:
-                    continue  # 2026-02-30.md is not one of ours
         return found
 
 
@@ -148,17 +115,18 @@ class ModelSetup(Frozen):
 
 
 class Job(Frozen):
-    """One report: a digest's repositories over one window, written to one layout."""
+    """One report: a digest's repositories over one span of days in a time zone, written to
+    one layout. A day's is collected; a week's or a month's is built from its dailies."""
 
     repos: list[str]
-    window: Window
+    span: Span  # a day (with `days: N`, the N days to it), an ISO week or a month
+    timezone: str  # IANA: where the span's days begin and end
     language: Language
     title: str | None
     layout: Layout
     model: ModelSetup | None = None
     exclude_authors: list[str] = Field(default_factory=list)
     feed: bool = True  # keep `feed.xml` in the reports folder
-    period: Period = "day"  # week, month: a rollup built from the dailies in the archive
     follow_days: int = 14  # how far back items told by earlier reports are followed (0: off)
     # Discovery, beside `repos`: owners whose public repositories are followed, a search,
     # and patterns of owner/name to leave out of what they find.
@@ -166,9 +134,18 @@ class Job(Frozen):
     search: str | None = None
     exclude: list[str] = Field(default_factory=list)
 
-    def with_window(self, window: Window) -> Job:
-        """The same digest over another window (an earlier date, for backfill)."""
-        return Job.model_validate({**self.model_dump(), "window": window, "model": self.model})
+    @property
+    def period(self) -> Period:
+        return self.span.period
+
+    @property
+    def window(self) -> Window:
+        """Its span in its time zone: what GitHub is asked about."""
+        return calendar.window(self.span, self.timezone)
+
+    def on(self, span: Span) -> Job:
+        """The same digest over other days (an earlier date for backfill, a rollup's day)."""
+        return Job.model_validate({**self.model_dump(), "span": span, "model": self.model})
 
     def with_repos(self, repos: list[str]) -> Job:
         return Job.model_validate({**self.model_dump(), "repos": repos, "model": self.model})
@@ -359,38 +336,6 @@ class RepoActivity(Frozen):
         """Found by discovery, read, and nothing in the window (a push to another branch):
         counted with the quiet ones rather than given a section. Listed ones keep theirs."""
         return self.source is not None and self.ok and not self.active
-
-    # Which items belong to each kind is defined once, in digest/kinds.py; these name the
-    # kinds that code reads by name.
-    @property
-    def merged_pulls(self) -> list[PullRequest]:
-        return kinds.MERGED_PULLS.select(self)
-
-    @property
-    def opened_pulls(self) -> list[PullRequest]:
-        return kinds.OPENED_PULLS.select(self)
-
-    @property
-    def direct_commits(self) -> list[Commit]:
-        return kinds.DIRECT_COMMITS.select(self)
-
-    @property
-    def automated(self) -> list[PullRequest | Commit]:
-        return kinds.AUTOMATED.select(self)
-
-    @property
-    def opened_issues(self) -> list[Issue]:
-        return kinds.OPENED_ISSUES.select(self)
-
-    @property
-    def closed_issues(self) -> list[Issue]:
-        """Closed in the window and opened before it (issues opened too are new issues)."""
-        return kinds.CLOSED_ISSUES.select(self)
-
-    @property
-    def figures(self) -> list[tuple[str, int]]:
-        """What the window holds, by kind (keys of the locales' counted phrases)."""
-        return kinds.figures(self)
 
 
 class QuietGroup(Frozen):
@@ -599,11 +544,11 @@ class Digest(Frozen):
 
     @property
     def span(self) -> Span:
-        """The period the report covers: its day, or a rollup's week or month."""
+        """The days the report covers: its day (or days: `days: 7`), or a rollup's week or
+        month."""
         if self.rollup is not None:
             return self.rollup.span
-        date = self.activity.window.date
-        return Span(period="day", first=date, last=date)
+        return calendar.days_to(self.activity.window.date, self.activity.window.days)
 
     @property
     def run_usage(self) -> Usage:

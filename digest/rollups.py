@@ -15,17 +15,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from digest import __version__, periods
+from digest import __version__, calendar
 from digest.archive.history import History
 from digest.locales import locale
 from digest.models import Activity, Digest, Job, Rollup
-from digest.periods import Span
 from digest.summarize.rollup import trends, union
-from digest.window import compute_window
 
 log = logging.getLogger(__name__)
 
-# Collects one day for a job (its window that day, its repositories): the pipeline's path.
+# Collects one day for a job (that day's job: its span, its repositories): the pipeline's path.
 CollectDay = Callable[[Job, Digest | None], Activity | None]
 
 
@@ -33,53 +31,49 @@ CollectDay = Callable[[Job, Digest | None], Activity | None]
 class Day:
     """One day of the period and where its activity comes from."""
 
-    date: dt.date
+    job: Job  # the digest on that day alone
     daily: Digest | None  # the daily report, readable (maybe incomplete)
     collect: list[str] | None  # repositories to collect: None all of them, [] none
     why: str
 
-
-def span_of(job: Job) -> Span:
-    """The last complete week or month up to the job's date."""
-    return periods.last_complete(job.period, job.window.date)
-
-
-def days(job: Job, span: Span, history: History) -> list[Day]:
-    """Each day of the period: usable as it is, or what to collect for it."""
-    return [_day(job, date, history) for date in span.days]
+    @property
+    def date(self) -> dt.date:
+        return self.job.span.last
 
 
-def _day(job: Job, date: dt.date, history: History) -> Day:
-    past = history.read(job.layout, date)
+def days(job: Job, history: History) -> list[Day]:
+    """Each day of the job's period: usable as it is, or what to collect for it."""
+    return [_day(job.on(calendar.of("day", date)), history) for date in job.span.days]
+
+
+def _day(dated: Job, history: History) -> Day:
+    past = history.read(dated.layout, dated.span)
     if not isinstance(past, Digest):
-        return Day(date, None, None, "unreadable sidecar" if past else "no daily report")
-    expected = compute_window(date, 1, job.window.timezone)
-    window = past.activity.window
+        return Day(dated, None, None, "unreadable sidecar" if past else "no daily report")
+    window, expected = past.activity.window, dated.window
     if (window.since, window.until) != (expected.since, expected.until):
-        return Day(date, None, None, f"its daily report covers another window ({window.days} d)")
+        return Day(dated, None, None, f"its daily report covers another window ({window.days} d)")
     held = {r.repo.lower() for r in past.activity.repos}
-    missing = [r for r in job.repos if r.lower() not in held]
+    missing = [r for r in dated.repos if r.lower() not in held]
     redo = list(dict.fromkeys([*past.incomplete, *missing]))
-    return Day(date, past, redo, "incomplete: " + ", ".join(redo) if redo else "daily report")
+    return Day(dated, past, redo, "incomplete: " + ", ".join(redo) if redo else "daily report")
 
 
 def day_usable(day: Day) -> bool:
     return day.collect == []
 
 
-def build(
-    job: Job, span: Span, history: History, collect_day: CollectDay
-) -> tuple[Activity, Rollup]:
-    """The union of the period's days (collecting only those with no usable daily), and the
-    rollup: the days collected, those GitHub did not answer for, and the trends."""
-    window = periods.window(span, job.window.timezone)
+def build(job: Job, history: History, collect_day: CollectDay) -> tuple[Activity, Rollup]:
+    """The union of the job's period's days (collecting only those with no usable daily),
+    and the rollup: the days collected, those GitHub did not answer for, and the trends."""
+    span = job.span
     activities, collected, unread = [], [], []
-    for day in days(job, span, history):
+    for day in days(job, history):
         log.info("%s %s: %s", span.label, day.date, day.why)
         if day_usable(day) and day.daily is not None:
             activities.append(day.daily.activity)
             continue
-        dated = job.with_window(compute_window(day.date, 1, job.window.timezone))
+        dated = day.job
         if day.collect is not None:  # only what the daily lacks, without discovering again
             dated = dated.model_copy(update={"repos": day.collect, "orgs": [], "search": None})
         fresh = collect_day(dated, day.daily)
@@ -90,14 +84,14 @@ def build(
             continue
         collected.append(day.date)
         activities.append(_with(day.daily.activity, fresh) if day.daily else fresh)
-    activity = union(window, activities, __version__)
-    before = periods.previous(span)
+    activity = union(job.window, activities, __version__)
+    before = calendar.previous(span)
     rollup = Rollup(
         span=span,
         previous=before,
         collected=collected,
         unread=unread,
-        trends=trends(activity, previous_activity(job, before, history)),
+        trends=trends(activity, previous_activity(job.on(before), history)),
     )
     return activity, rollup
 
@@ -110,22 +104,21 @@ def _with(daily: Activity, fresh: Activity) -> Activity:
     return replaced.model_copy(update={"repos": [*replaced.repos, *added]})
 
 
-def previous_activity(job: Job, span: Span, history: History) -> Activity | None:
-    """The previous period's activity: its rollup's, or else the union of its dailies when
-    every day has one; a repository counts only if every day read it (no trend rather than
-    a wrong one). None when neither exists."""
-    rollup = history.rollup(job.layout, span)
+def previous_activity(job: Job, history: History) -> Activity | None:
+    """The activity of the job's period (the one before a rollup's): its rollup's, or else
+    the union of its dailies when every day has one; a repository counts only if every day
+    read it (no trend rather than a wrong one). None when neither exists."""
+    rollup = history.digest(job.layout, job.span)
     if rollup is not None:
         return rollup.activity
-    dailies = [d.daily for d in days(job, span, history)]
+    dailies = [d.daily for d in days(job, history)]
     if not all(dailies):
         return None
     read = [d for d in dailies if d is not None]
     every_day = set.intersection(
         *({r.repo.lower() for r in d.activity.repos if r.ok} - _lower(d.incomplete) for d in read)
     )
-    window = periods.window(span, job.window.timezone)
-    whole = union(window, [d.activity for d in read], __version__)
+    whole = union(job.window, [d.activity for d in read], __version__)
     return whole.model_copy(
         update={"repos": [r for r in whole.repos if r.repo.lower() in every_day]}
     )

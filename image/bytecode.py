@@ -41,10 +41,12 @@ def proxy_modules_litellm_imports() -> list[str]:
 def main(folders: list[str]) -> int:
     imported = proxy_modules_litellm_imports()
     ok = all(
-        compileall.compile_dir(folder, quiet=1, workers=0, rx=PROXY, invalidation_mode=UNCHECKED)
+        compileall.compile_dir(
+            folder, quiet=1, workers=0, rx=PROXY, invalidation_mode=UNCHECKED, force=True
+        )
         for folder in folders
     )
-    for path in imported:
+    for path in imported:  # (uv may have compiled them already, by timestamp: replaced)
         py_compile.compile(path, doraise=True, invalidation_mode=UNCHECKED)
     print(f"bytecode: {' '.join(folders)}; litellm's proxy: {len(imported)} modules it imports")
     return 0 if ok else 1

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import mistune
@@ -23,7 +24,7 @@ from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeGitHub
 
 TOKEN = "test-token"
-_NOT_RUN = pytest.StashKey[int]()
+_NOT_RUN = pytest.StashKey[str]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -34,16 +35,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     config.hook.pytest_deselected(items=needing)
     items[:] = [item for item in items if item not in needing]
-    config.stash[_NOT_RUN] = len(needing)
+    files = sorted({item.location[0] for item in needing})
+    config.stash[_NOT_RUN] = f"{len(needing)} browser tests ({', '.join(files)})"
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    if not_run := config.stash.get(_NOT_RUN, 0):
-        terminalreporter.write_line(f"{not_run} browser tests not run: {HOW_TO_INSTALL}")
+    if not_run := config.stash.get(_NOT_RUN, ""):
+        terminalreporter.write_line(f"{not_run} not run: {HOW_TO_INSTALL}")
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No INPUT_* or runner variable from the machine running the tests leaks in."""
     for name in list(os.environ):
         if name.startswith(("INPUT_", "GITHUB_", "RUNNER_")):
@@ -51,12 +52,33 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGEST_DEBUG", "")
 
 
-@pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_environment(monkeypatch)
+
+
+@contextmanager
+def local_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A local GitHub, and digest's environment pointing at it."""
     with FakeGitHub(token=TOKEN) as server:
         monkeypatch.setenv("GITHUB_API_URL", server.api_url)
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
         yield server
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    with local_github(monkeypatch) as server:
+        yield server
+
+
+@contextmanager
+def module_environment() -> Iterator[pytest.MonkeyPatch]:
+    """For a module-scoped fixture that runs digest: the clean environment a test has (the
+    autouse `clean_env` is per test, and has not run yet), undone when the fixture is done."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        clean_environment(monkeypatch)
+        yield monkeypatch
 
 
 @pytest.fixture

@@ -1,37 +1,142 @@
-"""The shape the code keeps: stages never import one another; only the top reads the
+"""The shape the code keeps: no import circle; stages never import one another, nor the
+modules that join them; everything else sits below the stages; only the top reads the
 environment."""
 
 from __future__ import annotations
 
 import ast
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "digest"
-STAGES = ("collect", "summarize", "render", "archive", "deliver")
+STAGES = ("collect", "summarize", "render", "archive", "deliver", "memory")
+# Where stages are joined: the command line, the pipeline, and the features that read one
+# stage's output into another (rollups: the archive into summarize; backfill: the archive).
+JOINING = ("cli", "__main__", "pipeline", "rollups", "backfill")
 # The process's top: the command line and the settings read the environment; nothing below.
 TOP = {"cli.py", "config.py"}
 
 
-def imported(path: Path) -> set[str]:
+def modules(root: Path) -> dict[str, Path]:
+    """Every module of the package at `root`, by dotted name (a package: its __init__.py)."""
+    found = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imported(path: Path, package: str = "") -> set[str]:
+    """What `path` imports, wherever the import stands: at the top, inside a function (how
+    a circle hides), under `if TYPE_CHECKING:`. `from a import b` is `a.b`, whether b is a
+    module or a name in `a`; `package` anchors relative imports."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
     return names
+
+
+def graph(root: Path) -> dict[str, set[str]]:
+    """Each module of the package at `root` -> the modules of it that it imports. `from
+    digest import kinds` is an import of digest.kinds; `from digest.kinds import KINDS` too."""
+    found = modules(root)
+
+    def module(name: str) -> str:
+        while name and name not in found:
+            name = name.rpartition(".")[0]
+        return name
+
+    edges = {}
+    for name, path in found.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges[name] = {m for n in imported(path, package) if (m := module(n)) and m != name}
+    return edges
+
+
+def circle(edges: dict[str, set[str]]) -> list[str]:
+    """A chain of imports that comes back to where it began, each module importing the
+    next; [] when there is none."""
+    try:
+        TopologicalSorter(edges).prepare()
+    except CycleError as exc:
+        return list(reversed(exc.args[1]))  # graphlib lists each module after its importer
+    return []
+
+
+def place(module: str) -> str:
+    """A module's place: its stage, `joining`, or `below` (everything else: models, the
+    calendar, kinds, the github package, locales, config, ...)."""
+    top = module.split(".")[1] if "." in module else ""
+    if top in STAGES:
+        return top
+    return "joining" if top in JOINING else "below"
+
+
+EDGES = graph(PACKAGE)
+
+
+def test_no_import_circle_in_digest():
+    assert circle(EDGES) == [], " -> ".join(circle(EDGES))
+
+
+def test_the_circle_check_sees_an_import_inside_a_function(tmp_path):
+    """The circle this project had: models -> periods -> (inside a function) window ->
+    models, with kinds -> models only under TYPE_CHECKING."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text("from pkg.periods import Span\n")
+    (package / "window.py").write_text("from pkg import models\n")
+    (package / "periods.py").write_text("class Span: ...\n\ndef w():\n    from .window import x\n")
+    assert sorted(set(circle(graph(package)))) == ["pkg.models", "pkg.periods", "pkg.window"]
+    (package / "window.py").write_text("")
+    (package / "kinds.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.models import Span\n"
+    )
+    (package / "models.py").write_text("from pkg import kinds\n")
+    assert sorted(set(circle(graph(package)))) == ["pkg.kinds", "pkg.models"]
+
+
+def test_every_module_is_checked():
+    """The checks below read every module, in every folder: a new one cannot slip past."""
+    assert set(EDGES) == set(modules(PACKAGE))
+    assert {"digest.memory.recall", "digest.rollups", "digest.backfill", "digest.calendar"} <= set(
+        EDGES
+    )
+    assert {place(m) for m in EDGES} == {*STAGES, "joining", "below"}
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_stage_never_imports_another(stage):
-    others = {f"digest.{s}" for s in STAGES if s != stage}
-    for path in (PACKAGE / stage).rglob("*.py"):
-        crossing = {
-            n for n in imported(path) if n.split(".")[:2] and ".".join(n.split(".")[:2]) in others
-        }
-        assert not crossing, f"{path.relative_to(PACKAGE)} imports {sorted(crossing)}"
+    """Nor what joins stages (the pipeline, rollups, backfill): it would reach the others."""
+    crossing = {
+        module: sorted(found)
+        for module, imports in EDGES.items()
+        if place(module) == stage
+        if (found := {m for m in imports if place(m) not in (stage, "below")})
+    }
+    assert crossing == {}
+
+
+def test_everything_else_is_below_the_stages():
+    """models, the calendar, kinds, the github package, config, locales, ...: shared by the
+    stages, they import none of them, nor what joins them."""
+    above = {
+        module: sorted(found)
+        for module, imports in EDGES.items()
+        if place(module) == "below"
+        if (found := {m for m in imports if place(m) != "below"})
+    }
+    assert above == {}
 
 
 def test_only_the_top_reads_or_writes_the_environment():
@@ -72,14 +177,6 @@ def test_one_place_constructs_github_clients():
     }
     assert elsewhere == {}
     assert {"_Transport", "GitHubAPI"} <= constructed(_CLIENT_MODULE)  # the check sees calls
-
-
-def test_the_github_package_is_infrastructure_below_the_stages():
-    """Like models.py, digest/github is shared by the stages and imports none of them."""
-    above = {f"digest.{name}" for name in (*STAGES, "memory", "pipeline")}
-    for path in (PACKAGE / "github").rglob("*.py"):
-        crossing = {n for n in imported(path) if ".".join(n.split(".")[:2]) in above}
-        assert not crossing, f"{path.relative_to(PACKAGE)} imports {sorted(crossing)}"
 
 
 # -- one report, many formats --------------------------------------------------------------
@@ -128,9 +225,8 @@ def test_no_module_reaches_into_a_render_modules_private_names():
 def test_the_formats_write_the_view_and_read_no_summary_or_memory():
     """What a report says (its story, its risks, what became of earlier items) is read from
     a Digest in one place, render/sections.py; the formats only write it."""
-    paths = [
-        p for name in FORMATS for p in sorted((RENDER / name).rglob("*.py")) or [RENDER / name]
-    ]
+    paths = [RENDER / name for name in FORMATS]
+    paths = [p for path in paths for p in (sorted(path.rglob("*.py")) if path.is_dir() else [path])]
     readers = {
         str(path.relative_to(PACKAGE)): sorted(found)
         for path in paths

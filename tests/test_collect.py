@@ -6,20 +6,19 @@ import datetime as dt
 
 import pytest
 
+from digest import calendar
 from digest.collect.collector import collect_activity
 from digest.errors import GitHubAccessError
 from digest.github import GitHubAPI
-from digest.window import compute_window
 from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeFile, FakeIssue, FakePull, FakeRelease, FakeRepo
 
 DAY = dt.date(2026, 2, 4)
-NOW = dt.datetime(2026, 2, 5, 6, 0, tzinfo=dt.UTC)
 
 
 def collect(github, repos, *, timezone="UTC", date=DAY):
-    window = compute_window(date, 1, timezone, NOW)
+    window = calendar.window(calendar.of("day", date), timezone)
     return collect_activity(repos, window, GitHubAPI(TOKEN, github.api_url))
 
 
@@ -160,7 +159,9 @@ def test_a_rejected_token_stops_the_run(github):
     github.add(FakeRepo("a/one"))
     with pytest.raises(GitHubAccessError, match="401"):
         collect_activity(
-            ["a/one"], compute_window(DAY, 1, "UTC", NOW), GitHubAPI("wrong", github.api_url)
+            ["a/one"],
+            calendar.window(calendar.of("day", DAY), "UTC"),
+            GitHubAPI("wrong", github.api_url),
         )
 
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
+from digest import calendar
 from digest.cli import main
 from digest.collect.discover import discover
 from digest.github import GitHubAPI, paging
-from digest.window import compute_window
 from tests.conftest import TOKEN, requested_repositories, tree
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeRepo
@@ -112,7 +112,7 @@ def test_a_search_is_followed_and_its_quiet_results_counted(github, tmp_path):
 def test_a_search_github_caps_says_so(github):
     for n in range(1001):
         github.add(FakeRepo(f"many/repo-{n:04d}", topics=["big"], pushed=at(f"{DAY} 10:00")))
-    window = compute_window(dt.date(2026, 2, 4), 1, "UTC", dt.datetime(2026, 2, 6, tzinfo=dt.UTC))
+    window = calendar.window(calendar.of("day", dt.date(2026, 2, 4)), "UTC")
     found = discover(
         GitHubAPI(TOKEN, github.api_url), window, listed=[], orgs=[], search="topic:big", exclude=[]
     )
@@ -129,7 +129,7 @@ def test_a_page_github_stops_is_read_again_shorter_and_nothing_is_lost(github, m
         github.add(FakeRepo(f"big-org/repo-{n:03d}", topics=["big"], pushed=at(f"{DAY} 10:00")))
     github.work_budget = 80  # a page of 100 repositories is more than GitHub finishes
     monkeypatch.setattr(paging, "backoff", lambda attempt: 0.0)
-    window = compute_window(dt.date(2026, 2, 4), 1, "UTC", dt.datetime(2026, 2, 6, tzinfo=dt.UTC))
+    window = calendar.window(calendar.of("day", dt.date(2026, 2, 4)), "UTC")
     api = GitHubAPI(TOKEN, github.api_url)
 
     found = discover(

@@ -79,29 +79,16 @@ def test_entrypoint_with_runner_inputs_matches_the_cli(day, tmp_path):
 
 
 def test_collect_then_report_equalsrun_python(day, tmp_path):
-    env = _env(GITHUB_API_URL=day.api_url, GITHUB_TOKEN=TOKEN)
+    """The staged jobs write what one run writes (in this process: what a process adds, its
+    exit code and lines, the entrypoint tests here and tests/test_exit.py show)."""
+    from digest.cli import main
+
     common = ["--repos", "vllm-project/vllm,sgl-project/sglang", "--date", "2026-02-04"]
     activity = tmp_path / "activity.json"
-    assert (
-        run_python(["-m", "digest", "collect", *common, "-o", str(activity)], env).returncode == 0
-    )
-    report = run_python(
-        [
-            "-m",
-            "digest",
-            "report",
-            "--activity",
-            str(activity),
-            "--output-dir",
-            str(tmp_path / "staged"),
-        ],
-        env,
-    )
-    assert report.returncode == 0, report.stderr
-    whole = run_python(
-        ["-m", "digest", "run", *common, "--output-dir", str(tmp_path / "whole")], env
-    )
-    assert whole.returncode == 0, whole.stderr
+    assert main(["collect", *common, "-o", str(activity)]) == 0
+    staged = ["report", "--activity", str(activity), "--output-dir", str(tmp_path / "staged")]
+    assert main(staged) == 0
+    assert main(["run", *common, "--output-dir", str(tmp_path / "whole")]) == 0
     assert tree(tmp_path / "staged") == tree(tmp_path / "whole")
 
 

@@ -10,12 +10,11 @@ import re
 import pytest
 from github import GithubException
 
-from digest import errors
+from digest import calendar, errors
 from digest.cli import main
 from digest.collect.collector import collect_activity
 from digest.github import GitHubAPI, failures
 from digest.github.limits import REST_POINTS_PER_MINUTE, Meter, Pacer
-from digest.window import compute_window
 from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.git import GitRepo
@@ -91,7 +90,7 @@ def test_the_site_reports_every_request_it_makes(github, sources, tmp_path, monk
 def test_a_request_asked_again_after_an_outage_counts_again(github, sources):
     github.outage = 1  # the first request answers 503; GitHub's retry policy asks again
     api = GitHubAPI(TOKEN, github.api_url)
-    window = compute_window(dt.date(2026, 2, 4), 1, "UTC", dt.datetime(2026, 2, 5, tzinfo=dt.UTC))
+    window = calendar.window(calendar.of("day", dt.date(2026, 2, 4)), "UTC")
 
     activity = collect_activity(REPOS, window, api)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import kinds
 from digest.archive.history import History, Unreadable
 from digest.archive.local import DirectoryArchive
 from digest.models import SCHEMA_VERSION, Digest, Layout
@@ -32,10 +33,10 @@ def classified(digest: Digest) -> list[tuple]:
     return [
         (
             repo.repo,
-            repo.figures,
+            kinds.figures(repo),
             [(p.number, p.merged_in_window, p.opened_in_window) for p in repo.pulls],
             [(r.tag, r.nightly) for r in repo.releases],
-            [c.short_sha for c in repo.direct_commits],
+            [c.short_sha for c in kinds.DIRECT_COMMITS.select(repo)],
         )
         for repo in digest.activity.repos
     ]
@@ -190,7 +191,7 @@ def mixed_directory(tmp_path: Path) -> Path:
 def test_every_date_of_a_mixed_directory_is_history(quiet, tmp_path):
     history = History(DirectoryArchive(mixed_directory(tmp_path)))
 
-    digests = history.digests(LAYOUT)
+    digests = history.dailies(LAYOUT)
 
     assert sorted(str(d) for d in digests) == ["2026-02-25", "2026-02-26", "2026-02-27"]
     assert [d.activity.window.date.isoformat() for d in digests.values()] == [
@@ -198,8 +199,9 @@ def test_every_date_of_a_mixed_directory_is_history(quiet, tmp_path):
         "2026-02-26",
         "2026-02-27",
     ]
-    assert digests[min(digests)].activity.repos[0].merged_pulls == []
-    assert [p.number for p in history.digests(LAYOUT)[max(digests)].activity.repos[0].merged_pulls]
+    assert kinds.MERGED_PULLS.select(digests[min(digests)].activity.repos[0]) == []
+    latest = history.dailies(LAYOUT)[max(digests)].activity.repos[0]
+    assert [p.number for p in kinds.MERGED_PULLS.select(latest)]
     assert history.unreadable == []
 
 
@@ -209,9 +211,9 @@ def test_each_sidecar_is_read_once_per_run(quiet, tmp_path):
     original = archive.read
     archive.read = lambda path: reads.append(path) or original(path)  # type: ignore[method-assign]
     history = History(archive)
-    history.digests(LAYOUT)
-    history.digests(LAYOUT)
-    history.read(LAYOUT, min(history.dates(LAYOUT)))
+    history.dailies(LAYOUT)
+    history.dailies(LAYOUT)
+    history.read(LAYOUT, min(history.spans(LAYOUT, "day"), key=lambda s: s.first))
     assert sorted(reads) == [f"reports/2026-02-2{d}.json" for d in (5, 6, 7)]
 
 
@@ -292,10 +294,10 @@ def test_history_reports_what_it_could_not_read(quiet, tmp_path):
     seen: list[str] = []
     history = History(DirectoryArchive(out), warn=seen.append)
 
-    assert sorted(map(str, history.digests(LAYOUT))) == ["2026-02-25", "2026-02-27"]
+    assert sorted(map(str, history.dailies(LAYOUT))) == ["2026-02-25", "2026-02-27"]
     [unreadable] = history.unreadable
     assert isinstance(unreadable, Unreadable)
-    assert (unreadable.date.isoformat(), unreadable.path) == (
+    assert (unreadable.span.label, unreadable.path) == (
         "2026-02-26",
         str(out / "reports/2026-02-26.json"),
     )

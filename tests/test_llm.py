@@ -154,8 +154,12 @@ def test_injected_instructions_stay_inside_the_data_block(day, tmp_path):
     assert "evil.example" not in (tmp_path / "reports/2026-02-04.md").read_text()
 
 
-def test_rate_limit_with_retry_after_is_waited_then_succeeds(day, tmp_path):
+def test_rate_limit_with_retry_after_is_waited_then_succeeds(day, tmp_path, monkeypatch):
+    from digest.summarize import llm
+
     calls: list[float] = []
+    waits: list[tuple[int, float]] = []  # (calls made by then, seconds): asked, not waited
+    monkeypatch.setattr(llm, "_nap", lambda seconds: waits.append((len(calls), seconds)))
 
     def busy_once(body):
         calls.append(time.monotonic())
@@ -171,7 +175,7 @@ def test_rate_limit_with_retry_after_is_waited_then_succeeds(day, tmp_path):
 
     with FakeLLM(busy_once) as llm:
         assert run(tmp_path, llm, "--max-concurrency", "1", repos="flashinfer-ai/flashinfer") == 0
-    assert calls[1] - calls[0] >= 1.0
+    assert waits == [(1, 1.0)]  # the second call only after the Retry-After's second
     digest = json.loads((tmp_path / "reports/2026-02-04.json").read_text())
     assert digest["repos"][0]["method"] == "openai/test-model"
     assert digest["repos"][0]["fallback"] is None

@@ -135,9 +135,8 @@ def test_every_cassette_is_in_the_table():
 def activity_file(folder: Path) -> Path:
     """One day of flashinfer-ai/flashinfer as collect writes it (the `report` stage reads it:
     the model path under test starts there, whatever GitHub answered)."""
-    from digest import __version__
+    from digest import __version__, calendar
     from digest.models import Activity, Issue, PullRequest, Release, RepoActivity
-    from digest.window import compute_window
 
     def when(text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
@@ -160,7 +159,7 @@ def activity_file(folder: Path) -> Path:
                       published_at=when("2026-02-04 15:00"))  # fmt: skip
     activity = Activity(
         tool_version=__version__,
-        window=compute_window(dt.date(2026, 2, 4), 1, "UTC"),
+        window=calendar.window(calendar.of("day", dt.date(2026, 2, 4)), "UTC"),
         repos=[RepoActivity(repo="flashinfer-ai/flashinfer", url=url, default_branch="main",
                             pulls=pulls, issues=[issue], releases=[release])],
     )  # fmt: skip

@@ -9,17 +9,16 @@ import json
 
 import pytest
 
+from digest import calendar
 from digest.cli import main
 from digest.collect.collector import collect_activity
 from digest.github import GitHubAPI, QueryTooHeavy, paging
 from digest.github.limits import Pacer
-from digest.window import compute_window
 from tests.conftest import TOKEN
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.server import FakeFile, FakeGitHub, FakeRepo
 
 DAY = dt.date(2026, 2, 4)
-NOW = dt.datetime(2026, 2, 5, 6, 0, tzinfo=dt.UTC)
 BUSY = [f"busy-org/repo{i}" for i in range(4)]
 # Four repositories of 120 PRs touch work in one query that GitHub would not finish: the
 # first query (all four, 100 commits each) weighs about 24,000 units, one repository of
@@ -43,7 +42,7 @@ def busy_day(github: FakeGitHub) -> None:
 
 
 def collect(github, repos, *, pauses: list[float] | None = None, concurrency: int = 8):
-    window = compute_window(DAY, 1, "UTC", NOW)
+    window = calendar.window(calendar.of("day", DAY), "UTC")
     pauses = [] if pauses is None else pauses
     return collect_activity(
         repos,
@@ -211,7 +210,7 @@ def test_a_query_with_no_answer_in_time_is_asked_again_smaller(github):
     busy_day(github)
     github.work_budget = BUDGET
     github.stopped_after = 1.5  # longer than the client waits
-    window = compute_window(DAY, 1, "UTC", NOW)
+    window = calendar.window(calendar.of("day", DAY), "UTC")
     api = GitHubAPI(TOKEN, github.api_url, timeout=1)
 
     activity = collect_activity(BUSY[:1], window, api, pause=lambda _: 0.0)

@@ -13,11 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from digest import periods
+from digest import calendar
 from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
 from digest.models import Layout
-from tests.conftest import main_with_outputs, requested_repositories
+from tests.conftest import (
+    local_github,
+    main_with_outputs,
+    module_environment,
+    requested_repositories,
+)
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeFile, FakeGitHub, FakeIssue, FakeRelease, FakeRepo
 from tests.readers import github_html, parse_html, seen
@@ -73,8 +78,7 @@ def opened_then_merged(repo: FakeRepo, number: int, title: str, opened: str, mer
     merged_pr(repo, number, title, at(merged), opened=at(opened))
 
 
-@pytest.fixture
-def world(github) -> World:
+def two_weeks_of(github: FakeGitHub) -> World:
     """Two weeks: 2026-W05 (Jan 26 – Feb 1) and 2026-W06 (Feb 2 – 8).
 
     vllm, W05: #10 (24 h to merge), #11 (48 h), issue #20 opened, release v0.9.0.
@@ -113,6 +117,11 @@ def world(github) -> World:
     return w
 
 
+@pytest.fixture
+def world(github) -> World:
+    return two_weeks_of(github)
+
+
 def daily(world: World, out: Path, date: str, *extra: str) -> None:
     """`digest run` for `date` the next morning, as a scheduled workflow runs it."""
     world.as_of(at(date + " 00:00") + dt.timedelta(days=1, hours=6))
@@ -131,16 +140,25 @@ def days_of(first: str, last: str) -> list[str]:
     return [(start + dt.timedelta(days=k)).isoformat() for k in range((end - start).days + 1)]
 
 
+@pytest.fixture(scope="module")
+def two_weeks_written(tmp_path_factory) -> Path:
+    """The dailies of both weeks, each written the morning after its day: once for the
+    module, on a local GitHub of its own (nothing written names it); see `two_weeks`."""
+    out = tmp_path_factory.mktemp("two-weeks")
+    with module_environment() as monkeypatch, local_github(monkeypatch) as github:
+        world = two_weeks_of(github)
+        for date in days_of("2026-01-26", "2026-02-08"):
+            daily(world, out, date, "--backfill", "0")
+    return out
+
+
 @pytest.fixture
-def two_weeks(world, tmp_path) -> Path:
-    """The dailies of both weeks, each written the morning after its day."""
+def two_weeks(two_weeks_written, world, tmp_path) -> Path:
+    """A copy of the two weeks' dailies, and the world as it is the Monday after: the test's
+    own local GitHub, which has answered nothing yet."""
     out = tmp_path / "out"
-    out.mkdir()
-    for date in days_of("2026-01-26", "2026-02-08"):
-        daily(world, out, date, "--backfill", "0")
+    shutil.copytree(two_weeks_written, out)
     world.as_of(at("2026-02-09 06:00"))
-    world.github.graphql_bodies.clear()
-    world.github.requests.clear()
     return out
 
 
@@ -388,12 +406,12 @@ def test_history_lists_and_reads_rollups(two_weeks):
     rollup(two_weeks, "month", "2026-03-01")  # February: most days have no daily
     history = History(DirectoryArchive(two_weeks))
     layout = Layout(reports_dir="reports", index_file="README.md")
-    assert history.spans(layout, "week") == {periods.of("week", dt.date(2026, 2, 2))}
-    assert history.spans(layout, "month") == {periods.of("month", dt.date(2026, 2, 1))}
-    week = history.rollup(layout, periods.of("week", dt.date(2026, 2, 8)))
+    assert history.spans(layout, "week") == {calendar.of("week", dt.date(2026, 2, 2))}
+    assert history.spans(layout, "month") == {calendar.of("month", dt.date(2026, 2, 1))}
+    week = history.digest(layout, calendar.of("week", dt.date(2026, 2, 8)))
     assert week is not None and week.rollup is not None
     assert week.rollup.span.label == "2026-W06"
-    assert history.spans(layout, "day") >= {periods.of("day", dt.date(2026, 2, 8))}
+    assert history.spans(layout, "day") >= {calendar.of("day", dt.date(2026, 2, 8))}
 
 
 # -- older archives ----------------------------------------------------------------------------
@@ -495,31 +513,31 @@ def test_a_week_published_to_a_repository_reads_its_dailies_there(world, target,
     ],
 )
 def test_periods_and_their_keys(period, date, label, first, last):
-    span = periods.of(period, dt.date.fromisoformat(date))
+    span = calendar.of(period, dt.date.fromisoformat(date))
     assert (span.label, span.first.isoformat(), span.last.isoformat()) == (label, first, last)
-    assert periods.parse(period, label) == span
-    assert periods.previous(span).last == span.first - dt.timedelta(days=1)
+    assert calendar.parse(period, label) == span
+    assert calendar.previous(span).last == span.first - dt.timedelta(days=1)
 
 
 def test_the_last_complete_period_and_its_window_in_a_time_zone():
     sunday, monday = dt.date(2026, 2, 8), dt.date(2026, 2, 9)
-    assert periods.last_complete("week", sunday).label == "2026-W06"
-    assert periods.last_complete("week", monday).label == "2026-W06"
-    assert periods.last_complete("week", sunday - dt.timedelta(days=1)).label == "2026-W05"
-    assert periods.last_complete("month", dt.date(2026, 3, 30)).label == "2026-02"
-    assert periods.last_complete("month", dt.date(2026, 3, 31)).label == "2026-03"
-    window = periods.window(periods.of("month", dt.date(2026, 2, 1)), "Asia/Shanghai")
+    assert calendar.last_complete("week", sunday).label == "2026-W06"
+    assert calendar.last_complete("week", monday).label == "2026-W06"
+    assert calendar.last_complete("week", sunday - dt.timedelta(days=1)).label == "2026-W05"
+    assert calendar.last_complete("month", dt.date(2026, 3, 30)).label == "2026-02"
+    assert calendar.last_complete("month", dt.date(2026, 3, 31)).label == "2026-03"
+    window = calendar.window(calendar.of("month", dt.date(2026, 2, 1)), "Asia/Shanghai")
     assert window.since == dt.datetime(2026, 1, 31, 16, tzinfo=dt.UTC)
     assert window.until == dt.datetime(2026, 2, 28, 16, tzinfo=dt.UTC)
     assert window.days == 28
     # a week across the change to summer time is 167 hours long, as its readers live it
-    week = periods.window(periods.of("week", dt.date(2026, 3, 2)), "America/New_York")
+    week = calendar.window(calendar.of("week", dt.date(2026, 3, 2)), "America/New_York")
     assert week.until - week.since == dt.timedelta(hours=167)
 
 
 @pytest.mark.parametrize(("period", "label"), [("week", "2026-W54"), ("month", "2026-13")])
 def test_a_key_that_names_no_period_is_not_a_report(period, label):
-    assert periods.parse(period, label) is None
+    assert calendar.parse(period, label) is None
     layout = Layout(reports_dir="reports", index_file="README.md")
     assert layout.spans(period, [f"reports/{layout.folder(period)[8:]}/{label}.md"]) == set()
 
@@ -530,13 +548,10 @@ FLASHINFER = "flashinfer-ai/flashinfer"
 FI_WEB = f"https://github.com/{FLASHINFER}"
 
 
-@pytest.fixture
-def risky(github, tmp_path) -> tuple[World, Path]:
+def flashinfer_at_risk(github: FakeGitHub) -> World:
     """flashinfer, with `follow-days: 3`: a performance problem (#2496) reported on Jan 28
     and open all of February; a regression (#2510) reported Feb 3 and closed on Feb 5 by
-    the merge of #2511; on Feb 10 a CI revert and a feature merged. The dailies of Jan 26 to
-    Mar 1: the first on its morning, the rest by one run on Mar 2 that backfills the days
-    between (each after the close of Feb 5)."""
+    the merge of #2511; on Feb 10 a CI revert and a feature merged."""
     world = World(github)
     repo = world.add(FLASHINFER)
     slow = FakeIssue(2496, "mxfp4 quantization is 10x slower than nvfp4", at("2026-01-28 19:42"))
@@ -555,16 +570,34 @@ def risky(github, tmp_path) -> tuple[World, Path]:
         files=ci,
     )
     merged_pr(repo, 2525, "feat: BF16 GEMM benchmarking support", at("2026-02-10 12:00"))
-    out = tmp_path / "out"
-    out.mkdir()
+    return world
+
+
+@pytest.fixture(scope="module")
+def risky_written(tmp_path_factory) -> Path:
+    """The dailies of `flashinfer_at_risk` from Jan 26 to Mar 1: the first on its morning,
+    the rest by one run on Mar 2 that backfills the days between (each after the close of
+    Feb 5). Written once for the module; see `risky`."""
+    out = tmp_path_factory.mktemp("risky")
     days = ["--follow-days", "3"]
     run = ["run", "--repos", FLASHINFER, "--publish", "none", "--output-dir", str(out), *days]
-    world.as_of(at("2026-01-27 06:00"))
-    assert main_with_outputs([*run, "--date", "2026-01-26"], out)[0] == 0
+    with module_environment() as monkeypatch, local_github(monkeypatch) as github:
+        world = flashinfer_at_risk(github)
+        world.as_of(at("2026-01-27 06:00"))
+        assert main_with_outputs([*run, "--date", "2026-01-26"], out)[0] == 0
+        world.as_of(at("2026-03-02 06:00"))
+        assert main_with_outputs([*run, "--date", "2026-03-01", "--backfill", "34"], out)[0] == 0
+    return out
+
+
+@pytest.fixture
+def risky(github, risky_written, tmp_path) -> tuple[World, Path]:
+    """A copy of those dailies, and flashinfer as of March 2 on the test's own local GitHub,
+    which has answered nothing yet."""
+    world = flashinfer_at_risk(github)
     world.as_of(at("2026-03-02 06:00"))
-    assert main_with_outputs([*run, "--date", "2026-03-01", "--backfill", "34"], out)[0] == 0
-    world.github.graphql_bodies.clear()
-    world.github.requests.clear()
+    out = tmp_path / "out"
+    shutil.copytree(risky_written, out)
     return world, out
 
 

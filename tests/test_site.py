@@ -27,7 +27,7 @@ import pytest
 from digest.cli import main
 from tests.browser import HOW_TO_INSTALL
 from tests.browser import find as find_browser
-from tests.conftest import TOKEN
+from tests.conftest import local_github, module_environment
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeGitHub, FakeIssue, FakeRelease, FakeRepo
@@ -40,6 +40,7 @@ SEARCHED = "FlashInfer MLA backend"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = os.environ.get("DIGEST_SCREENSHOTS")  # keep the screenshots there (else a tmp dir)
 LOCALES = Path(__file__).parents[1] / "digest" / "locales"
+POLL = 0.05  # seconds between looks while waiting in the browser (Selenium's own: 0.5)
 
 
 def add_repos(github: FakeGitHub) -> None:
@@ -75,12 +76,7 @@ def build(folder: Path, *extra: str) -> int:
 
 def made_archive(folder: Path, *extra: str) -> Path:
     """`folder` with four days of reports and their site in `_site`."""
-    with pytest.MonkeyPatch.context() as env, FakeGitHub(token=TOKEN) as github:
-        for name in list(os.environ):
-            if name.startswith(("INPUT_", "GITHUB_", "RUNNER_")):
-                env.delenv(name)
-        env.setenv("GITHUB_API_URL", github.api_url)
-        env.setenv("GITHUB_TOKEN", TOKEN)
+    with module_environment() as env, local_github(env) as github:
         add_repos(github)
         write_reports(folder, *extra)
         assert build(folder) == 0
@@ -354,7 +350,10 @@ def serving(folder: Path) -> Iterator[str]:
     """`folder` served over HTTP on a free local port; its URL, with a final `/`."""
     handler = functools.partial(Quiet, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next look: every 20 ms, not the default 0.5 s
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
@@ -415,13 +414,19 @@ def requested(driver) -> list[str]:
     return urls
 
 
-def no_alert(driver) -> None:
+def no_alert(driver, within: float = 0) -> None:
+    """No dialog opened. Markup in a page has run once the page has loaded (a script as it
+    is parsed, an image's error handler before the load event that `get` waits for), so a
+    loaded page is asked at once; what a script adds later is watched for `within` seconds."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    if not within:
+        assert not expected_conditions.alert_is_present()(driver)
+        return
     with pytest.raises(TimeoutException):
-        WebDriverWait(driver, 1).until(expected_conditions.alert_is_present())
+        WebDriverWait(driver, within).until(expected_conditions.alert_is_present())
 
 
 def search(driver, words: str) -> list[str]:
@@ -429,23 +434,28 @@ def search(driver, words: str) -> list[str]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    box = WebDriverWait(driver, 10).until(
+    box = WebDriverWait(driver, 10, poll_frequency=POLL).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "pagefind-input input")
     )
     box.send_keys(words)
     return results(driver)
 
 
+# The links of the results once every result has loaded: Pagefind first lists a placeholder
+# per result (no link), then fills each in as its data arrives; false until then.
+LOADED_RESULTS = """
+const items = [...document.querySelectorAll('pagefind-results li.pf-result')];
+if (!items.length || items.some(item => !item.querySelector('a.pf-result-link'))) return false;
+return [...document.querySelectorAll('pagefind-results a')].map(a => a.href);
+"""
+
+
 def results(driver) -> list[str]:
-    """The links of the search page's results, once there are any."""
-    from selenium.webdriver.common.by import By
+    """The links of the search page's results, once there are some and all have loaded."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def found(d):
-        links = d.find_elements(By.CSS_SELECTOR, "pagefind-results a")
-        return [a.get_attribute("href") for a in links] or False
-
-    return WebDriverWait(driver, 15).until(found)
+    wait = WebDriverWait(driver, 15, poll_frequency=POLL)
+    return wait.until(lambda d: d.execute_script(LOADED_RESULTS))
 
 
 def pagefind(driver, served: str, words: str) -> list[str]:
@@ -539,7 +549,7 @@ def test_searching_a_title_written_as_markup_runs_nothing(page):
 
     driver = page("search.html")
     search(driver, "onerror alert")
-    no_alert(driver)
+    no_alert(driver, within=1)  # the results are added by a script, after the load
     assert driver.find_elements(By.CSS_SELECTOR, "pagefind-results img[src='x']") == []
 
 

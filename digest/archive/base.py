@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from digest.calendar import Period, Span
 from digest.models import Files, Layout, PublishResult
-from digest.periods import Period, Span
 
 
 class Snapshot(Protocol):
@@ -21,12 +20,8 @@ class Snapshot(Protocol):
     def read(self, path: str) -> str | None: ...
 
 
-def report_dates(snapshot: Snapshot, layout: Layout) -> set[dt.date]:
-    return layout.dates(snapshot.files_in(layout.reports_dir))
-
-
 def report_spans(snapshot: Snapshot, layout: Layout, period: Period) -> set[Span]:
-    """The weeks (or months) with a report in their folder (`reports/weekly/`)."""
+    """The days, weeks or months with a report in their folder (`reports/weekly/`)."""
     return layout.spans(period, snapshot.files_in(layout.folder(period)))
 
 

@@ -11,7 +11,6 @@ Every GitHub answer that stops publishing becomes one line naming what to fix.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -25,6 +24,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from digest.archive.base import Publication, Render
+from digest.calendar import Span
 from digest.errors import DigestError, GitHubAccessError, InputError
 from digest.github import GitHubAPI, failures
 from digest.models import Files, PublishMode, PublishResult
@@ -99,9 +99,10 @@ def git_blob_sha(content: str) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def pull_branch(date: dt.date) -> str:
-    """The work branch of the pull request for a run's date."""
-    return f"digest/{date.isoformat()}"
+def pull_branch(span: Span) -> str:
+    """The work branch of the pull request for a report: `digest/2026-02-04`,
+    `digest/2026-W06`."""
+    return f"digest/{span.label}"
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,9 @@ class GitHubArchive:
             raise InputError("target-branch", _NO_BRANCH.format(branch=base, repo=full_name))
         return archive
 
-    def for_date(self, date: dt.date) -> GitHubArchive:
-        """Pull-request mode works on a branch named after the run's date."""
-        self.work_branch = pull_branch(date) if self.mode == "pull-request" else None
+    def for_span(self, span: Span) -> GitHubArchive:
+        """Pull-request mode works on a branch named after the run's report."""
+        self.work_branch = pull_branch(span) if self.mode == "pull-request" else None
         return self
 
     # -- reading -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from digest import __version__
+from digest.calendar import Window
 from digest.collect import parse
 from digest.collect.nodes import (
     CommitNode,
@@ -49,7 +50,6 @@ from digest.models import (
     PullRequest,
     Release,
     RepoActivity,
-    Window,
 )
 
 log = logging.getLogger(__name__)

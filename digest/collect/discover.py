@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from digest.calendar import Window
 from digest.collect import parse
 from digest.collect.queries import document
 from digest.errors import InputError
 from digest.github import GitHubAPI
 from digest.github.paging import Ladder, Shape, ladder_shapes, paginate
-from digest.models import Discovery, QuietGroup, Window
+from digest.models import Discovery, QuietGroup
 
 log = logging.getLogger(__name__)
 

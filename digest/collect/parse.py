@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from digest.calendar import Window
 from digest.collect.nodes import (
     Actor,
     CommitNode,
@@ -15,7 +16,7 @@ from digest.collect.nodes import (
     PullRequestNode,
     ReleaseNode,
 )
-from digest.models import Commit, FileChange, Issue, PullRequest, Release, Window, is_nightly
+from digest.models import Commit, FileChange, Issue, PullRequest, Release, is_nightly
 
 # Bodies are context for a summary, not content to republish: keep the opening.
 BODY_EXCERPT_CHARS = 2000

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from digest.models import Language, Window
+from digest.calendar import Window
+from digest.models import Language
 
 
 class Locale:
@@ -45,8 +45,9 @@ class Locale:
         """`Activity on 2026-02-04 (Asia/Shanghai)`, or the first and last day of a longer one."""
         if window.days == 1:
             return self.format("window_one_day", date=window.date, timezone=window.timezone)
-        first = window.date - dt.timedelta(days=window.days - 1)
-        return self.format("window_days", first=first, last=window.date, timezone=window.timezone)
+        return self.format(
+            "window_days", first=window.first, last=window.date, timezone=window.timezone
+        )
 
     def title(self, days: int) -> str:
         """The default title for a window: a 7-day window is not a "Daily digest"."""
@@ -58,8 +59,7 @@ class Locale:
         """`2026-02-04`, or `2026-01-29 to 2026-02-04` for a longer window."""
         if window.days == 1:
             return window.date.isoformat()
-        first = window.date - dt.timedelta(days=window.days - 1)
-        return self.format("date_range", first=first, last=window.date)
+        return self.format("date_range", first=window.first, last=window.date)
 
     def join(self, parts: list[str]) -> str:
         return self._strings["list_sep"].join(parts)

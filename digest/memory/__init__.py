@@ -7,7 +7,7 @@ GitHub through the `ask` it is given), and which items the stories already highl
 nothing new since (ongoing.py). A week's or a month's memory (`recall_period`) is read from
 its dailies alone: the risks open at its end and those resolved in it. The result, a
 `Memory`, is carried on the Digest, so the sidecar keeps it and a rerun renders the same
-report. This package imports models only.
+report. This package imports models and the calendar only.
 """
 
 from digest.memory.recall import horizon, period_dates, recall, recall_period

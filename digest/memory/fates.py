@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from digest.calendar import Window
 from digest.memory.told import Key, key_of
-from digest.models import Activity, Followup, Issue, PullRequest, RepoActivity, Window
+from digest.models import Activity, Followup, Issue, PullRequest, RepoActivity
 
 Ask = Callable[[Sequence[Followup]], list[Followup]]
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from digest.calendar import Span
 from digest.memory.fates import Ask, fates
 from digest.memory.ongoing import ongoing
 from digest.memory.told import IsRisk, key_of, told_items, told_risks
@@ -45,11 +46,10 @@ def recall(
     return Memory(follow_days=follow_days, followups=_aged(kept, activity), ongoing=told)
 
 
-def period_dates(first: dt.date, last: dt.date, follow_days: int) -> list[dt.date]:
+def period_dates(span: Span, follow_days: int) -> list[dt.date]:
     """The dailies a week's or a month's memory reads: the `follow_days` before its first
     day (what was still open when it began), then each of its days."""
-    days = (last - first).days + 1
-    return horizon(first, follow_days) + [first + dt.timedelta(days=k) for k in range(days)]
+    return horizon(span.first, follow_days) + span.days
 
 
 def recall_period(
@@ -66,9 +66,8 @@ def recall_period(
     window = activity.window
     if follow_days <= 0 or not dailies:
         return None
-    first = window.date - dt.timedelta(days=window.days - 1)
-    before = {d: digest for d, digest in dailies.items() if d < first}
-    during = {d: digest for d, digest in dailies.items() if d >= first}
+    before = {d: digest for d, digest in dailies.items() if d < window.first}
+    during = {d: digest for d, digest in dailies.items() if d >= window.first}
     carried = [item for item in told_items(before, is_risk) if item.risk]
     told = {key_of(i): i for i in carried}
     for item in told_risks(during, is_risk):

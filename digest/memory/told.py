@@ -16,7 +16,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
-from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity, Window
+from digest.calendar import Window
+from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity
 
 Key = tuple[str, str, int]  # (repository in lower case, "pr" or "issue", number)
 IsRisk = Callable[[Issue], bool]

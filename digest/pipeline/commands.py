@@ -163,7 +163,7 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     reports = []
     for period in ("day", "week", "month"):
         for span in sorted(history.spans(job.layout, period), key=lambda s: (s.first, s.last)):
-            digest = history.read_span(job.layout, span)
+            digest = history.read(job.layout, span)
             if isinstance(digest, Digest):
                 reports.append(Report(span.period, span.label, digest))
     if not reports:

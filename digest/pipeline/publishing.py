@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from digest.actions import Runner
-from digest.archive.base import Archive, Publication, Snapshot, report_dates, report_spans
+from digest.archive.base import Archive, Publication, Snapshot, report_spans
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.citations import without_backlinks
@@ -30,7 +30,7 @@ def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
     archive = GitHubArchive.open(
         required(api), target.repo, target.branch, target.mode, plan.github.server_url
     )
-    return archive.for_date(plan.jobs[0].window.date)  # the pull request is the first digest's
+    return archive.for_span(plan.jobs[0].span)  # the pull request is the first digest's
 
 
 def publish(
@@ -64,7 +64,9 @@ def publish(
     log.info("published (%s) in %.2f s", plan.target.mode, time.perf_counter() - started)
     if result.pull_request_url:
         runner.notice(f"pull request: {result.pull_request_url}")
-    written = sorted({date for item in done for date in item.job.layout.dates(result.written)})
+    written = sorted(
+        {s.last for item in done for s in item.job.layout.spans("day", result.written)}
+    )
     log.info("dates written: %s", ", ".join(map(str, written)) or "none (nothing changed)")
     return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
 
@@ -79,7 +81,7 @@ def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> lis
         feed = Feed(info=info, existing=snapshot.read(layout.feed), url=archive.url)
     index = Index(
         existing=snapshot.read(layout.index_file),
-        dates=report_dates(snapshot, layout),
+        dates={s.last for s in report_spans(snapshot, layout, "day")},
         spans=report_spans(snapshot, layout, "week") | report_spans(snapshot, layout, "month"),
     )
     found: list[Output] = [Reports(), index]

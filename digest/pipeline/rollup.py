@@ -10,7 +10,6 @@ from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.memory import period_dates, recall_period
 from digest.models import Activity, Digest, Job, Memory, Plan
-from digest.periods import Span
 from digest.pipeline.sources import Source
 from digest.pipeline.summarizing import summarize_work
 from digest.pipeline.work import Done, Work
@@ -30,29 +29,27 @@ def rollup_work(
 ) -> Done:
     """Only days with no usable daily report are collected, each alone. Backfill does not
     apply."""
-    span = rollups.span_of(job)
+    span = job.span
 
     def collect_day(dated: Job, daily: Digest | None) -> Activity | None:
         try:
             return github.activity(dated, daily)
         except NothingRead as exc:
-            runner.warning(f"{span.label}: {dated.window.date} could not be collected: {exc}")
+            runner.warning(f"{span.label}: {dated.span.label} could not be collected: {exc}")
             return None  # the report says which day it lacks
 
-    activity, rollup = rollups.build(job, span, history, collect_day)
-    titled = job.with_window(activity.window).model_copy(
-        update={"title": job.title or rollups.default_title(job)}
-    )
-    memory = remembered(job, span, activity, history)
-    work = Work(titled, activity, history.rollup(job.layout, span), memory=memory)
+    activity, rollup = rollups.build(job, history, collect_day)
+    titled = job.model_copy(update={"title": job.title or rollups.default_title(job)})
+    memory = remembered(job, activity, history)
+    work = Work(titled, activity, history.digest(job.layout, span), memory=memory)
     digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": rollup})
     return Done(titled, [digest], [])
 
 
-def remembered(job: Job, span: Span, activity: Activity, history: History) -> Memory | None:
+def remembered(job: Job, activity: Activity, history: History) -> Memory | None:
     """The risks the dailies told, as they were at the end of the period: read from the
     archive, no request."""
-    dates = period_dates(span.first, span.last, job.follow_days)
+    dates = period_dates(job.span, job.follow_days)
     return recall_period(
-        activity, job.follow_days, history.digests(job.layout, dates), is_risk=is_risk
+        activity, job.follow_days, history.dailies(job.layout, dates), is_risk=is_risk
     )

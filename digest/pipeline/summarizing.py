@@ -48,7 +48,7 @@ def remembered(
     if job.follow_days <= 0 or history is None or job.period != "day":
         return work
     dates = horizon(job.window.date, job.follow_days)
-    past = history.digests(job.layout, dates) | {d: w for d, w in written.items() if d in dates}
+    past = history.dailies(job.layout, dates) | {d: w for d, w in written.items() if d in dates}
     before = api.requests if api else 0
     ask = (lambda items: follow_up(api, items)) if api else None
     memory = recall(work.activity, job.follow_days, past, is_risk=is_risk, ask=ask)

@@ -11,7 +11,6 @@ from digest.errors import NothingRead
 from digest.models import Activity, Digest, Job, Memory, Plan, RepoSummary
 from digest.pipeline.base import log
 from digest.pipeline.sources import Source
-from digest.window import compute_window
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def firsts(plan: Plan, source: Source, history: History | None) -> list[Work | N
 def first(plan: Plan, job: Job, source: Source, history: History | None) -> Work:
     """The job's own date: its activity and the report it replaces (whose summaries are
     reused when their input is unchanged, and commits' files not asked again)."""
-    previous = history.digest(job.layout, job.window.date) if history else None
+    previous = history.digest(job.layout, job.span) if history else None
     return Work(job, source.activity(job, previous), previous, plan.summaries)
 
 
@@ -54,7 +53,7 @@ def fill_in(job: Job, decisions: list[backfill.Decision], github: Source) -> lis
         log.info("backfill %s: %s (%s)", decision.date, decision.action, decision.why)
         if decision.action == "skip":
             continue
-        dated = job.with_window(compute_window(decision.date, job.window.days, job.window.timezone))
+        dated = job.on(decision.span)
         previous = decision.previous
         missing = dated.with_repos(previous.incomplete) if previous else dated
         try:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from digest.calendar import Span
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile
-from digest.periods import Span
 from digest.render.feed import FeedInfo, render_feed, report_entry
 from digest.render.index import render_index
 from digest.render.report import render_report
@@ -66,7 +66,7 @@ class Index:
             self.existing,
             title=latest.title,
             latest_embedded=rendered.embedded,
-            dates=self.dates | {d.span.first for d in digests if d.span.period == "day"},
+            dates=self.dates | {d.span.last for d in digests if d.span.period == "day"},
             layout=rendered.layout,
             loc=locale(latest.language),
             spans=self.spans | {d.span for d in digests if d.span.period != "day"},

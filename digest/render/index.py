@@ -6,9 +6,10 @@ import datetime as dt
 import posixpath
 import re
 
+from digest import calendar
+from digest.calendar import Span
 from digest.locales import Locale
 from digest.models import Layout
-from digest.periods import Span
 from digest.render import markdown as md
 from digest.render.rollup import period_label
 
@@ -31,10 +32,8 @@ def render_index(
     """Replace (or add) the marker block, leaving every other byte of `existing` alone.
     `spans`: the weekly and monthly reports, each kind listed in a place of its own."""
     here = posixpath.dirname(layout.index_file) or "."
-    lines = [
-        f"- {md.link(d.isoformat(), posixpath.relpath(layout.report(d), here))}"
-        for d in sorted(dates, reverse=True)
-    ]
+    days = [calendar.of("day", d) for d in sorted(dates, reverse=True)]
+    lines = [f"- {md.link(s.label, posixpath.relpath(layout.report_of(s), here))}" for s in days]
     rollups = []
     for period, heading in (("month", "index_monthly"), ("week", "index_weekly")):
         listed = sorted((s for s in spans or () if s.period == period), key=lambda s: s.first)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from digest.calendar import Span
 from digest.locales import Locale
 from digest.models import Digest, Rollup, Trend
-from digest.periods import Span
 
 
 def period_label(span: Span, loc: Locale) -> str:

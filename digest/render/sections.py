@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from digest import __version__
+from digest import __version__, kinds
 from digest.citations import LinkTable
 from digest.locales import Locale, locale
 from digest.models import Digest, FailureKind, Item, RepoActivity, RepoSummary
@@ -115,7 +115,7 @@ def report_view(digest: Digest, *, retry_days: int = 0) -> ReportView:
         incomplete=incomplete,
         sections=tuple(s for make in SECTIONS if (s := make(c)) is not None),
         footer=footer_text(digest, loc),
-        counts=loc.join(loc.counts(*(r.figures for r in digest.activity.repos if r.ok))),
+        counts=loc.join(loc.counts(*(kinds.figures(r) for r in digest.activity.repos if r.ok))),
         overview=digest.overall.overview,
         highlights=c.highlights,
         risks=c.risks,
@@ -166,7 +166,7 @@ def repository(activity: RepoActivity, summary: RepoSummary | None, c: Context) 
         note = loc["ungrounded_note" if summary.fallback == "ungrounded" else "fallback_note"]
     cited = {ref for section in summary.sections for item in section.items for ref in item.refs}
     left = len(record_refs(activity) - cited)
-    counts = loc.join(loc.counts(activity.figures))
+    counts = loc.join(loc.counts(kinds.figures(activity)))
     return part(
         Paragraph(activity.description or "", "description"),
         Paragraph(summary.overview, code=True, note=note),

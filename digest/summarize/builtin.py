@@ -285,9 +285,9 @@ def areas(repos: list[RepoActivity], loc: Locale) -> list[str]:
     spelled: dict[str, Counter[str]] = {}
     for repo in repos:
         changes: list[tuple[str, list[FileChange] | None]] = [
-            (p.title, p.files) for p in repo.merged_pulls
+            (p.title, p.files) for p in kinds.MERGED_PULLS.select(repo)
         ]
-        changes += [(c.title, c.files) for c in repo.direct_commits]
+        changes += [(c.title, c.files) for c in kinds.DIRECT_COMMITS.select(repo)]
         for title, files in changes:
             for theme in dict.fromkeys(_themes(title, files, loc)):
                 counts[theme.casefold()] += 1
@@ -307,7 +307,11 @@ def _repo_overview(activity: RepoActivity, loc: Locale) -> str:
         sentences.append(loc.count("nightlies", nightly))
     if named := areas([activity], loc):
         sentences.append(loc.format("areas", areas=loc.join(named)))
-    reported = [i for i in activity.opened_issues if significance.of_issue(i).kind in _REPORTED]
+    reported = [
+        i
+        for i in kinds.OPENED_ISSUES.select(activity)
+        if significance.of_issue(i).kind in _REPORTED
+    ]
     if reported:
         top = max(reported, key=lambda i: significance.of_issue(i).weight)
         kind = significance.of_issue(top).kind
@@ -319,7 +323,7 @@ def _repo_overview(activity: RepoActivity, loc: Locale) -> str:
     return (
         loc.sentences(sentences)
         if sentences
-        else loc.format("counts_only", counts=loc.join(loc.counts(activity.figures)))
+        else loc.format("counts_only", counts=loc.join(loc.counts(kinds.figures(activity))))
     )
 
 
@@ -354,7 +358,7 @@ def summarize_overall(
             "overall_active",
             active=len(active),
             total=total,
-            counts=loc.join(loc.counts(*(r.figures for r in active))),
+            counts=loc.join(loc.counts(*(kinds.figures(r) for r in active))),
         )
     ]
     releases = [f"{r.repo} {x.tag}" for r in active for x in r.releases if not x.nightly]
@@ -363,7 +367,9 @@ def summarize_overall(
     # positions by name: list.index would compare whole repositories, field by field
     position = {r.repo: n for n, r in enumerate(activity.repos)}
     ranked_repos = sorted(active, key=lambda r: (-_weight(r), position[r.repo]))
-    busiest = [loc.paren(r.repo, loc.join(loc.counts(r.figures)[:2])) for r in ranked_repos[:3]]
+    busiest = [
+        loc.paren(r.repo, loc.join(loc.counts(kinds.figures(r))[:2])) for r in ranked_repos[:3]
+    ]
     parts.append(loc.format("overall_most_active", repos=loc.join(busiest)))
     if failed:
         parts.append(loc.format("overall_failed", repos=loc.join(failed)))
@@ -432,6 +438,6 @@ def still_open(earlier: Sequence[Followup], loc: Locale) -> list[str]:
 
 
 def _weight(repo: RepoActivity) -> int:
-    merged = len(repo.merged_pulls)
-    direct = len(repo.direct_commits)
+    merged = len(kinds.MERGED_PULLS.select(repo))
+    direct = len(kinds.DIRECT_COMMITS.select(repo))
     return 3 * merged + direct + len(repo.issues) + 5 * len(repo.releases)

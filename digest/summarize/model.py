@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 
+from digest.calendar import Window
 from digest.citations import LinkTable
 from digest.locales import Locale
 from digest.models import (
@@ -23,7 +24,6 @@ from digest.models import (
     RepoActivity,
     RepoSummary,
     Usage,
-    Window,
     qualified,
 )
 from digest.summarize import builtin, prompting

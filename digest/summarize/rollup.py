@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from digest import kinds
+from digest.calendar import Window
 from digest.models import (
     Activity,
     Commit,
@@ -22,7 +23,6 @@ from digest.models import (
     PullRequest,
     RepoActivity,
     Trend,
-    Window,
 )
 
 T = TypeVar("T")

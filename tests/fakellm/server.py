@@ -152,6 +152,10 @@ class FakeLLM:
 def _handler(server: FakeLLM) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in two writes: with Nagle's algorithm on, the body waits for
+        # the client's delayed ACK of the headers, 40 ms on every reply of a kept-alive
+        # connection, a delay no real server adds (`latency` is there to add one on purpose).
+        disable_nagle_algorithm = True
 
         def log_message(self, *_: object) -> None:
             pass

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from digest import periods
+from digest import calendar
 from digest.locales import Locale, locale
 from digest.models import Digest, Language
 from digest.render.rollup import period_label
@@ -425,7 +425,7 @@ def _archive(site: Site, loc: Locale, ordered: list[Report], views: dict[str, Sh
     listed = [
         Month(
             key,
-            period_label(periods.of("month", reports[0].date), loc),
+            period_label(calendar.of("month", reports[0].date), loc),
             [
                 _listed(views[r.path], loc)
                 for r in sorted(reports, key=_archive_order, reverse=True)
