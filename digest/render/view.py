@@ -75,7 +75,7 @@ class Entry:
     title: str = ""
     facts: tuple[Fact, ...] = ()
     lead: str = ""
-    ref: str = ""  # the item, `owner/name#pr:12`; "" for a folded line
+    ref: str = ""  # the item in its repository (`pr:12`); "" for a folded line
 
 
 @dataclass(frozen=True, slots=True)
