@@ -177,3 +177,66 @@ def test_one_place_constructs_github_clients():
     }
     assert elsewhere == {}
     assert {"_Transport", "GitHubAPI"} <= constructed(_CLIENT_MODULE)  # the check sees calls
+
+
+# -- one report, many formats --------------------------------------------------------------
+
+RENDER = PACKAGE / "render"
+# The formats of a report: each writes the one view render/sections.py builds from a Digest.
+FORMATS = ("report.py", "brief.py", "dialects.py", "feed.py", "index.py", "site")
+
+
+def _render_modules(tree: ast.AST) -> set[str]:
+    """The names a module binds to render modules (`from digest.render import brief`)."""
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("digest.render"):
+            bound |= {alias.asname or alias.name for alias in node.names}
+    return bound
+
+
+def private_names_reached(path: Path) -> list[str]:
+    """Private names of render modules that `path` imports or reads (`brief._lines`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = _render_modules(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("digest.render"):
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+        ):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_reaches_into_a_render_modules_private_names():
+    reaching = {
+        str(path.relative_to(PACKAGE)): found
+        for path in PACKAGE.rglob("*.py")
+        if (found := private_names_reached(path))
+    }
+    assert reaching == {}
+
+
+def test_the_formats_write_the_view_and_read_no_summary_or_memory():
+    """What a report says (its story, its risks, what became of earlier items) is read from
+    a Digest in one place, render/sections.py; the formats only write it."""
+    paths = [RENDER / name for name in FORMATS]
+    paths = [p for path in paths for p in (sorted(path.rglob("*.py")) if path.is_dir() else [path])]
+    readers = {
+        str(path.relative_to(PACKAGE)): sorted(found)
+        for path in paths
+        if (
+            found := {
+                node.attr
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.Attribute) and node.attr in ("overall", "memory")
+            }
+        )
+    }
+    assert len(paths) > len(FORMATS)  # the site's modules are among them
+    assert readers == {}

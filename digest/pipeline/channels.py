@@ -21,6 +21,7 @@ from digest.pipeline.base import required
 from digest.pipeline.work import Done
 from digest.render import brief, dialects
 from digest.render.markdown import inert_title
+from digest.render.sections import report_view
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,12 @@ class Apprise:
 
 
 def _message(report: Told) -> Message:
-    """The brief written for each kind of service, from the digest, not from its Markdown."""
+    """The brief written for each kind of service, from the report's view, not from its
+    Markdown."""
+    view = report_view(report.digest)
 
     def written(form: brief.Form) -> Written:
-        body = brief.render(
-            report.digest, report.url, form, pull_request_url=report.pull_request_url
-        )
+        body = brief.render(view, report.url, form, pull_request_url=report.pull_request_url)
         return Written(brief.title_in(form, report.digest), body)
 
     return Message(
@@ -132,7 +133,8 @@ def _post(report: Told) -> threads.Post:
     """A conversation on GitHub, like the pull request's: nothing in it pings or links back."""
     digest, url = report.digest, report.url
     links = without_backlinks(url) if url else direct
-    body = brief.render(digest, url, brief.GITHUB, links, pull_request_url=report.pull_request_url)
+    view = report_view(digest)
+    body = brief.render(view, url, brief.GITHUB, links, pull_request_url=report.pull_request_url)
     return threads.Post(
         path=report.path,
         title=inert_title(report.title),

@@ -18,7 +18,7 @@ from digest.render import brief
 from digest.render.feed import FeedInfo, identity
 from digest.render.files import Feed, Index, Output, Reports, render_files
 from digest.render.markdown import inert_title
-from digest.render.report import render_brief
+from digest.render.sections import report_view
 
 
 def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
@@ -110,5 +110,7 @@ def _publication(digests: list[Digest]) -> Publication:
         # A pull request is a GitHub conversation: links to other repositories go through
         # redirect.github.com and nothing in it links, pings or leaves a backlink upstream.
         title=inert_title(brief.title(digest)),
-        body=lambda url: render_brief(digest, url, without_backlinks(url)),
+        body=lambda url: brief.render(
+            report_view(digest), url, brief.GITHUB, without_backlinks(url)
+        ),
     )

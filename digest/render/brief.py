@@ -1,9 +1,10 @@
 """The report in brief, written in the form each of its readers displays.
 
-One brief (the window, the overview, top developments, risks, a link to the report) goes
-to four kinds of reader, and each needs its own text: escaped Markdown shown by anything
-but GitHub leaks `&amp;`, `\\_` and `<sub>` onto the screen. So the brief is built from the
-digest once per form, never converted from one form to another:
+One brief (the window, what each section of the report's view gives a brief: the overview,
+top developments, risks; a link to the report) goes to four kinds of reader, and each needs
+its own text: escaped Markdown shown by anything but GitHub leaks `&amp;`, `\\_` and `<sub>`
+onto the screen. So the brief is written from the view (view.py) once per form, never
+converted from one form to another:
 
 - `GITHUB`: GitHub Markdown for a conversation (a pull request's description, later an
   issue or a comment): nothing in it links, pings or leaves a backlink upstream.
@@ -29,13 +30,12 @@ from typing import Literal
 import jinja2
 from mistune.util import escape_url
 
-from digest import __version__
-from digest.citations import LinkPolicy, LinkTable, direct
+from digest.citations import LinkPolicy, direct
 from digest.locales import Locale, locale
-from digest.models import Digest, Item
+from digest.models import Digest
 from digest.render import markdown as md
-from digest.render.followups import EarlierRisk, earlier_risks
 from digest.render.rollup import date_label
+from digest.render.view import Paragraph, Point, Points, ReportView
 
 FormName = Literal["github", "chat", "html", "text", "slack", "teams", "telegram", "mail"]
 
@@ -67,45 +67,55 @@ def environment() -> jinja2.Environment:
     )
 
 
-def footer_text(digest: Digest, loc: Locale) -> str:
-    # Only what wrote visible text: empty and unreadable repositories have no summary.
-    written = {s.method for s in digest.repos if s.status == "ok"} | {digest.overall.method}
-    methods = sorted(written, key=lambda m: (m == "extractive", m))
-    named = [loc["extractive_method"] if m == "extractive" else m for m in methods]
-    return loc.format("generated_by", version=__version__, method=loc.join(named))
-
-
 def render(
-    digest: Digest,
+    view: ReportView,
     report_url: str | None,
     form: Form,
     links: LinkPolicy = direct,
     pull_request_url: str | None = None,
 ) -> str:
-    """The brief in `form`; `links` decides how links to collected objects are written.
-    Its risks are the report's: this window's, then each told earlier that is still open
-    (with the date first told) or was resolved in this window."""
-    loc = locale(digest.language)
-    table = LinkTable(digest.activity.repos, links)
-    overall = digest.overall
-    earlier = _earlier_lines(form, earlier_risks(digest, loc), links, loc)
+    """The brief of a report's view in `form`: what each section gives a brief
+    (`Section.brief`: the overview, top developments, risks), a link to the report and to
+    the pull request. `links` decides how links to collected objects are written."""
+    loc = locale(view.language)
     text = (
         environment()
         .get_template(form.template)
         .render(
-            window=form.line(loc.window(digest.activity.window)),
-            overview=form.line(overall.overview),
-            highlights=_lines(form, overall.highlights, table, loc),
-            risks=_lines(form, overall.risks, table, loc) + earlier,
-            risks_heading=form.line(loc["risks_heading"]),
+            window=form.line(view.window),
+            blocks=[_written(form, block, links, loc) for block in view.brief],
             report_link=form.link(loc["read_report"], report_url) if report_url else "",
             pull_link=(
                 form.link(loc["pull_request"], pull_request_url) if pull_request_url else ""
             ),
-            footer=form.line(footer_text(digest, loc)),
+            footer=form.line(view.footer),
         )
     )
     return text.strip() + "\n"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A block of the brief written in a form, for its template: a paragraph's text, or a
+    list's lines under its heading ("": none)."""
+
+    heading: str = ""
+    text: str = ""
+    lines: tuple[str, ...] = ()
+
+
+def _written(form: Form, block: Paragraph | Points, links: LinkPolicy, loc: Locale) -> Written:
+    if isinstance(block, Paragraph):
+        return Written(text=form.line(block.text))
+    heading = form.line(block.heading) if block.heading else ""
+    return Written(heading, lines=tuple(_line(form, p, links, loc) for p in block.points))
+
+
+def _line(form: Form, point: Point, links: LinkPolicy, loc: Locale) -> str:
+    """A point with its links (each written once)."""
+    cited = [form.cite(x.label, links(x.url), x.code) for x in point.links]
+    line = loc.paren(form.line(point.text), loc.join(list(dict.fromkeys(cited))))
+    return f"{form.line(point.label)}{loc['colon']}{line}" if point.label else line
 
 
 def with_code(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:
@@ -118,32 +128,6 @@ def with_code(text: str, plain: Callable[[str], str], code: Callable[[str], str]
         last = match.end()
     parts.append(plain(one_line[last:]))
     return "".join(parts)
-
-
-def _lines(form: Form, items: list[Item], table: LinkTable, loc: Locale) -> list[str]:
-    """One line per item with its links; an item that cites nothing collected is left out."""
-    lines = []
-    for item in items:
-        cited = [found for ref in item.refs if (found := table.resolve(ref))]
-        if cited:
-            rendered = [form.cite(label, url, kind == "commit") for kind, label, url in cited]
-            links = loc.join(list(dict.fromkeys(rendered)))
-            lines.append(loc.paren(form.line(item.text), links))
-    return lines
-
-
-def _earlier_lines(
-    form: Form, risks: list[EarlierRisk], links: LinkPolicy, loc: Locale
-) -> list[str]:
-    """The risks earlier reports told, one line each as the report words it, with links to
-    the issue (and the pull request that closed it)."""
-    return [
-        loc.paren(
-            form.line(risk.text),
-            loc.join([form.cite(label, links(url), False) for label, url in risk.links]),
-        )
-        for risk in risks
-    ]
 
 
 # -- GitHub Markdown for a conversation ----------------------------------------------------

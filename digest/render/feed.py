@@ -22,6 +22,7 @@ from feedgen.feed import FeedGenerator
 
 from digest.models import Digest, Layout
 from digest.render import brief
+from digest.render.sections import report_view
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def report_entry(
     span = digest.span
     folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
     key = None if span.period == "day" else f"{info.id}/{folder}/{span.label}"
-    html = brief.render(digest, report_url, brief.HTML)
+    html = brief.render(report_view(digest), report_url, brief.HTML)
     until = digest.activity.window.until
     return entry(info, span.last, brief.title(digest), link, html, until, entry_id=key)
 

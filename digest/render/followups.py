@@ -1,4 +1,4 @@
-"""What became of items earlier reports told, as the report's lines say it.
+"""What became of items earlier reports told, as the report says it (memory in the view).
 
 In the record: a followed pull request merged in this window says after how long, and the
 date it was first told; an issue closed by a pull request merged in this window is told on
@@ -11,20 +11,20 @@ each risk still open, with the date first told and its age, and one line for eac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from dataclasses import replace
+from typing import Any
 
 from digest import kinds
 from digest.kinds import ItemKind
 from digest.locales import Locale
 from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity, qualified
-from digest.render import markdown as md
+from digest.render.view import Closes, Entry, Fact, Link, Point
 
-_SEP = " · "
-# Kinds whose lines are one per item, where an item's line can carry what became of it.
+# Kinds whose entries are one per item, where an item's entry can carry what became of it.
 _PER_ITEM = {k.name for k in (kinds.MERGED_PULLS, kinds.OPENED_PULLS, kinds.AUTOMATED)}
 _PER_ITEM |= {k.name for k in (kinds.OPENED_ISSUES, kinds.CLOSED_ISSUES)}
 
-Lines = Callable[[list[Any], Locale], list[str]]
+Entries = Callable[[list[Any], Locale], list[Entry]]
 
 
 class Told:
@@ -40,45 +40,43 @@ class Told:
         self.issues = {i.number: i for i in repo.issues if i.closed_in_window}
         self.collected = {p.ref for p in repo.pulls} | {i.ref for i in repo.issues}
 
-    def lines(self, kind: ItemKind[Any], items: list[Any], make: Lines, loc: Locale) -> list[str]:
-        """A kind's record lines, each followed item's saying what became of it."""
+    def entries(
+        self, kind: ItemKind[Any], items: list[Any], make: Entries, loc: Locale
+    ) -> list[Entry]:
+        """A kind's record entries, each followed item's saying what became of it."""
         if kind.name not in _PER_ITEM or not (self.followed or self.closer):
             return make(items, loc)
-        lines = []
+        found = []
         for item in items:
             if isinstance(item, Issue) and item.closed_in_window and item.number in self.closer:
-                continue  # told on the line of the pull request that closed it
+                continue  # told on the entry of the pull request that closed it
             facts = self._facts(item, loc)
-            lines += [line + facts for line in make([item], loc)]
-        return lines
+            found += [replace(entry, facts=entry.facts + facts) for entry in make([item], loc)]
+        return found
 
-    def _facts(self, item: PullRequest | Issue, loc: Locale) -> str:
-        facts = []
+    def _facts(self, item: PullRequest | Issue, loc: Locale) -> tuple[Fact, ...]:
+        facts: list[Fact] = []
         if (followed := self.followed.get(item.ref)) and followed.resolved:
-            facts.append(md.inline(fate(followed, loc)))
+            facts.append(fate(followed, loc))
         if isinstance(item, PullRequest) and item.merged_in_window:
             facts += [self._closes(n, loc) for n, by in self.closer.items() if by == item.number]
-        return "".join(f"{_SEP}{fact}" for fact in facts)
+        return tuple(facts)
 
-    def _closes(self, number: int, loc: Locale) -> str:
+    def _closes(self, number: int, loc: Locale) -> Closes:
         """`closes #45 Crash on long prompts`, and what became of it if it was followed."""
         followed = self.followed.get(f"issue:{number}")
         issue = self.issues.get(number)
         url = issue.url if issue else followed.url if followed else None
         title = issue.title if issue else followed.title if followed else ""
-        link = md.link(f"#{number}", url) if url else md.inline(f"#{number}")
-        text = loc.format("record_closes", link=link, title=md.inline(title))
+        told = ""
         if followed:
             told = loc.format("followed_told", date=followed.first_told, age=age(followed, loc))
-            text = loc.paren(text, md.inline(told))
-        return text
+        return Closes(number, url, title, told)
 
-    def left(self, loc: Locale) -> list[str]:
-        """Followed items merged or closed in this window that the record has no line for."""
+    def left(self, loc: Locale) -> list[Entry]:
+        """Followed items merged or closed in this window that the record has no entry for."""
         return [
-            md.link(f"#{f.number}", f.url)
-            + f" {md.inline(f.title)}"
-            + f"{_SEP}{md.inline(fate(f, loc))}"
+            Entry((Link(f"#{f.number}", f.url),), f.title, (fate(f, loc),), ref=f.ref)
             for f in self.followed.values()
             if f.resolved and f.ref not in self.collected and not self._on_a_merge(f)
         ]
@@ -102,51 +100,29 @@ def fate(followed: Followup, loc: Locale) -> str:
     return loc.format(key, age=age(followed, loc), date=followed.first_told)
 
 
-class EarlierRisk(NamedTuple):
-    """A risk an earlier report told, as this report words it: plain text, and the links
-    (label, url) to the issue and to the pull request that closed it."""
-
-    text: str
-    links: list[tuple[str, str]]
-
-
-def earlier_risks(digest: Digest, loc: Locale) -> list[EarlierRisk]:
-    """Risks earlier reports told: each still open with its first date and age, each closed
-    in this window with one "resolved" line. One today's risks cite already is left to them.
-    The report and the site each format these."""
+def recalled(digest: Digest) -> list[Followup]:
+    """The risks earlier reports told that this report tells again: each still open, and
+    each closed in its window. One today's risks cite already is left to them."""
     if digest.memory is None:
         return []
     told_today = {ref for item in digest.overall.risks for ref in item.refs}
-    pulls = {(r.repo, p.number): p.url for r in digest.activity.repos for p in r.pulls}
-    found = []
-    for f in digest.memory.followups:
-        if not f.risk or qualified(f.repo, f.ref) in told_today:
-            continue
-        links = [(f"#{f.number}", f.url)]
-        if f.closed_by is not None and (url := pulls.get((f.repo, f.closed_by))):
-            links.append((f"#{f.closed_by}", url))
-        if f.resolved:
-            text = loc.format("risk_resolved", repo=f.repo, title=f.title, how=fate(f, loc))
-        else:
-            text = loc.format(
-                "risk_open", repo=f.repo, title=f.title, date=f.first_told, age=age(f, loc)
-            )
-        found.append(EarlierRisk(text, links))
-    return found
-
-
-def risk_lines(digest: Digest, loc: Locale) -> list[str]:
-    """The earlier risks as the report's Markdown lines."""
     return [
-        loc.paren(md.inline(risk.text), loc.join([md.link(*link) for link in risk.links]))
-        for risk in earlier_risks(digest, loc)
+        f for f in digest.memory.followups if f.risk and qualified(f.repo, f.ref) not in told_today
     ]
 
 
-def followed_group(repo: RepoActivity, followed: Sequence[Followup], loc: Locale) -> str:
-    """The record's group of followed items alone: for a repository with nothing else in
-    the window."""
-    lines = Told(repo, followed).left(loc)
-    if not lines:
-        return ""
-    return f"**{md.inline(loc['record_followed'])}**\n\n" + "\n".join(f"- {x}" for x in lines)
+def earlier_risk(followed: Followup, pulls: dict[tuple[str, int], str], loc: Locale) -> Point:
+    """A risk an earlier report told: still open with its first date and age, or resolved
+    in this window; linked to the issue (and the pull request that closed it, from `pulls`:
+    (repository, number) -> URL of the pull requests collected)."""
+    f = followed
+    links = [Link(f"#{f.number}", f.url)]
+    if f.closed_by is not None and (url := pulls.get((f.repo, f.closed_by))):
+        links.append(Link(f"#{f.closed_by}", url))
+    if f.resolved:
+        text = loc.format("risk_resolved", repo=f.repo, title=f.title, how=fate(f, loc))
+    else:
+        text = loc.format(
+            "risk_open", repo=f.repo, title=f.title, date=f.first_told, age=age(f, loc)
+        )
+    return Point(text, tuple(links), (qualified(f.repo, f.ref),))

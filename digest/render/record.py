@@ -1,29 +1,24 @@
-"""The record: every item of a repository's window, linked, grouped, compact.
+"""The record: every item of a repository's window, linked and grouped, as view entries.
 
 Built from the collected activity alone, never from a summary, and never cut: whatever a
 model answered, every item of every kind (digest/kinds.py) is here, a group per kind in the
-table's order. A long record folds into <details> to keep the page short.
+table's order, then the followed items the window holds no entry for (followups.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from digest import kinds
 from digest.kinds import KINDS, ByKind
 from digest.locales import Locale
 from digest.models import Commit, Followup, Issue, PullRequest, Release, RepoActivity
-from digest.render import markdown as md
-from digest.render.followups import Told
+from digest.render.followups import Entries, Told
+from digest.render.view import Entry, Group, Link
 
-FOLD_AFTER = 10  # lines; a longer record is folded
-_SEP = " · "
-
-# How each kind's group is written: its items -> the group's lines (a group may fold many
-# items into one line, as nightly builds and automated changes are).
-Lines = Callable[[list[Any], Locale], list[str]]
-_LINES: ByKind[Lines] = ByKind("record lines")
+# How each kind's group is made: its items -> the group's entries (a group may fold many
+# items into one entry, as nightly builds and automated changes are).
+_ENTRIES: ByKind[Entries] = ByKind("record entries")
 
 
 def record_refs(repo: RepoActivity) -> set[str]:
@@ -31,110 +26,99 @@ def record_refs(repo: RepoActivity) -> set[str]:
     return {item.ref for kind in KINDS for item in kind.select(repo)}
 
 
-def render_record(
-    repo: RepoActivity, counts: str, loc: Locale, followed: Sequence[Followup] = ()
-) -> str:
-    """`followed`: what became of the items earlier reports told (render/followups.py)."""
+def record(repo: RepoActivity, loc: Locale, followed: Sequence[Followup] = ()) -> tuple[Group, ...]:
+    """The groups of the record; `followed`: what became of the items earlier reports told."""
     told = Told(repo, followed)
     groups = [
-        (loc[kind.heading], told.lines(kind, kind.select(repo), _LINES[kind], loc))
+        Group(loc[kind.heading], tuple(told.entries(kind, kind.select(repo), _ENTRIES[kind], loc)))
         for kind in KINDS
     ]
-    groups.append((loc["record_followed"], told.left(loc)))
-    groups = [(title, lines) for title, lines in groups if lines]
-    summary = md.inline(loc.format("record_summary", counts=counts))
-    body = "\n\n".join(
-        f"**{md.inline(title)}**\n\n" + "\n".join(f"- {line}" for line in lines)
-        for title, lines in groups
-    )
-    if sum(len(lines) for _, lines in groups) > FOLD_AFTER:
-        return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>"
-    return f"{summary}\n\n{body}"
+    groups.append(Group(loc["record_followed"], tuple(told.left(loc))))
+    return tuple(g for g in groups if g.entries)
 
 
-def _facts(*facts: str | None) -> str:
-    return "".join(f"{_SEP}{md.inline(f)}" for f in facts if f)
+def followed_group(
+    repo: RepoActivity, followed: Sequence[Followup], loc: Locale
+) -> tuple[Group, ...]:
+    """The record's group of followed items alone: for a repository with nothing else in
+    the window."""
+    entries = Told(repo, followed).left(loc)
+    return (Group(loc["record_followed"], tuple(entries)),) if entries else ()
 
 
-def _by(author: str | None, loc: Locale) -> str | None:
-    return loc.format("record_by", author=author) if author else None
+def _by(author: str | None, loc: Locale) -> tuple[str, ...]:
+    return (loc.format("record_by", author=author),) if author else ()
 
 
-@_LINES.register(kinds.RELEASES)
-def _releases(releases: list[Release], loc: Locale) -> list[str]:
-    stable = [r for r in releases if not r.nightly]
-    nightly = [r for r in releases if r.nightly]
-    lines = [
-        md.link(r.tag, r.url)
-        + (f" {md.inline(r.name)}" if r.name and r.name != r.tag else "")
-        + _facts(loc["record_prerelease"] if r.prerelease else None, _by(r.author, loc))
-        for r in stable
+@_ENTRIES.register(kinds.RELEASES)
+def _releases(releases: list[Release], loc: Locale) -> list[Entry]:
+    entries = [
+        Entry(
+            (Link(r.tag, r.url),),
+            r.name if r.name and r.name != r.tag else "",
+            ((loc["record_prerelease"],) if r.prerelease else ()) + _by(r.author, loc),
+            ref=r.ref,
+        )
+        for r in releases
+        if not r.nightly
     ]
+    nightly = tuple(Link(r.tag, r.url) for r in releases if r.nightly)
     if nightly:
-        links = loc.join([md.link(r.tag, r.url) for r in nightly])
-        lines.append(md.inline(loc["record_nightly"]) + loc["colon"] + links)
-    return lines
+        entries.append(Entry(nightly, lead=loc["record_nightly"]))
+    return entries
 
 
-@_LINES.register(kinds.MERGED_PULLS, kinds.OPENED_PULLS)
-def _pulls(pulls: list[PullRequest], loc: Locale) -> list[str]:
-    return [_pull(p, loc) for p in pulls]
+@_ENTRIES.register(kinds.MERGED_PULLS, kinds.OPENED_PULLS)
+def _pulls(pulls: list[PullRequest], loc: Locale) -> list[Entry]:
+    return [
+        Entry(
+            (Link(f"#{p.number}", p.url),),
+            p.title,
+            _by(p.author, loc) + ((loc["record_draft"],) if p.draft else ()),
+            ref=p.ref,
+        )
+        for p in pulls
+    ]
 
 
-def _pull(pr: PullRequest, loc: Locale) -> str:
-    draft = loc["record_draft"] if pr.draft else None
-    return (
-        md.link(f"#{pr.number}", pr.url)
-        + f" {md.inline(pr.title)}"
-        + _facts(_by(pr.author, loc), draft)
-    )
+@_ENTRIES.register(kinds.DIRECT_COMMITS)
+def _commits(commits: list[Commit], loc: Locale) -> list[Entry]:
+    return [
+        Entry(
+            (Link(c.short_sha, c.url, code=True),),
+            c.title,
+            _by(c.author_login or c.author_name or None, loc),
+            ref=c.ref,
+        )
+        for c in commits
+    ]
 
 
-@_LINES.register(kinds.DIRECT_COMMITS)
-def _commits(commits: list[Commit], loc: Locale) -> list[str]:
-    return [_commit(c, loc) for c in commits]
+@_ENTRIES.register(kinds.OPENED_ISSUES, kinds.CLOSED_ISSUES)
+def _issues(issues: list[Issue], loc: Locale) -> list[Entry]:
+    entries = []
+    for i in issues:
+        facts = _by(i.author, loc)
+        facts += (loc.join(i.labels),) if i.labels else ()
+        facts += (loc.count("comments", i.comments),) if i.comments else ()
+        facts += (loc["record_closed_too"],) if i.opened_in_window and i.closed_in_window else ()
+        entries.append(Entry((Link(f"#{i.number}", i.url),), i.title, facts, ref=i.ref))
+    return entries
 
 
-def _commit(commit: Commit, loc: Locale) -> str:
-    author = commit.author_login or commit.author_name or None
-    return (
-        md.code_link(commit.short_sha, commit.url)
-        + f" {md.inline(commit.title)}"
-        + _facts(_by(author, loc))
-    )
-
-
-@_LINES.register(kinds.OPENED_ISSUES, kinds.CLOSED_ISSUES)
-def _issues(issues: list[Issue], loc: Locale) -> list[str]:
-    return [_issue(i, loc) for i in issues]
-
-
-def _issue(issue: Issue, loc: Locale) -> str:
-    closed = loc["record_closed_too"] if issue.opened_in_window and issue.closed_in_window else None
-    comments = loc.count("comments", issue.comments) if issue.comments else None
-    labels = loc.join(issue.labels) if issue.labels else None
-    return (
-        md.link(f"#{issue.number}", issue.url)
-        + f" {md.inline(issue.title)}"
-        + _facts(_by(issue.author, loc), labels, comments, closed)
-    )
-
-
-@_LINES.register(kinds.AUTOMATED)
-def _automated(changes: list[PullRequest | Commit], loc: Locale) -> list[str]:
+@_ENTRIES.register(kinds.AUTOMATED)
+def _automated(changes: list[PullRequest | Commit], loc: Locale) -> list[Entry]:
     if not changes:
         return []
     authors = sorted(
         {(c.author if isinstance(c, PullRequest) else c.author_login) or "?" for c in changes}
     )
-    links = loc.join(
-        [
-            md.link(f"#{c.number}", c.url)
-            if isinstance(c, PullRequest)
-            else md.code_link(c.short_sha, c.url)
-            for c in changes
-        ]
+    links = tuple(
+        Link(f"#{c.number}", c.url)
+        if isinstance(c, PullRequest)
+        else Link(c.short_sha, c.url, True)
+        for c in changes
     )
     count = loc.count("automated", len(changes))
-    text = loc.format("automated_line", count=count, authors=loc.join(authors))
-    return [md.inline(text) + loc["colon"] + links]
+    lead = loc.format("automated_line", count=count, authors=loc.join(authors))
+    return [Entry(links, lead=lead)]

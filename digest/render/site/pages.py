@@ -20,11 +20,13 @@ from markupsafe import escape
 
 from digest import calendar
 from digest.locales import Locale, locale
-from digest.models import Digest, Language, qualified
+from digest.models import Digest, Language
 from digest.render.rollup import period_label
+from digest.render.sections import report_view
 from digest.render.site import charts
+from digest.render.site.html import Link, fact, joined, link, text, web_url
 from digest.render.site.timeline import SERIES, RepoHistory, histories, weeks
-from digest.render.site.views import Link, ReportView, joined, link, report_view
+from digest.render.view import ReportView
 
 ASSETS = ("assets/site.css", "assets/search.js")
 RECENT = 10  # reports listed on the home page
@@ -87,7 +89,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("digest.render.site", "templates"),
         undefined=jinja2.StrictUndefined,
-        autoescape=True,  # every value from the data is text unless views.py made it Markup
+        autoescape=True,  # every value from the data is text unless html.py made it Markup
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -125,7 +127,7 @@ def render_pages(reports: list[Report], *, feed: str | None) -> dict[str, bytes]
     latest = site_report(reports).digest
     site = Site(title=latest.title, language=latest.language, feed=feed is not None)
     loc = locale(site.language)
-    views = {r.path: report_view(r.kind, r.key, r.path, r.digest, repo_page) for r in ordered}
+    views = {r.path: Shown(r.kind, r.path, report_view(r.digest)) for r in ordered}
     dailies = [r for r in ordered if r.kind == "day"]
     repos = histories([(r.date, r.path, r.digest) for r in dailies], repo_page)
     out: dict[str, str] = {}
@@ -165,12 +167,25 @@ def _render(template: str, page: Page, site: Site, loc: Locale, **values: Any) -
             url=page.url,
             paren=lambda text, inner: escape(loc["paren"]).format(text=text, inner=inner),
             joined=joined,
+            text=text,
+            fact=fact,
+            web=web_url,
+            repo_page=repo_page,
             **values,
         )
     )
 
 
 # -- home --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A report as the site shows it: its kind, its page, its view."""
+
+    kind: str
+    path: str
+    view: ReportView
 
 
 @dataclass(frozen=True)
@@ -198,7 +213,7 @@ def _home(
     site: Site,
     loc: Locale,
     ordered: list[Report],
-    views: dict[str, ReportView],
+    views: dict[str, Shown],
     repos: dict[str, RepoHistory],
 ) -> str:
     by_kind = {kind: [r for r in ordered if r.kind == kind] for kind in ("day", "week", "month")}
@@ -215,29 +230,25 @@ def _home(
         latest=views[latest.path],
         week=views[week.path] if week else None,
         month=views[month.path] if month else None,
-        open_risks=_open_risks(latest, {r.date: r.path for r in by_kind["day"]}),
+        open_risks=_open_risks(views[latest.path].view, {r.date: r.path for r in by_kind["day"]}),
         recent=recent,
         repos=sorted(repos.values(), key=lambda h: h.name.lower()),
         totals={key: _totals(h, loc) for key, h in repos.items()},
     )
 
 
-def _listed(view: ReportView, loc: Locale) -> Listed:
-    kind = {"day": "", "week": loc["site_weekly"], "month": loc["site_monthly"]}[view.kind]
-    return Listed(view.path, view.date_label, kind, view.counts)
+def _listed(shown: Shown, loc: Locale) -> Listed:
+    kind = {"day": "", "week": loc["site_weekly"], "month": loc["site_monthly"]}[shown.kind]
+    return Listed(shown.path, shown.view.date_label, kind, shown.view.counts)
 
 
-def _open_risks(latest: Report, days: dict[dt.date, str]) -> list[OpenRisk]:
+def _open_risks(latest: ReportView, days: dict[dt.date, str]) -> list[OpenRisk]:
     """The risks earlier reports told that were still open when the latest was written (its
     follow-ups, `follow-days`), oldest first; the latest report's own risks are its own."""
-    memory = latest.digest.memory
-    if memory is None:
-        return []
-    today = {ref for item in latest.digest.overall.risks for ref in item.refs}
     found = []
-    for item in memory.followups:
-        if not item.risk or item.state != "open" or qualified(item.repo, item.ref) in today:
-            continue  # resolved, or among the latest report's own risks
+    for item in latest.recalled:
+        if item.state != "open":
+            continue  # resolved in its window
         found.append(
             OpenRisk(
                 link=link(f"#{item.number}", item.url),
@@ -257,10 +268,11 @@ def _totals(history: RepoHistory, loc: Locale) -> str:
 # -- a report ----------------------------------------------------------------------------------
 
 
-def _report(site: Site, view: ReportView, before: str | None, after: str | None) -> str:
+def _report(site: Site, shown: Shown, before: str | None, after: str | None) -> str:
+    view = shown.view
     loc = locale(view.language)
     return _render(
-        "report.html.j2", Page(view.path), site, loc, report=view, before=before, after=after
+        "report.html.j2", Page(shown.path), site, loc, report=view, before=before, after=after
     )
 
 
@@ -406,7 +418,7 @@ class Month:
     reports: list[Listed]
 
 
-def _archive(site: Site, loc: Locale, ordered: list[Report], views: dict[str, ReportView]) -> str:
+def _archive(site: Site, loc: Locale, ordered: list[Report], views: dict[str, Shown]) -> str:
     months: dict[str, list[Report]] = {}
     for report in ordered:
         months.setdefault(report.date.strftime("%Y-%m"), []).append(report)

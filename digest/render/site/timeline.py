@@ -19,7 +19,7 @@ from digest import kinds
 from digest.kinds import ItemKind
 from digest.locales import Locale
 from digest.models import Digest, Issue, PullRequest, Release
-from digest.render.site.views import Link, link, web_url
+from digest.render.site.html import Link, link, web_url
 
 # What the charts and the timeline follow, in this order.
 SERIES: tuple[ItemKind[Any], ...] = (
