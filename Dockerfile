@@ -37,9 +37,9 @@ RUN uv sync --frozen --no-default-groups --extra llm --no-editable $SYNC_FLAGS \
 # python:3.11.16-slim-bookworm
 FROM python:3.11.16-slim-bookworm@sha256:c425d915a89a6dcd3183b1797ad9bd8878caff5a417f6371c8df93c8ea8b727f
 # The official image ships its standard library without bytecode: compiled here, once, rather
-# than in every run's container.
+# than in every run's container (not its site-packages: pip and setuptools never run).
 RUN python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
-    -x '/(idlelib|tkinter|turtledemo|ensurepip|lib2to3|pydoc_data)/' \
+    -x '/(idlelib|tkinter|turtledemo|ensurepip|lib2to3|pydoc_data|site-packages)/' \
     "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')"
 COPY --from=build /opt/digest /opt/digest
 COPY entrypoint.py /opt/digest/entrypoint.py
