@@ -114,6 +114,19 @@ class ModelSetup(Frozen):
     max_input_tokens: int | None = None
 
 
+class Topic(Frozen):
+    """A topic followed across repositories (`topics`). It matches an item of the window by
+    one of its words or phrases in the item's text, one of its labels, or one of its globs
+    over the files the item changed; in every repository, or only those `repos` names.
+    Declared and checked in digest/topics/declared.py, matched in digest/topics/matching.py."""
+
+    name: str
+    match: list[str] = Field(default_factory=list)  # case-insensitive whole words; CJK as written
+    labels: list[str] = Field(default_factory=list)  # case-insensitive
+    paths: list[str] = Field(default_factory=list)  # globs: `*` within a folder, `**` across
+    repos: list[str] = Field(default_factory=list)  # `owner/name`, `owner/*`; empty: every one
+
+
 class Job(Frozen):
     """One report: a digest's repositories over one span of days in a time zone, written to
     one layout. A day's is collected; a week's or a month's is built from its dailies."""
@@ -133,6 +146,7 @@ class Job(Frozen):
     orgs: list[str] = Field(default_factory=list)
     search: str | None = None
     exclude: list[str] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)  # followed across its repositories
 
     @property
     def period(self) -> Period:
