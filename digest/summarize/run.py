@@ -38,10 +38,12 @@ def summarizer_for(
     earlier reports told, so that neither announces it again as news; `topics`: what the
     digest's topics matched, which both lead the overall story with."""
     if llm is None:
-        return BuiltinSummarizer(locale(language), memory)
+        return BuiltinSummarizer(locale(language), memory, topics or [])
     from digest.summarize.model import ModelSummarizer
 
-    return ModelSummarizer(llm, activity.window, language, locale(language), previous, memory)
+    return ModelSummarizer(
+        llm, activity.window, language, locale(language), previous, memory, topics or []
+    )
 
 
 def summarize_repos(
