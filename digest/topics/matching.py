@@ -10,17 +10,22 @@ collected, the match says so instead.
 
 Words are case-insensitive and whole: a word is a run of letters and digits other than CJK
 characters, so `fp8` matches `FP8`, `[fp8]`, `fp8_gemm` and `支持FP8推理`, not `nvfp4` or
-`fp8e4m3`. A word or phrase with a CJK character in it matches as written, anywhere. Each text
-is split into its words once, whatever the number of topics (bench/topics.py measures it).
+`fp8e4m3`. A word or phrase with a CJK character in it matches as written, anywhere.
+
+Cost: each text is scanned for each distinct word (a substring search, then the whole-word
+pattern only where it was found); each file by one pattern of every glob; an item is tried
+only on the topics whose words, labels or globs it holds. bench/topics.py measures a day of
+2,000 repositories against a dozen topics.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from digest import kinds
 from digest.models import (
@@ -49,55 +54,23 @@ _LETTER = rf"[^\W_{_CJK}]"
 
 
 @dataclass(frozen=True)
-class _Phrase:
-    """A phrase or a word with other characters in it (`speculative decoding`, `flash-attn`):
-    looked for only in texts holding all its words, then by its pattern."""
+class _Word:
+    """One word or phrase of some topic: looked for only in a text holding its longest part
+    as a substring (a fast scan), then by its pattern."""
 
     term: str  # casefolded
-    words: frozenset[str]
-    pattern: re.Pattern[str]
+    probe: str
+    pattern: re.Pattern[str] | None  # None: as written (CJK), the probe is the term
 
-
-@dataclass
-class _Words:
-    """Every topic's words, by how they are looked for; casefolded."""
-
-    single: set[str] = field(default_factory=set)  # a word: among a text's words
-    cjk: set[str] = field(default_factory=set)  # with a CJK character: as written
-    phrases: list[_Phrase] = field(default_factory=list)
-
-    def add(self, word: str) -> None:
+    @classmethod
+    def of(cls, word: str) -> _Word:
         term = word.casefold()
         if _HAS_CJK.search(term):
-            self.cjk.add(term)
-        elif _WORD.fullmatch(term):
-            self.single.add(term)
-        elif term not in (p.term for p in self.phrases):
-            self.phrases.append(_Phrase(term, frozenset(_WORD.findall(term)), _phrase(term)))
-
-    def found(self, texts: Iterable[tuple[str, str]]) -> dict[str, str]:
-        """Each word found in `texts` ((where, text), in order) -> where it was first found."""
-        found: dict[str, str] = {}
-        for where, text in texts:
-            if not text:
-                continue
-            folded = text.casefold()
-            words = set(_WORD.findall(folded))
-            for term in self.single & words:
-                found.setdefault(term, where)
-            for term in self.cjk:
-                if term not in found and term in folded:
-                    found[term] = where
-            for phrase in self.phrases:
-                # a text that lacks one of its words cannot hold it: no search
-                if phrase.term in found or not phrase.words <= words:
-                    continue
-                if phrase.pattern.search(folded):
-                    found[phrase.term] = where
-        return found
+            return cls(term, term, None)
+        return cls(term, max(term.split(), key=len), _whole(term))
 
 
-def _phrase(term: str) -> re.Pattern[str]:
+def _whole(term: str) -> re.Pattern[str]:
     """Whole words at its ends (where it ends in a letter or digit), any spaces between its
     words."""
     body = r"\s+".join(re.escape(part) for part in term.split())
@@ -107,23 +80,97 @@ def _phrase(term: str) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
-class _Globs:
-    """Every topic's globs, compiled once; `any` tells at one match whether a file is worth
-    trying each glob on."""
+class _Words:
+    """Every topic's words, each once."""
 
-    each: dict[str, re.Pattern[str]]
-    any: re.Pattern[str] | None
+    words: tuple[_Word, ...]
+
+    @classmethod
+    def of(cls, topics: Sequence[Topic]) -> _Words:
+        terms = dict.fromkeys(word.casefold() for topic in topics for word in topic.match)
+        return cls(tuple(_Word.of(term) for term in terms))
+
+    def found(self, texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Each word found in `texts` ((where, text), in order) -> where it was first found."""
+        found: dict[str, str] = {}
+        if not self.words:
+            return found
+        for where, text in texts:
+            if not text:
+                continue
+            folded = text.casefold()
+            for word in self.words:
+                if word.term in found or word.probe not in folded:
+                    continue
+                if word.pattern is None or word.pattern.search(folded):
+                    found[word.term] = where
+        return found
+
+
+_GLOB = "\0"  # before a glob among a topic's keys: no word or label holds it
+
+
+@dataclass(frozen=True)
+class _Topic:
+    """A topic as matching reads it: its words and labels casefolded."""
+
+    topic: Topic
+    words: tuple[tuple[str, str], ...]  # (casefolded, as declared)
+    labels: tuple[str, ...]  # casefolded
+    # Its words, labels and globs as they are found in an item: which topics to try on it.
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, topic: Topic) -> _Topic:
+        words = tuple((word.casefold(), word) for word in topic.match)
+        labels = tuple(label.casefold() for label in topic.labels)
+        globs = [_GLOB + glob for glob in topic.paths]
+        return cls(topic, words, labels, frozenset([*(w for w, _ in words), *labels, *globs]))
+
+    def why(
+        self, found: dict[str, str], labels: dict[str, str], globbed: dict[str, str]
+    ) -> list[TopicWhy]:
+        """Why it matches an item (nothing: it does not): `found` the words in the item's
+        texts, `labels` its labels by casefold, `globbed` the globs its files match."""
+        why = [_why("word", word, found[key]) for key, word in self.words if key in found]
+        why += [_why("label", labels[key]) for key in self.labels if key in labels]
+        why += [_why("path", glob, globbed[glob]) for glob in self.topic.paths if glob in globbed]
+        return why
+
+
+@functools.lru_cache(maxsize=4096)
+def _why(kind: Literal["word", "label", "path"], value: str, where: str = "") -> TopicWhy:
+    """One reason, made once: the same word in the titles of a thousand pull requests is one
+    frozen value, shared."""
+    return TopicWhy(kind=kind, value=value, where=where)
+
+
+@dataclass(frozen=True)
+class _Globs:
+    """Every topic's globs, each once, and all of them as one pattern: one match per file
+    tells whether it is worth trying each glob on."""
+
+    each: tuple[tuple[str, re.Pattern[str]], ...]
+    joined: re.Pattern[str] | None
 
     @classmethod
     def of(cls, topics: Sequence[Topic]) -> _Globs:
         sources = {glob: glob_regex(glob) for topic in topics for glob in topic.paths}
-        each = {glob: re.compile(regex) for glob, regex in sources.items()}
+        each = tuple((glob, re.compile(regex)) for glob, regex in sources.items())
         joined = "|".join(f"(?:{regex})" for regex in sources.values())
         return cls(each, re.compile(joined) if sources else None)
 
-    def touched(self, paths: list[str]) -> list[str]:
-        """The paths some glob matches, in order."""
-        return [p for p in paths if self.any and self.any.fullmatch(p)]
+    def matched(self, paths: list[str]) -> dict[str, str]:
+        """Each glob some of `paths` matches -> the first that does."""
+        found: dict[str, str] = {}
+        if self.joined is None:
+            return found
+        for path in paths:
+            if self.joined.fullmatch(path):
+                for glob, pattern in self.each:
+                    if glob not in found and pattern.fullmatch(path):
+                        found[glob] = path
+        return found
 
 
 @dataclass(frozen=True)
@@ -213,51 +260,38 @@ def in_repos(topic: Topic, repo: str) -> bool:
 
 def match(activity: Activity, topics: Sequence[Topic]) -> list[TopicMatches]:
     """Each topic, in order, with the items of `activity` it matches and why."""
-    words = _Words()
-    for topic in topics:
-        for word in topic.match:
-            words.add(word)
-    globs = _Globs.of(topics)
-    matched: dict[str, list[TopicItem]] = {t.name: [] for t in topics}
-    unread: dict[str, list[str]] = {t.name: [] for t in topics}
+    words, globs = _Words.of(topics), _Globs.of(topics)
+    reading = [_Topic.of(topic) for topic in topics]
+    # The topics a word, a label or a glob found in an item may concern: no other is tried.
+    concerned: dict[str, set[int]] = {}
+    for n, topic in enumerate(reading):
+        for key in topic.keys:
+            concerned.setdefault(key, set()).add(n)
+    with_paths = {n for n, topic in enumerate(reading) if topic.topic.paths}
+    matched: list[list[TopicItem]] = [[] for _ in topics]
+    unread: list[list[str]] = [[] for _ in topics]
     for repo in activity.repos:
-        following = [t for t in topics if in_repos(t, repo.repo)] if repo.ok else []
-        if not following:
+        following = {n for n, t in enumerate(reading) if in_repos(t.topic, repo.repo)}
+        if not following or not repo.ok:
             continue
         for item in items(repo):
-            found = words.found(item.texts) if words.single or words.cjk or words.phrases else {}
+            found = words.found(item.texts)
             labels = {label.casefold(): label for label in item.labels}
-            touched = globs.touched(item.paths)
-            for topic in following:
-                why = _why(topic, found, labels, touched, globs)
+            globbed = globs.matched(item.paths)
+            keys = [*found, *labels, *(_GLOB + glob for glob in globbed)]
+            hit = set()
+            for n in sorted({n for key in keys for n in concerned.get(key, ())} & following):
+                why = reading[n].why(found, labels, globbed)
                 if why:
-                    matched[topic.name].append(_matched(repo.repo, item, why, topic))
-                elif item.files_unread and topic.paths:
-                    unread[topic.name].append(f"{repo.repo}#{item.ref}")
-    return [TopicMatches(topic=t, items=matched[t.name], unread=unread[t.name]) for t in topics]
+                    matched[n].append(_matched(repo.repo, item, why, n in with_paths))
+                    hit.add(n)
+            if item.files_unread:
+                for n in sorted((with_paths & following) - hit):
+                    unread[n].append(f"{repo.repo}#{item.ref}")
+    return [TopicMatches(topic=t, items=matched[n], unread=unread[n]) for n, t in enumerate(topics)]
 
 
-def _why(
-    topic: Topic, found: dict[str, str], labels: dict[str, str], touched: list[str], globs: _Globs
-) -> list[TopicWhy]:
-    why = [
-        TopicWhy(kind="word", value=word, where=found[word.casefold()])
-        for word in topic.match
-        if word.casefold() in found
-    ]
-    why += [
-        TopicWhy(kind="label", value=labels[label.casefold()])
-        for label in topic.labels
-        if label.casefold() in labels
-    ]
-    for glob in topic.paths:
-        path = next((p for p in touched if globs.each[glob].fullmatch(p)), None)
-        if path is not None:
-            why.append(TopicWhy(kind="path", value=glob, where=path))
-    return why
-
-
-def _matched(repo: str, item: _Item, why: list[TopicWhy], topic: Topic) -> TopicItem:
+def _matched(repo: str, item: _Item, why: list[TopicWhy], has_paths: bool) -> TopicItem:
     return TopicItem(
         repo=repo,
         ref=item.ref,
@@ -265,5 +299,5 @@ def _matched(repo: str, item: _Item, why: list[TopicWhy], topic: Topic) -> Topic
         url=item.url,
         events=item.events,
         why=why,
-        files_unread=item.files_unread and bool(topic.paths),
+        files_unread=item.files_unread and has_paths,
     )
