@@ -624,6 +624,17 @@ class Rollup(Frozen):
     collected: list[dt.date] = Field(default_factory=list)
     unread: list[dt.date] = Field(default_factory=list)  # no daily, and GitHub did not answer
     trends: list[Trend] = Field(default_factory=list)
+    # Each followed topic's counts over the previous period, by name, when the archive holds
+    # that period (its rollup, or a daily for each of its days); this period's are the
+    # Digest's `topics`.
+    previous_topics: dict[str, TopicCounts] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _no_topics_key_without_topics(self, handler: SerializerFunctionWrapHandler) -> object:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("previous_topics", 0) == {}:
+            del data["previous_topics"]
+        return data
 
 
 class Digest(Frozen):

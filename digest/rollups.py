@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from digest import __version__, calendar, topics
 from digest.archive.history import History
 from digest.locales import locale
-from digest.models import Activity, Digest, Job, Rollup, TopicMatches
+from digest.models import Activity, Digest, Job, Rollup, TopicCounts, TopicMatches
 from digest.summarize.rollup import trends, union
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ def build(job: Job, history: History, collect_day: CollectDay) -> Built:
         collected=collected,
         unread=unread,
         trends=trends(activity, previous_activity(job.on(before), history)),
+        previous_topics=previous_topics(job.on(before), history),
     )
     return Built(activity, rollup, topics.union(matched, job.topics))
 
@@ -137,6 +138,27 @@ def previous_activity(job: Job, history: History) -> Activity | None:
     return whole.model_copy(
         update={"repos": [r for r in whole.repos if r.repo.lower() in every_day]}
     )
+
+
+def previous_topics(job: Job, history: History) -> dict[str, TopicCounts]:
+    """Each of the job's topics' counts over the job's period (the one before a rollup's):
+    from its rollup, or else the union of its dailies when every day has one (each matched
+    again, with no request, where it was written under other topics). Nothing when neither
+    exists, or the job follows no topic."""
+    if not job.topics:
+        return {}
+    rollup = history.digest(job.layout, job.span)
+    if rollup is not None:
+        return _counts(topics.of_day(rollup.activity, rollup.topics, job.topics))
+    dailies = [d.daily for d in days(job, history)]
+    if not all(dailies):
+        return {}
+    read = [topics.of_day(d.activity, d.topics, job.topics) for d in dailies if d is not None]
+    return _counts(topics.union(read, job.topics))
+
+
+def _counts(matches: list[TopicMatches]) -> dict[str, TopicCounts]:
+    return {m.name: m.counts for m in matches}
 
 
 def _lower(names: list[str]) -> set[str]:

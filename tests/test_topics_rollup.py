@@ -15,6 +15,15 @@ TOPICS = [
     "Speculative: speculative decoding",
 ]
 WEEK = days_of("2026-02-02", "2026-02-08")
+# An item's event, as `counts` names it -> the count it adds to (TopicCounts).
+COUNTED = {
+    "pr merged": "merged_pulls",
+    "pr opened": "opened_pulls",
+    "commit pushed": "commits",
+    "issue opened": "opened_issues",
+    "issue closed": "closed_issues",
+    "release published": "releases",
+}
 
 
 def topics_of(path: Path) -> dict[str, dict]:
@@ -84,3 +93,43 @@ def test_a_day_written_before_a_topic_is_matched_again_from_its_activity(github,
     week = topics_of(out / "reports/weekly/2026-W06.json")
     (paged,) = week["Attention"]["items"]
     assert paged["events"] == ["opened", "merged"]  # the merge, from Wednesday's activity
+
+
+def test_a_week_holds_its_topics_counts_of_the_week_before(github, tmp_path):
+    """The week before, 2026-W05, from its dailies: each topic's counts are the sum of each
+    W05 daily's items' events."""
+    world = two_weeks_of(github)
+    out = tmp_path / "out"
+    out.mkdir()
+    for date in days_of("2026-01-26", "2026-02-08"):
+        daily(world, out, date, "--backfill", "0", *TOPICS)
+
+    assert rollup(out, "week", "2026-02-09", *TOPICS)[0] == 0
+
+    sidecar = json.loads((out / "reports/weekly/2026-W06.json").read_text())
+    before = sidecar["rollup"]["previous_topics"]
+    for name in ("Attention", "Regressions", "Router", "Speculative"):
+        summed: dict[str, int] = {}
+        for date in days_of("2026-01-26", "2026-02-01"):
+            for key, n in counts(topics_of(out / f"reports/{date}.json")[name]).items():
+                summed[key] = summed.get(key, 0) + n
+        shown = {k: v for k, v in before[name].items() if v}
+        assert shown == {COUNTED[k]: n for k, n in summed.items()}, name
+    # W05: #20 "Crash on startup" opened; seven router changes opened and merged
+    assert {k: v for k, v in before["Regressions"].items() if v} == {"opened_issues": 1}
+    assert {k: v for k, v in before["Router"].items() if v} == {
+        "merged_pulls": 7,
+        "opened_pulls": 7,
+    }
+    assert before["Attention"] == before["Speculative"] == dict.fromkeys(before["Router"], 0)
+
+
+def test_a_week_without_topics_keeps_no_topic_figures(github, tmp_path):
+    world = two_weeks_of(github)
+    out = tmp_path / "out"
+    out.mkdir()
+    for date in WEEK:
+        daily(world, out, date, "--backfill", "0")
+    assert rollup(out, "week", "2026-02-09")[0] == 0
+    sidecar = json.loads((out / "reports/weekly/2026-W06.json").read_text())
+    assert "topics" not in sidecar and "previous_topics" not in sidecar["rollup"]
