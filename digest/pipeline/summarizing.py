@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from digest import topics
 from digest.actions import Runner
 from digest.archive.history import History
 from digest.collect.follow import follow_up
@@ -66,15 +67,17 @@ def remembered(
 def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner) -> Digest:
     started = time.perf_counter()
     activity, job = work.activity, work.job
+    matched = work.topics if work.topics is not None else topics.match(activity, job.topics)
     with runner.group(f"Summarize {job.window.date}"):
         digest = summarize(
             activity,
-            summarizer_for(llm, activity, job.language, work.previous, work.memory),
+            summarizer_for(llm, activity, job.language, work.previous, work.memory, matched),
             language=job.language,
             title=job.title,
             max_concurrency=plan.max_concurrency,
             repos=work.summaries,
             memory=work.memory,
+            topics=matched,
         )
         warn_fallbacks(digest.repos, runner)
     log.info(
