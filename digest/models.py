@@ -7,6 +7,7 @@ Every model round-trips through JSON so a stage can run in another process or jo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import Final, Literal
@@ -125,6 +126,17 @@ class Topic(Frozen):
     labels: list[str] = Field(default_factory=list)  # case-insensitive
     paths: list[str] = Field(default_factory=list)  # globs: `*` within a folder, `**` across
     repos: list[str] = Field(default_factory=list)  # `owner/name`, `owner/*`; empty: every one
+
+    @property
+    def slug(self) -> str:
+        """The topic's name in file names and URLs (its page, its feed): `FP4 / FP8` ->
+        `fp4-fp8`; a name with other letters than ASCII's gets a short hash of itself,
+        `低精度` -> `topic-1c6e3a5f`, so every topic has one (declared.py keeps them apart)."""
+        words = re.sub(r"[^a-z0-9]+", "-", self.name.casefold()).strip("-")
+        if words and self.name.isascii():
+            return words
+        digest = hashlib.sha256(self.name.casefold().encode()).hexdigest()[:8]
+        return f"{words}-{digest}" if words else f"topic-{digest}"
 
 
 class Job(Frozen):

@@ -97,6 +97,7 @@ BAD_INPUTS = [
     ("fp8, fp4", "expected lines \"Name: word, word\" (got 'fp8, fp4')"),
     (": fp8", "the line ': fp8' has no name"),
     ("FP8: fp8\nfp8: e4m3", "two topics are named 'fp8'"),
+    ("FP4 / FP8: fp4\nfp4-fp8: fp8", "topics 'FP4 / FP8' and 'fp4-fp8' would share the page"),
     ("FP8:  , ", "topic 'FP8' has nothing to match: give it words (match), labels or paths"),
 ]
 

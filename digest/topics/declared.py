@@ -130,6 +130,7 @@ def _values(value: Any, where: str, key: str) -> list[str]:
 
 def _check_names(topics: list[Topic]) -> None:
     seen: set[str] = set()
+    slugs: dict[str, str] = {}
     for topic in topics:
         key = topic.name.casefold()
         if key in seen:
@@ -137,7 +138,13 @@ def _check_names(topics: list[Topic]) -> None:
                 f"two topics are named {topic.name!r} (names are compared without case): "
                 "give each its own name"
             )
+        if (other := slugs.get(topic.slug)) is not None:
+            raise ValueError(
+                f"topics {other!r} and {topic.name!r} would share the page and feed "
+                f"{topic.slug!r}: give them names that differ in more than punctuation"
+            )
         seen.add(key)
+        slugs[topic.slug] = topic.name
 
 
 def glob_regex(pattern: str) -> str:
