@@ -50,6 +50,10 @@ class Layout(Frozen):
     def feed(self) -> str:
         return f"{self.reports_dir}/feed.xml"
 
+    def topic_feed(self, slug: str) -> str:
+        """A topic's feed (`Topic.slug`), beside the reports' own: `reports/topics/fp4-fp8.xml`."""
+        return f"{self.reports_dir}/topics/{slug}.xml"
+
     def folder(self, period: Period) -> str:
         """Dailies live directly in `reports_dir`; weeks and months in folders of their own."""
         return self.reports_dir if period == "day" else f"{self.reports_dir}/{_FOLDERS[period]}"

@@ -78,7 +78,8 @@ def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> lis
     feed = None
     if item.job.feed:
         info = feed_identity(plan, layout, archive, item.digests[0].title)
-        feed = Feed(info=info, existing=snapshot.read(layout.feed), url=archive.url)
+        existing = snapshot.read(layout.feed)
+        feed = Feed(info=info, existing=existing, url=archive.url, published=snapshot.read)
     index = Index(
         existing=snapshot.read(layout.index_file),
         dates={s.last for s in report_spans(snapshot, layout, "day")},
