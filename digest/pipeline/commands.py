@@ -174,8 +174,9 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
         feed = None
         if job.feed:
             info = feed_identity(plan, job.layout, archive, reports[-1].digest.title)
-            published = archive.snapshot().read(job.layout.feed)
-            feed = FeedSource(info=info, layout=job.layout, published=published)
+            snapshot = archive.snapshot()
+            published = snapshot.read(job.layout.feed)
+            feed = FeedSource(info, job.layout, published, read=snapshot.read)
         built = build_site(reports, Path(plan.site_dir), feed=feed, base_url=plan.site_url)
     log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
     _spent(api, runner)

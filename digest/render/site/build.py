@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from digest.render.site import output, search
-from digest.render.site.feed import FeedSource, site_feed
+from digest.render.site.feed import FeedSource, site_feed, topic_feed
 from digest.render.site.pages import Report, render_pages, site_report
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ def build_site(
     output.check(site_dir)  # before any work: a folder that is not ours is bad input
     named = site_report(reports).digest
     own_feed = site_feed(reports, named.title, feed, base_url) if feed else None
-    rendered = render_pages(reports, feed=own_feed)
+    topic_feeds = partial(topic_feed, named=named, source=feed, base_url=base_url) if feed else None
+    rendered = render_pages(reports, feed=own_feed, topic_feed=topic_feeds)
     language = named.language
     with tempfile.TemporaryDirectory(prefix="digest-site-") as scratch:
         root = Path(scratch)
