@@ -551,13 +551,18 @@ class TopicMatches(Frozen):
 
     @property
     def counts(self) -> TopicCounts:
-        found: dict[str, int] = {}
-        for item in self.items:
-            kind = item.ref.split(":", 1)[0]
-            for event in item.events:
-                if counted := _COUNTED.get((kind, event)):
-                    found[counted] = found.get(counted, 0) + 1
-        return TopicCounts(**found)
+        return topic_counts((item.ref, item.events) for item in self.items)
+
+
+def topic_counts(items: Iterable[tuple[str, Iterable[TopicEvent]]]) -> TopicCounts:
+    """What items add to a topic's counts, each as (its ref, its events in the window)."""
+    found: dict[str, int] = {}
+    for ref, events in items:
+        kind = ref.split(":", 1)[0]
+        for event in events:
+            if counted := _COUNTED.get((kind, event)):
+                found[counted] = found.get(counted, 0) + 1
+    return TopicCounts(**found)
 
 
 class Followup(Frozen):

@@ -7,9 +7,11 @@ its own way. The item's title is third-party text and stays the item's own, unto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from digest.kinds import CITABLE_BY_PREFIX, RefStyle
 from digest.locales import Locale
-from digest.models import TopicItem, TopicMatches, TopicWhy
+from digest.models import TopicEvent, TopicItem, TopicMatches, TopicWhy
 from digest.render import view as v
 from digest.render.brief import HTML, html_link
 
@@ -24,9 +26,9 @@ def item_link(item: TopicItem) -> v.Link:
     return v.Link(citable.label(key), item.url, citable.style is RefStyle.SHA)
 
 
-def happened(item: TopicItem, loc: Locale) -> str:
-    """`opened, merged`: what became of it in the window."""
-    return loc.join([loc[f"topic_event_{event}"] for event in item.events])
+def happened(events: Iterable[TopicEvent], loc: Locale) -> str:
+    """`opened, merged`: what became of an item in the window."""
+    return loc.join([loc[f"topic_event_{event}"] for event in events])
 
 
 def reason(why: TopicWhy, loc: Locale) -> str:
@@ -53,7 +55,7 @@ def entry_html(matches: TopicMatches, window: str, report_url: str | None, loc: 
     for item in matches.items[:FEED_ITEMS]:
         link = item_link(item)
         cited = html_link(link.label, link.url, link.code)
-        facts = [happened(item, loc), reasons(item, loc)]
+        facts = [happened(item.events, loc), reasons(item, loc)]
         said = " · ".join(HTML.line(f) for f in facts if f)
         lines.append(f"<li>{HTML.line(item.repo)} {cited} {HTML.line(item.title)} · {said}</li>")
     lines.append("</ul>")

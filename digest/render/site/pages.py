@@ -357,18 +357,16 @@ class TopicWeek:
 
 
 def _topic(site: Site, loc: Locale, topic: TopicHistory) -> str:
-    days = sorted(topic.per_day)
-    charted = None
-    rows: list[Row] = []
-    if days:
-        counts = {day: c.model_dump() for day, c in topic.per_day.items()}
-        rows = [
-            Row(key, loc[kind.heading], f"bar-{kind.name}")
-            for key, kind in topics.COUNTED
-            if any(c[key] for c in counts.values())
-        ] or [Row(key, loc[kind.heading], f"bar-{kind.name}") for key, kind in topics.COUNTED[:1]]
-        span = (days[0], days[-1])
-        charted = _activity(loc, counts, rows, span, "site_chart_missing_topic_days")
+    counts = {day: c.model_dump() for day, c in topic.per_day.items()}
+    # A row for each kind it matched (none at all: no chart, the page says so).
+    rows = [
+        Row(key, loc[kind.heading], f"bar-{kind.name}")
+        for key, kind in topics.COUNTED
+        if any(day[key] for day in counts.values())
+    ]
+    span = (min(counts), max(counts)) if counts else None
+    missing = "site_chart_missing_topic_days"
+    charted = _activity(loc, counts, rows, span, missing) if rows and span else None
     followed = [f.digest.span for f in topic.reports]
     return _render(
         "topic.html.j2",

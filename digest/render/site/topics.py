@@ -19,7 +19,14 @@ from typing import Any
 from digest import kinds
 from digest.kinds import ItemKind
 from digest.locales import Locale
-from digest.models import Digest, Topic, TopicCounts, TopicItem, TopicMatches
+from digest.models import (
+    Digest,
+    Topic,
+    TopicCounts,
+    TopicItem,
+    TopicMatches,
+    topic_counts,
+)
 from digest.render import matches
 from digest.render.site.html import Link, link
 
@@ -103,7 +110,7 @@ def histories(
     order `latest` (the site's latest daily) declares them, then the others, the most
     recently followed first."""
     found: dict[str, TopicHistory] = {}
-    told: set[tuple[str, str]] = set()  # (item, event) already on the timeline
+    told: set[tuple[str, str, str]] = set()  # (topic, item, event) already on a timeline
     for kind, page, digest in reports:
         for matched in digest.topics:
             slug = matched.topic.slug
@@ -117,7 +124,7 @@ def histories(
             date = digest.activity.window.date
             day = TopicCounts()
             for item in matched.items:
-                row = _matched(item, told, date, page, loc)
+                row = _matched(slug, item, told, date, page, loc)
                 if row is not None:
                     history.items.append(row)
                     day = day + row.counts
@@ -135,25 +142,20 @@ def histories(
 
 
 def _matched(
-    item: TopicItem, told: set[tuple[str, str]], date: dt.date, page: str, loc: Locale
+    slug: str,
+    item: TopicItem,
+    told: set[tuple[str, str, str]],
+    date: dt.date,
+    page: str,
+    loc: Locale,
 ) -> Matched | None:
-    """The item as the day's timeline tells it: only what no earlier daily told of it."""
+    """The item as the day's timeline of the topic tells it: only what no earlier daily told
+    of it under the topic."""
     key = item.qualified_ref.lower()
-    events = [e for e in item.events if (key, e) not in told]
+    events = [e for e in item.events if (slug, key, e) not in told]
     if not events:
         return None
-    told.update((key, e) for e in events)
-    # The same item with this day's events only: what it adds to the day's figures.
-    today = TopicItem(
-        repo=item.repo,
-        ref=item.ref,
-        title=item.title,
-        url=item.url,
-        events=events,
-        why=item.why,
-        files_unread=item.files_unread,
-    )
-    counted = TopicMatches(topic=Topic(name="-"), items=[today]).counts
+    told.update((slug, key, e) for e in events)
     shown = matches.item_link(item)
     return Matched(
         date=date,
@@ -161,7 +163,7 @@ def _matched(
         repo=item.repo,
         link=link(shown.label, shown.url, shown.code),
         title=item.title,
-        happened=matches.happened(today, loc),
+        happened=matches.happened(events, loc),
         why=matches.reasons(item, loc),
-        counts=counted,
+        counts=topic_counts([(item.ref, events)]),
     )
