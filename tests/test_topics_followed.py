@@ -51,7 +51,10 @@ def test_an_item_a_topic_matched_is_followed_until_it_merges_however_old(github,
     merged = followup(reports[9], "pr:50")
     assert merged is not None
     assert (merged["state"], merged["topics"], merged["age"]) == ("merged", ["FP4"], 8)
-    assert "merged after 8 days, opened 2026-02-01" in reports[9].line_with(f"{WEB}/pull/50").text
+    # said on its record line, and on its line under the topic
+    told = "merged after 8 days, first seen under FP4 on 2026-02-01"
+    assert told in reports[9].line_with(f"{WEB}/pull/50").text
+    assert told in reports[9].line_with(f"{WEB}/pull/50", under="Topics").text
     assert followup(reports[10], "pr:50") is None
     assert followup(reports[10], "issue:52") is not None  # still open
 

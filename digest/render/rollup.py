@@ -1,5 +1,5 @@
 """What a weekly or monthly report says beyond a daily: its period's name, where its days
-came from, and each repository's figures against the previous period."""
+came from, and each repository's (and each topic's) figures against the previous period."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 from digest.calendar import Span
 from digest.locales import Locale
-from digest.models import Digest, Rollup, Trend
+from digest.models import Digest, Rollup, TopicCounts, Trend
 
 
 def period_label(span: Span, loc: Locale) -> str:
@@ -72,8 +72,24 @@ def trend_line(trend: Trend, rollup: Rollup, loc: Locale) -> str:
             change = now.median_merge_hours - before.median_merge_hours
             value = loc.paren(value, _days(change, loc, signed=True))
         parts.append(loc.format("trend_median", value=value))
-    figures = loc.join(parts)
-    if before is None:
+    return _against(loc.join(parts), before is not None, rollup, loc)
+
+
+def topic_trend(now: TopicCounts, before: TopicCounts | None, rollup: Rollup, loc: Locale) -> str:
+    """`Against 2026-W05: 7 merged pull requests (+2), 1 new issue (−1).`: a topic's counts
+    against the previous period's (`before`; None: the archive has no previous period), the
+    kinds either period has."""
+    mine, theirs = now.model_dump(), before.model_dump() if before else {}
+    parts = [
+        _counted(loc, key, n, theirs[key] if before else None)
+        for key, n in mine.items()
+        if n or theirs.get(key)
+    ]
+    return _against(loc.join(parts), before is not None, rollup, loc)
+
+
+def _against(figures: str, compared: bool, rollup: Rollup, loc: Locale) -> str:
+    if not compared:
         return loc.format("trend_first", figures=figures)
     return loc.format("trend_against", period=period_label(rollup.previous, loc), figures=figures)
 

@@ -20,6 +20,7 @@ from digest.models import Digest, FailureKind, Item, RepoActivity, RepoSummary
 from digest.render.followups import earlier_risk, recalled
 from digest.render.record import followed_group, record, record_refs
 from digest.render.rollup import date_label, sources, trend_for, trend_line
+from digest.render.topics import section as topic_section
 from digest.render.view import Block, Link, Paragraph, Point, Points, Record, ReportView, Section
 
 # What a reader is told about a repository that could not be read (locale keys): only a
@@ -64,6 +65,12 @@ def overview(c: Context) -> Section:
     )
 
 
+def topics(c: Context) -> Section | None:
+    """What each followed topic matched, across repositories (render/topics.py); none when
+    the digest follows no topic."""
+    return topic_section(c.digest, c.loc)
+
+
 def repositories(c: Context) -> Section:
     """A part per repository (but those discovery found quiet), then the quiet ones counted."""
     by_repo = {s.repo: s for s in c.digest.repos}
@@ -84,7 +91,12 @@ def closing(c: Context) -> Section:
     return Section("closing", c.loc["closing_heading"], (conclusion,), indexed=False)
 
 
-SECTIONS: tuple[Callable[[Context], Section | None], ...] = (overview, repositories, closing)
+SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
+    overview,
+    topics,
+    repositories,
+    closing,
+)
 
 
 def report_view(digest: Digest, *, retry_days: int = 0) -> ReportView:
