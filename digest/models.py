@@ -185,6 +185,15 @@ class Announce(Frozen):
     keep: int = 1  # how many of the latest digest threads stay open
 
 
+class Notification(Frozen):
+    """A chat or mail channel (`notify`): an Apprise URL, a secret, and the topics it is
+    limited to (`notify-topics`, or its own in a configuration file): told only of reports
+    where one of them matched, leading with those. None: told of every report."""
+
+    url: SecretStr
+    topics: list[str] = Field(default_factory=list)  # as declared (`Topic.name`)
+
+
 class Plan(Frozen):
     """What a run will do, decided and validated before any network call."""
 
@@ -195,7 +204,7 @@ class Plan(Frozen):
     max_concurrency: int = 8
     fail_on_error: bool = False
     backfill: int = 0  # days before the job's date whose missing or incomplete reports to write
-    notify: list[SecretStr] = Field(default_factory=list, exclude=True)  # Apprise URLs
+    notify: list[Notification] = Field(default_factory=list, exclude=True)  # secrets
     announce: Announce = Announce()
     site_dir: str = "_site"  # site: where the static site is written
     site_url: str | None = None  # site: where it is served, when known (ends with `/`)

@@ -66,13 +66,18 @@ def channel_name(position: int, url: str) -> str:
     return f"#{position} ({urlsplit(url).scheme or '?'})"
 
 
-def notify(urls: Sequence[str], messages: Sequence[Message]) -> list[Failure]:
-    """Send every message to every channel; the channels that failed, and why."""
-    if not urls or not messages:
+def notify(sends: Sequence[tuple[str, Sequence[Message]]]) -> list[Failure]:
+    """Send each channel (an Apprise URL) its messages (none: it is not told this time);
+    the channels that failed, and why."""
+    told = [(position, url, messages) for position, (url, messages) in enumerate(sends, 1)]
+    for position, url, messages in told:
+        if not messages:  # limited to topics that matched nothing in these reports
+            log.info("nothing to tell %s: none of its topics matched", channel_name(position, url))
+    told = [send for send in told if send[2]]
+    if not told:
         return []
-    with ThreadPoolExecutor(max_workers=min(8, len(urls))) as pool:
-        positions = range(1, len(urls) + 1)
-        results = pool.map(lambda position, url: _send(position, url, messages), positions, urls)
+    with ThreadPoolExecutor(max_workers=min(8, len(told))) as pool:
+        results = pool.map(lambda send: _send(*send), told)
         return [failure for failure in results if failure is not None]
 
 

@@ -7,6 +7,7 @@ cannot work is bad input, found before the run spends anything."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,7 +17,7 @@ from digest.citations import direct, without_backlinks
 from digest.deliver import threads
 from digest.deliver.notify import Message, Written, notify
 from digest.github import GitHubAPI
-from digest.models import Digest, Plan, PublishResult
+from digest.models import Digest, Notification, Plan, PublishResult
 from digest.pipeline.base import required
 from digest.pipeline.work import Done
 from digest.render import brief, dialects
@@ -43,9 +44,8 @@ def open_channels(plan: Plan, api: GitHubAPI | None) -> list[Channel]:
     """The run's channels, in the order they are told: Apprise (`notify`), then GitHub
     threads (`announce`), whose permission is proven here."""
     channels: list[Channel] = []
-    urls = [url.get_secret_value() for url in plan.notify]
-    if urls:
-        channels.append(Apprise(urls))
+    if plan.notify:
+        channels.append(Apprise(plan.notify))
     mode = plan.announce.mode
     if mode != "none":
         if plan.target.repo is None:  # publish: none: no repository, and no report URL to link
@@ -76,13 +76,29 @@ def tell(channels: list[Channel], reports: list[Told], runner: Runner) -> None:
 
 @dataclass(frozen=True)
 class Apprise:
-    """Chat and mail (`notify`): one message per report to every URL."""
+    """Chat and mail (`notify`): one message per report to every URL, but to a URL limited
+    to topics only the reports where one of them matched, its brief leading with those."""
 
-    urls: list[str]  # secrets: never logged
+    channels: list[Notification]  # their URLs are secrets: never logged
 
     def tell(self, reports: list[Told], runner: Runner) -> None:
-        with runner.group(f"Notify {len(self.urls)} channel(s)"):
-            failures = notify(self.urls, [_message(r) for r in reports])
+        written: dict[tuple[int, tuple[str, ...]], Message] = {}  # each written once
+
+        def messages(channel: Notification) -> list[Message]:
+            """Its messages: one per report, or per report where one of its topics matched."""
+            topics = tuple(channel.topics)
+            found = []
+            for n, report in enumerate(reports):
+                if topics and not matched(report.digest, topics):
+                    continue
+                if (n, topics) not in written:
+                    written[n, topics] = _message(report, topics)
+                found.append(written[n, topics])
+            return found
+
+        sends = [(channel.url.get_secret_value(), messages(channel)) for channel in self.channels]
+        with runner.group(f"Notify {len(self.channels)} channel(s)"):
+            failures = notify(sends)
         for failure in failures:
             runner.warning(
                 f"notification channel {failure.channel} failed: {failure.why}; the report "
@@ -93,10 +109,20 @@ class Apprise:
             runner.write_summary(f"Notifications that failed:\n\n{lines}\n")
 
 
-def _message(report: Told) -> Message:
+def matched(digest: Digest, topics: Sequence[str]) -> bool:
+    """Whether one of `topics` (names) matched something in the report."""
+    return any(t.items for t in digest.topics if t.name in topics)
+
+
+def _message(report: Told, topics: tuple[str, ...] = ()) -> Message:
     """The brief written for each kind of service, from the report's view, not from its
-    Markdown."""
-    view = report_view(report.digest)
+    Markdown; `topics`: the only topics it names (a channel limited to them)."""
+    digest = report.digest
+    if topics:
+        digest = digest.model_copy(
+            update={"topics": [t for t in digest.topics if t.name in topics]}
+        )
+    view = report_view(digest)
 
     def written(form: brief.Form) -> Written:
         body = brief.render(view, report.url, form, pull_request_url=report.pull_request_url)
