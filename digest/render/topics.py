@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from digest.locales import Locale
 from digest.models import Digest, Followup, TopicItem, TopicMatches, TopicWhy, qualified
 from digest.render.followups import fate
-from digest.render.rollup import period_label, topic_trend
+from digest.render.rollup import topic_trend
 from digest.render.view import Block, Entry, Group, Link, Paragraph, Point, Points, Record, Section
 
 BRIEF_LINKS = 5  # a topic's items linked in a brief; the report has them all
@@ -147,7 +147,7 @@ def _none_line(quiet: Sequence[TopicMatches], digest: Digest, loc: Locale) -> st
         before = digest.rollup.previous_topics.get(topic.name) if digest.rollup else None
         if digest.rollup is not None and before is not None and before.total:
             figures = loc.join(loc.counts(list(before.model_dump().items())))
-            period = period_label(digest.rollup.previous, loc)
+            period = digest.rollup.previous.label  # `2026-W05`: in parentheses already
             named.append(
                 loc.format("topic_before", name=topic.name, period=period, figures=figures)
             )
