@@ -455,7 +455,7 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _given_up(outcome: Outcome) -> list[_Raw]:
+def _given_up(outcome: Outcome[str, list[_Raw]]) -> list[_Raw]:
     """The repositories of a query GitHub stopped even at its smallest: a transient failure
     of exactly those, for the next run to redo."""
     return [_Raw(repo=repo, failure="error") for repo in outcome.items]
