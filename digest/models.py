@@ -23,6 +23,7 @@ from pydantic import (
 
 from digest import calendar
 from digest.calendar import Period, Span, Window, parse
+from digest.failures import FailureKind
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
 # whenever that shape changes, and add the step that upgrades the previous version in
@@ -294,11 +295,6 @@ class Release(Frozen):
     @property
     def ref(self) -> str:
         return f"release:{self.tag}"
-
-
-# "postponed": not started, to stay within the token's hourly GitHub budget.
-FailureKind = Literal["not_found", "forbidden", "rate_limited", "error", "postponed"]
-TRANSIENT: frozenset[FailureKind] = frozenset({"rate_limited", "error", "postponed"})
 
 
 class RepoActivity(Frozen):

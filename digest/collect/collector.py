@@ -40,12 +40,12 @@ from digest.collect.queries import (
     repositories_cost,
     repositories_query,
 )
+from digest.failures import FailureKind
 from digest.github import GitHubAPI, QueryTooHeavy, failures
 from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes, paginate
 from digest.models import (
     Activity,
     Commit,
-    FailureKind,
     FileChange,
     PullRequest,
     Release,

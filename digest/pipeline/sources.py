@@ -15,23 +15,11 @@ from digest.actions import Runner
 from digest.collect.collector import collect_activity
 from digest.collect.discover import discover
 from digest.errors import NothingRead
+from digest.failures import FAILURES
 from digest.github import GitHubAPI
 from digest.models import Activity, Digest, Discovery, Job, Plan
 from digest.pipeline.base import log, required
 from digest.shards import in_shard
-
-_FAILURE_HELP = {
-    "not_found": "not found, or the token cannot read it: check the name, and that the token "
-    "can read it (a workflow's GITHUB_TOKEN reads public repositories and its own; for other "
-    "private ones pass a token as github-token)",
-    "forbidden": "the token may not read it (SSO authorization or an organization policy)",
-    "rate_limited": "GitHub's rate limit was reached before it was read; the report is marked "
-    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
-    "error": "GitHub did not answer for it (see the log above); the report is marked "
-    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
-    "postponed": "not started: the token's hourly GitHub budget was nearly spent; the report "
-    "is marked incomplete, and runs within `backfill` days collect it",
-}
 
 
 class Source(Protocol):
@@ -107,7 +95,7 @@ def collect(
     activity = activity.model_copy(update=update)
     for repo in activity.repos:
         if repo.failure:
-            runner.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
+            runner.warning(f"{repo.repo}: {FAILURES[repo.failure].log}")
     if activity.repos and not any(repo.ok for repo in activity.repos):
         # A report of nothing but failures would replace a good report of the same day.
         raise NothingRead(api.api_url)

@@ -8,8 +8,9 @@ from operator import add
 from typing import TYPE_CHECKING
 
 from digest import __version__
+from digest.failures import TRANSIENT
 from digest.locales import locale
-from digest.models import TRANSIENT, Activity, Digest, Language, Memory, RepoSummary, Usage
+from digest.models import Activity, Digest, Language, Memory, RepoSummary, Usage
 from digest.summarize.base import Summarizer
 from digest.summarize.builtin import BuiltinSummarizer
 
