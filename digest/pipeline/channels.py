@@ -25,7 +25,7 @@ from digest.render.sections import report_view
 
 
 @dataclass(frozen=True)
-class Told:
+class NewReport:
     """One new or changed report, as every channel tells it."""
 
     digest: Digest
@@ -36,7 +36,7 @@ class Told:
 
 
 class Channel(Protocol):
-    def tell(self, reports: list[Told], runner: Runner) -> None: ...
+    def tell(self, reports: list[NewReport], runner: Runner) -> None: ...
 
 
 def open_channels(plan: Plan, api: GitHubAPI | None) -> list[Channel]:
@@ -56,18 +56,18 @@ def open_channels(plan: Plan, api: GitHubAPI | None) -> list[Channel]:
     return channels
 
 
-def told(done: list[Done], result: PublishResult, archive: Archive) -> list[Told]:
+def new_reports(done: list[Done], result: PublishResult, archive: Archive) -> list[NewReport]:
     """The reports this run wrote or changed; none when a rerun changed nothing."""
     written = set(result.written)
     return [
-        Told(d, path, archive.url(path), brief.title(d), result.pull_request_url)
+        NewReport(d, path, archive.url(path), brief.title(d), result.pull_request_url)
         for item in done
         for d in item.digests
         if (path := item.job.layout.report_of(d.span)) in written
     ]
 
 
-def tell(channels: list[Channel], reports: list[Told], runner: Runner) -> None:
+def tell(channels: list[Channel], reports: list[NewReport], runner: Runner) -> None:
     if not reports:
         return
     for channel in channels:
@@ -80,7 +80,7 @@ class Apprise:
 
     urls: list[str]  # secrets: never logged
 
-    def tell(self, reports: list[Told], runner: Runner) -> None:
+    def tell(self, reports: list[NewReport], runner: Runner) -> None:
         with runner.group(f"Notify {len(self.urls)} channel(s)"):
             failures = notify(self.urls, [_message(r) for r in reports])
         for failure in failures:
@@ -93,7 +93,7 @@ class Apprise:
             runner.write_summary(f"Notifications that failed:\n\n{lines}\n")
 
 
-def _message(report: Told) -> Message:
+def _message(report: NewReport) -> Message:
     """The brief written for each kind of service, from the report's view, not from its
     Markdown."""
     view = report_view(report.digest)
@@ -120,7 +120,7 @@ class Threads:
 
     announcer: threads.Announcer
 
-    def tell(self, reports: list[Told], runner: Runner) -> None:
+    def tell(self, reports: list[NewReport], runner: Runner) -> None:
         posts = [_post(r) for r in reports]
         mode, repo = self.announcer.settings.mode, self.announcer.repo
         with runner.group(f"Announce {len(posts)} report(s) as {mode}s in {repo}"):
@@ -129,7 +129,7 @@ class Threads:
             runner.warning(f"announce: {failure}; the report was published, only this post was not")
 
 
-def _post(report: Told) -> threads.Post:
+def _post(report: NewReport) -> threads.Post:
     """A conversation on GitHub, like the pull request's: nothing in it pings or links back."""
     digest, url = report.digest, report.url
     links = without_backlinks(url) if url else direct

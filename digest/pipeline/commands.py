@@ -19,7 +19,7 @@ from digest.errors import FAILED, InputError
 from digest.github import GitHubAPI, connect
 from digest.models import Activity, Digest, PartialDigest, Plan, Stage
 from digest.pipeline.base import log, required, token
-from digest.pipeline.channels import Channel, open_channels, tell, told
+from digest.pipeline.channels import Channel, new_reports, open_channels, tell
 from digest.pipeline.llms import models_checked
 from digest.pipeline.publishing import feed_identity, open_archive, publish
 from digest.pipeline.rollup import rollup_work
@@ -98,7 +98,7 @@ def _deliver(
         for item in done
     )
     set_outputs(runner, [item.digests[0] for item in done], result, summary, embedded, digests)
-    tell(channels, told(done, result, archive), runner)
+    tell(channels, new_reports(done, result, archive), runner)
     print(result.report_path)
     failed = [r.repo for d in digests for r in d.activity.repos if not r.ok]
     return FAILED if failed and plan.fail_on_error else 0

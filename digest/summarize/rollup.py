@@ -58,12 +58,12 @@ def _repo(window: Window, versions: list[RepoActivity]) -> RepoActivity:
     issues = _merged(read, lambda r: r.issues, lambda i: i.number, _later)
     releases = _merged(read, lambda r: r.releases, lambda r: r.tag, _later)
     # Only what happened in the period: a day read late may know of what came after it.
-    in_pulls = [p for p in (_pull(window, p) for p in pulls) if _told(p)]
+    in_pulls = [p for p in (_pull(window, p) for p in pulls) if _in_period(p)]
     return latest.model_copy(
         update={
             "commits": [c for c in commits if window.contains(c.committed_at)],
             "pulls": in_pulls,
-            "issues": [i for i in (_issue(window, i) for i in issues) if _told(i)],
+            "issues": [i for i in (_issue(window, i) for i in issues) if _in_period(i)],
             "releases": [r for r in releases if window.contains(r.published_at)],
         }
     )
@@ -114,7 +114,7 @@ def _pull(window: Window, pull: PullRequest) -> PullRequest:
     )
 
 
-def _told(item: PullRequest | Issue) -> bool:
+def _in_period(item: PullRequest | Issue) -> bool:
     if isinstance(item, PullRequest):
         return item.opened_in_window or item.merged_in_window
     return item.opened_in_window or item.closed_in_window
