@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Final, Literal
+from typing import Final, Literal, Self
 
 from pydantic import (
     AwareDatetime,
@@ -37,6 +37,13 @@ AnnounceMode = Literal["none", "issue", "discussion"]
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def updated(self, **changes: object) -> Self:
+        """A copy with `changes`, checked as a new model is: a field it does not have, or a
+        value of the wrong type, raises (`model_copy(update=...)` checks neither)."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.update(changes)
+        return self.model_validate(fields)
 
 
 class Layout(Frozen):
@@ -146,10 +153,10 @@ class Job(Frozen):
 
     def on(self, span: Span) -> Job:
         """The same digest over other days (an earlier date for backfill, a rollup's day)."""
-        return Job.model_validate({**self.model_dump(), "span": span, "model": self.model})
+        return self.updated(span=span)
 
     def with_repos(self, repos: list[str]) -> Job:
-        return Job.model_validate({**self.model_dump(), "repos": repos, "model": self.model})
+        return self.updated(repos=repos)
 
 
 class Announce(Frozen):
@@ -367,7 +374,7 @@ class Activity(Frozen):
         """This activity with the repositories `fresh` holds collected again (in place)."""
         by_name = {r.repo.lower(): r for r in fresh.repos}
         repos = [by_name.get(r.repo.lower(), r) for r in self.repos]
-        return self.model_copy(update={"repos": repos, "github_requests": fresh.github_requests})
+        return self.updated(repos=repos, github_requests=fresh.github_requests)
 
 
 def qualified(repo: str, ref: str) -> str:

@@ -75,7 +75,7 @@ def build(job: Job, history: History, collect_day: CollectDay) -> tuple[Activity
             continue
         dated = day.job
         if day.collect is not None:  # only what the daily lacks, without discovering again
-            dated = dated.model_copy(update={"repos": day.collect, "orgs": [], "search": None})
+            dated = dated.updated(repos=day.collect, orgs=[], search=None)
         fresh = collect_day(dated, day.daily)
         if fresh is None:
             unread.append(day.date)
@@ -101,7 +101,7 @@ def _with(daily: Activity, fresh: Activity) -> Activity:
     replaced = daily.replacing(fresh)
     held = {r.repo.lower() for r in replaced.repos}
     added = [r for r in fresh.repos if r.repo.lower() not in held]
-    return replaced.model_copy(update={"repos": [*replaced.repos, *added]})
+    return replaced.updated(repos=[*replaced.repos, *added])
 
 
 def previous_activity(job: Job, history: History) -> Activity | None:
@@ -119,9 +119,7 @@ def previous_activity(job: Job, history: History) -> Activity | None:
         *({r.repo.lower() for r in d.activity.repos if r.ok} - _lower(d.incomplete) for d in read)
     )
     whole = union(job.window, [d.activity for d in read], __version__)
-    return whole.model_copy(
-        update={"repos": [r for r in whole.repos if r.repo.lower() in every_day]}
-    )
+    return whole.updated(repos=[r for r in whole.repos if r.repo.lower() in every_day])
 
 
 def _lower(names: list[str]) -> set[str]:

@@ -240,3 +240,51 @@ def test_the_formats_write_the_view_and_read_no_summary_or_memory():
     }
     assert len(paths) > len(FORMATS)  # the site's modules are among them
     assert readers == {}
+
+
+# -- changed copies are checked ------------------------------------------------------------
+
+
+def unchecked_copies(path: Path) -> list[int]:
+    """Lines that copy a model with changes no one checks by name: `model_copy(update=...)`
+    (pydantic checks neither names nor values), `model_validate({...})`, `model_validate(
+    m.model_dump() | {...})` (a dump also drops excluded fields, such as secrets)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        updating = node.func.attr == "model_copy" and any(k.arg == "update" for k in node.keywords)
+        over_a_dict = node.func.attr == "model_validate" and any(
+            isinstance(a, ast.Dict | ast.BinOp)
+            or (isinstance(a, ast.Call) and getattr(a.func, "attr", "") == "model_dump")
+            for a in node.args
+        )
+        if updating or over_a_dict:
+            found.append(node.lineno)
+    return found
+
+
+def test_every_changed_copy_of_a_model_is_checked():
+    """`Frozen.updated(field=value)` validates as a new model does: a misspelt field or a
+    value of the wrong type raises where it is written, not in a report."""
+    unchecked = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := unchecked_copies(path))
+    }
+    assert unchecked == {}
+
+
+def test_a_changed_copy_refuses_an_unknown_field_and_a_wrong_value():
+    from pydantic import ValidationError
+
+    from digest.models import Target
+
+    target = Target(mode="commit", repo="acme/reports")
+    assert target.updated(branch="digests") == Target(
+        mode="commit", repo="acme/reports", branch="digests"
+    )
+    with pytest.raises(ValidationError, match="brnach"):
+        target.updated(brnach="digests")
+    with pytest.raises(ValidationError, match="mode"):
+        target.updated(mode="push")

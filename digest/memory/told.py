@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 from digest.calendar import Window
 from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity
@@ -87,15 +88,21 @@ def _earliest(known: Followup | None, item: Followup) -> Followup:
     if known is None:
         return item
     first = known if known.first_told <= item.first_told else item
-    return first.model_copy(update={"risk": known.risk or item.risk})
+    return first.updated(risk=known.risk or item.risk)
 
 
 def _as_told(followup: Followup) -> Followup:
     """A follow-up as the item it follows, before anything became of it."""
-    return Followup.model_validate(
-        followup.model_dump(
-            include={"repo", "kind", "number", "title", "url", "node_id", "first_told", "risk"}
-        )
+    f = followup
+    return Followup(
+        repo=f.repo,
+        kind=f.kind,
+        number=f.number,
+        title=f.title,
+        url=f.url,
+        node_id=f.node_id,
+        first_told=f.first_told,
+        risk=f.risk,
     )
 
 
@@ -125,19 +132,17 @@ def _told(
 
 
 def _followup(
-    repo: str, kind: str, item: PullRequest | Issue, date: dt.date, risk: bool
+    repo: str, kind: Literal["pr", "issue"], item: PullRequest | Issue, date: dt.date, risk: bool
 ) -> Followup:
-    return Followup.model_validate(
-        {
-            "repo": repo,
-            "kind": kind,
-            "number": item.number,
-            "title": item.title,
-            "url": item.url,
-            "node_id": item.node_id,
-            "first_told": date,
-            "risk": risk,
-        }
+    return Followup(
+        repo=repo,
+        kind=kind,
+        number=item.number,
+        title=item.title,
+        url=item.url,
+        node_id=item.node_id,
+        first_told=date,
+        risk=risk,
     )
 
 

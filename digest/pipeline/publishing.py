@@ -68,7 +68,7 @@ def publish(
         {s.last for item in done for s in item.job.layout.spans("day", result.written)}
     )
     log.info("dates written: %s", ", ".join(map(str, written)) or "none (nothing changed)")
-    return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
+    return result.updated(dates_written=written), rendered[-1].embedded_report
 
 
 def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> list[Output]:

@@ -39,10 +39,10 @@ def rollup_work(
             return None  # the report says which day it lacks
 
     activity, rollup = rollups.build(job, history, collect_day)
-    titled = job.model_copy(update={"title": job.title or rollups.default_title(job)})
+    titled = job.updated(title=job.title or rollups.default_title(job))
     memory = remembered(job, activity, history)
     work = Work(titled, activity, history.digest(job.layout, span), memory=memory)
-    digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": rollup})
+    digest = summarize_work(plan, work, llm, runner).updated(rollup=rollup)
     return Done(titled, [digest], [])
 
 

@@ -85,14 +85,13 @@ def collect(
             exclude_authors=job.exclude_authors,
             sources=found.sources,
         )
-    update: dict[str, object] = {
-        "quiet": found.quiet,
-        "notes": found.notes,
-        "github_requests": api.requests - before,  # discovery's too
-    }
+    activity = activity.updated(
+        quiet=found.quiet,
+        notes=found.notes,
+        github_requests=api.requests - before,  # discovery's too
+    )
     if plan.shard is not None:  # what the report job needs to merge the shards in order
-        update |= {"shard": plan.shard, "order": found.repos}
-    activity = activity.model_copy(update=update)
+        activity = activity.updated(shard=plan.shard, order=found.repos)
     for repo in activity.repos:
         if repo.failure:
             runner.warning(f"{repo.repo}: {FAILURES[repo.failure].log}")
