@@ -123,9 +123,9 @@ container_run() {
   local -a mounts=(-v "$ws:/github/workspace" -v "$home:/github/home"
     -v "$files:/github/file_commands")
   local kv rc=0
+  local -a envs=(); for kv in "${env[@]}"; do envs+=(--env "$kv"); done
   case $ENGINE in
     docker)
-      local -a envs=(); for kv in "${env[@]}"; do envs+=(--env "$kv"); done
       local name=digest-check-$$-$RANDOM
       [[ -n ${LAUNCHED_FILE:-} ]] && echo "$EPOCHREALTIME" > "$LAUNCHED_FILE"
       timeout "$timeout" docker run --rm --name "$name" --network host \
@@ -133,7 +133,6 @@ container_run() {
       docker rm --force "$name" >/dev/null 2>&1 || true
       ;;
     buildah)
-      local -a envs=(); for kv in "${env[@]}"; do envs+=(--env "$kv"); done
       local -a entry; local c
       mapfile -t entry < <(buildah inspect --type image \
         --format '{{range .OCIv1.Config.Entrypoint}}{{println .}}{{end}}' "$image" | sed '/^$/d')

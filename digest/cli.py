@@ -197,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _outline(plan: Plan) -> str:
+    if plan.stage == "site":  # reads the archive, whatever the day
+        folders = ", ".join(sorted({job.layout.reports_dir for job in plan.jobs}))
+        return f"{__version__} site: the reports in {folders or 'the archive'} -> {plan.site_dir}"
     jobs = [_job_outline(job) for job in plan.jobs[:3]]
     if len(plan.jobs) > 3:
         jobs.append(f"{len(plan.jobs) - 3} more digests")
@@ -207,7 +210,8 @@ def _outline(plan: Plan) -> str:
 def _job_outline(job: Job) -> str:
     span, days = job.span, len(job.span.days)
     when = f"{days} days to {span.last}" if span.period == "day" and days > 1 else span.label
-    followed = [f"{len(job.repos)} repositories"] if job.repos else []
+    n = len(job.repos)
+    followed = [f"{n} {'repository' if n == 1 else 'repositories'}"] if n else []
     followed += [f"orgs {', '.join(job.orgs)}"] if job.orgs else []
     followed += ["a search"] if job.search else []
     summarizer = job.model.models[0] if job.model else "the built-in summarizer"

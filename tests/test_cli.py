@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from digest import __version__
 from digest.cli import main
 from tests.conftest import run_python
 from tests.fakegithub.builders import at, merged_pr
@@ -161,3 +162,18 @@ def test_a_rejected_token_is_one_line_at_the_first_request(day, target, monkeypa
     assert main(["run", *DAY]) == 1
     line = one_line(capsys.readouterr().err)
     assert "GitHub rejected the token (HTTP 401)" in line and "unexpected" not in line
+
+
+def test_the_job_log_opens_with_what_the_run_does(day, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # a runner: INFO lines are the job log
+    assert main(["run", *DAY, "--output-dir", str(tmp_path), "--publish", "none"]) == 0
+    shown = [line for line in capsys.readouterr().err.splitlines() if "::add-mask::" not in line]
+    assert shown[0] == (
+        f"INFO digest: {__version__} run: day 2026-02-04 (UTC) of 1 repository, "
+        "by the built-in summarizer; publish: none"
+    )
+    assert main(["site", "--output-dir", str(tmp_path), "--publish", "none"]) == 0
+    shown = [line for line in capsys.readouterr().err.splitlines() if "::add-mask::" not in line]
+    assert shown[0] == f"INFO digest: {__version__} site: the reports in reports -> " + str(
+        tmp_path / "_site"
+    )
