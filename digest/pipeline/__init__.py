@@ -7,7 +7,8 @@ them all. Its modules, one step each:
 - commands.py: `run`, `collect`, `summarize`, `report`, `site`, and the table from stage to command
 - sources.py: where activity comes from: GitHub, or the files `digest collect` wrote
 - work.py: the reports to write: the job's own date, the dates backfill fills in
-- rollup.py: a weekly or monthly report from the dailies in the archive
+- backfill.py: which earlier dates a run also writes: missing reports, incomplete ones
+- rollup/: a weekly or monthly report from the dailies in the archive
 - summarizing.py: each report summarized, with what earlier reports told followed up
 - llms.py: the models checked and warmed up while GitHub is read
 - publishing.py: the archive, and the run's outputs published there at once

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from digest import backfill
 from digest.actions import Runner
 from digest.archive.base import Archive
 from digest.archive.github import GitHubArchive
@@ -18,6 +17,7 @@ from digest.deliver.outputs import set_outputs
 from digest.errors import FAILED, InputError
 from digest.github import GitHubAPI, connect
 from digest.models import Activity, Digest, PartialDigest, Plan, Stage
+from digest.pipeline import backfill
 from digest.pipeline.base import log, required, token
 from digest.pipeline.channels import Channel, new_reports, open_channels, tell
 from digest.pipeline.llms import models_checked

@@ -3,7 +3,7 @@ rollups collect again), or the files `digest collect` wrote (`summarize`, `repor
 
 A source answers one question: a job's activity, given the report it replaces (whose
 commits' files are not asked again). Weekly and monthly reports read the dailies in the
-archive first (digest.rollups) and ask a source only for the days without one."""
+archive first (pipeline/rollup/) and ask a source only for the days without one."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ A rollup asks GitHub for nothing the archive already holds: each day of the peri
 from its daily report, and only a day with no usable one is collected, alone (all of it when
 there is no daily or its sidecar is unreadable; only the missing repositories when the daily
 is incomplete or lacks some). The period's activity is the union of its days
-(summarize/rollup.py); its trends compare each repository with the previous period, read
+(union.py); its trends compare each repository with the previous period, read
 from that period's rollup, or else from its dailies when every one of them is usable.
 """
 
@@ -19,7 +19,7 @@ from digest import __version__, calendar
 from digest.archive.history import History
 from digest.locales import locale
 from digest.models import Activity, Digest, Job, Rollup
-from digest.summarize.rollup import trends, union
+from digest.pipeline.rollup.union import trends, union
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from digest import rollups
 from digest.actions import Runner
 from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.memory import period_dates, recall_period
 from digest.models import Activity, Digest, Job, Memory, Plan
+from digest.pipeline.rollup import days as rollups
 from digest.pipeline.sources import Source
 from digest.pipeline.summarizing import summarize_work
 from digest.pipeline.work import Done, Work
