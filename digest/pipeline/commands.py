@@ -18,7 +18,7 @@ from digest.errors import FAILED, InputError
 from digest.github import GitHubAPI, connect
 from digest.models import Activity, Digest, PartialDigest, Plan, Stage
 from digest.pipeline import backfill
-from digest.pipeline.base import log, required, token
+from digest.pipeline.base import Run, log, required, token
 from digest.pipeline.channels import Channel, new_reports, open_channels, tell
 from digest.pipeline.llms import models_checked
 from digest.pipeline.publishing import feed_identity, open_archive, publish
@@ -51,7 +51,7 @@ def collect(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
         work = firsts(plan, source, None)
     checking.result()
     _write(required(work[0]).activity, plan.output or "-")
-    _spent(api, runner)
+    _spent(Run(plan, runner, api))
     return 0
 
 
@@ -59,8 +59,8 @@ def summarize(plan: Plan, runner: Runner, _github: GitHubAPI | None) -> int:
     """`digest summarize`: one shard's repository summaries as JSON; reads no GitHub."""
     with models_checked(plan) as checking:
         work = firsts(plan, FilesSource(required(plan.activity)), None)
-    llms = checking.result()
-    _write(partial(plan, required(work[0]), llms[0], runner), plan.output or "-")
+    run = Run(plan, runner, llms=tuple(checking.result()))
+    _write(partial(run, required(work[0])), plan.output or "-")
     return 0
 
 
@@ -74,24 +74,23 @@ def _reports(plan: Plan, api: GitHubAPI | None, source: Source, runner: Runner) 
         channels = open_channels(plan, api)
         history = History(archive, runner.warning)
         work = firsts(plan, source, history)
-    llms = checking.result()
+    run = Run(plan, runner, api, history, tuple(checking.result()))
     done = []
-    for job, first, llm in zip(plan.jobs, work, llms, strict=True):
+    for job, first in zip(plan.jobs, work, strict=True):
         if first is None:  # a week or a month, from the dailies in the archive
-            done.append(rollup_work(plan, job, history, github, llm, runner))
+            done.append(rollup_work(run, job, github))
             continue
         decisions = backfill.decide(job, plan.backfill, history)
         todo = [first, *fill_in(job, decisions, github)]
-        done.append(Done(job, summarize_in_order(plan, todo, llm, runner, history, api), decisions))
-    code = _deliver(plan, done, archive, channels, runner)
-    _spent(api, runner)
+        done.append(Done(job, summarize_in_order(run, todo), decisions))
+    code = _deliver(run, done, archive, channels)
+    _spent(run)
     return code
 
 
-def _deliver(
-    plan: Plan, done: list[Done], archive: Archive, channels: list[Channel], runner: Runner
-) -> int:
-    result, embedded = publish(plan, done, archive, runner)
+def _deliver(run: Run, done: list[Done], archive: Archive, channels: list[Channel]) -> int:
+    plan, runner = run.plan, run.runner
+    result, embedded = publish(run, done, archive)
     digests = [d for item in done for d in item.digests]
     summary = "\n".join(
         job_summary(item.digests, result, [(d.date, d.action, d.why) for d in item.decisions])
@@ -111,9 +110,10 @@ def _api(plan: Plan, github: GitHubAPI | None) -> GitHubAPI | None:
     return connect(token(plan), plan.github.api_url, reuse=github)
 
 
-def _spent(api: GitHubAPI | None, runner: Runner) -> None:
+def _spent(run: Run) -> None:
     """What the run asked of GitHub, every request counted (the configuration file's, the
     archive's and the threads' too), in the log and the job summary."""
+    api, runner = run.api, run.runner
     if api is None:
         return
     line = f"GitHub: {api.meter} in this run"
@@ -178,7 +178,7 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
             feed = FeedSource(info=info, layout=job.layout, published=published)
         built = build_site(reports, Path(plan.site_dir), feed=feed, base_url=plan.site_url)
     log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
-    _spent(api, runner)
+    _spent(Run(plan, runner, api, history))
     print(plan.site_dir)
     return 0
 

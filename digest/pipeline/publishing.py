@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from digest.actions import Runner
 from digest.archive.base import Archive, Publication, Snapshot, report_spans
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.citations import without_backlinks
 from digest.github import GitHubAPI
 from digest.models import Digest, Files, Layout, Plan, PublishResult
-from digest.pipeline.base import log, required
+from digest.pipeline.base import Run, log, required
 from digest.pipeline.work import Done
 from digest.render import brief
 from digest.render.feed import FeedInfo, identity
@@ -33,11 +32,10 @@ def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
     return archive.for_span(plan.jobs[0].span)  # the pull request is the first digest's
 
 
-def publish(
-    plan: Plan, done: list[Done], archive: Archive, runner: Runner
-) -> tuple[PublishResult, str]:
+def publish(run: Run, done: list[Done], archive: Archive) -> tuple[PublishResult, str]:
     """Every report of every digest of the run, with their indexes and feeds, as one
     commit, pull request or directory."""
+    plan, runner = run.plan, run.runner
     rendered: list[Files] = []
 
     def render(snapshot: Snapshot) -> Files:
