@@ -23,7 +23,7 @@ from digest.pipeline.channels import Channel, new_reports, open_channels, tell
 from digest.pipeline.llms import models_checked
 from digest.pipeline.publishing import feed_identity, open_archive, publish
 from digest.pipeline.rollup import rollup_work
-from digest.pipeline.sources import FilesSource, GitHubSource, Source
+from digest.pipeline.sources import GitHubSource, open_source
 from digest.pipeline.summarizing import partial, summarize_in_order
 from digest.pipeline.work import Done, fill_in, firsts
 from digest.render.job_summary import job_summary
@@ -34,19 +34,18 @@ Command = Callable[[Plan, Runner, GitHubAPI | None], int]
 
 def run(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """`digest run`: collect from GitHub, summarize, publish, tell."""
-    api = _api(plan, github)
-    return _reports(plan, api, GitHubSource(plan, api, runner), runner)
+    return _reports(plan, runner, github)
 
 
 def report(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """`digest report`: the same from the activity (and summaries) the shards wrote."""
-    return _reports(plan, _api(plan, github), FilesSource(required(plan.activity)), runner)
+    return _reports(plan, runner, github)
 
 
 def collect(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     """`digest collect`: the window's activity (or one shard's) as JSON."""
     api = _api(plan, github)
-    source = GitHubSource(plan, api, runner)
+    source = open_source(plan, api, runner)
     with models_checked(plan) as checking:
         work = firsts(plan, source, None)
     checking.result()
@@ -58,15 +57,17 @@ def collect(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
 def summarize(plan: Plan, runner: Runner, _github: GitHubAPI | None) -> int:
     """`digest summarize`: one shard's repository summaries as JSON; reads no GitHub."""
     with models_checked(plan) as checking:
-        work = firsts(plan, FilesSource(required(plan.activity)), None)
+        work = firsts(plan, open_source(plan, None, runner), None)
     run = Run(plan, runner, llms=tuple(checking.result()))
     _write(partial(run, required(work[0])), plan.output or "-")
     return 0
 
 
-def _reports(plan: Plan, api: GitHubAPI | None, source: Source, runner: Runner) -> int:
+def _reports(plan: Plan, runner: Runner, client: GitHubAPI | None) -> int:
     """Write, publish and tell every report of the plan; the exit code (0, or 1 when a
     repository failed and the plan says to fail on it). Fatal failures raise DigestError."""
+    api = _api(plan, client)
+    source = open_source(plan, api, runner)
     github = GitHubSource(plan, api, runner)  # backfill and rollups collect days again
     # Every digest's model is checked (litellm's import: 3 s) while GitHub is read.
     with models_checked(plan) as checking:

@@ -3,11 +3,15 @@ rollups collect again), or the files `digest collect` wrote (`summarize`, `repor
 
 A source answers one question: a job's activity, given the report it replaces (whose
 commits' files are not asked again). Weekly and monthly reports read the dailies in the
-archive first (pipeline/rollup/) and ask a source only for the days without one."""
+archive first (pipeline/rollup/) and ask a source only for the days without one.
+
+Where a new source plugs in (a local clone, another forge): a class with `activity`, and an
+opener in `SOURCES`, which the commands ask in order for the plan's own dates."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,6 +50,27 @@ class FilesSource:
 
     def activity(self, job: Job, previous: Digest | None) -> Activity:
         return self.activity_read
+
+
+# Opens the plan's source, or None when the plan asks for another.
+Opener = Callable[[Plan, GitHubAPI | None, Runner], Source | None]
+
+
+def _files(plan: Plan, _api: GitHubAPI | None, _runner: Runner) -> Source | None:
+    return FilesSource(plan.activity) if plan.activity is not None else None
+
+
+def _github(plan: Plan, api: GitHubAPI | None, runner: Runner) -> Source | None:
+    return GitHubSource(plan, api, runner)
+
+
+# Asked in order: the files `--activity` names, else GitHub.
+SOURCES: tuple[Opener, ...] = (_files, _github)
+
+
+def open_source(plan: Plan, api: GitHubAPI | None, runner: Runner) -> Source:
+    """Where the activity of the plan's own dates comes from."""
+    return next(found for opener in SOURCES if (found := opener(plan, api, runner)) is not None)
 
 
 def collect(
