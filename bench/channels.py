@@ -132,8 +132,9 @@ def received(captured: Sent) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def measure(captured: Sent, github: Any, target: Any) -> None:
+    from digest.deliver.channels import NewReport
     from digest.models import Digest
-    from digest.pipeline.channels import NewReport, _post
+    from digest.pipeline.channels import _post
     from digest.render import brief
 
     files = target.files_at()  # what was published, as the repository holds it

@@ -12,7 +12,7 @@ them all. Its modules, one step each:
 - summarizing.py: each report summarized, with what earlier reports told followed up
 - llms.py: the models checked and warmed up while GitHub is read
 - publishing.py: the archive, and the run's outputs published there at once
-- channels.py: the people told: Apprise, GitHub threads
+- channels.py: the channels (deliver/channels.py: Apprise, GitHub threads) opened from the plan
 """
 
 from __future__ import annotations

@@ -13,13 +13,14 @@ from digest.archive.base import Archive
 from digest.archive.github import GitHubArchive
 from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
+from digest.deliver.channels import Channel, tell
 from digest.deliver.outputs import set_outputs
 from digest.errors import FAILED, InputError
 from digest.github import GitHubAPI, connect
 from digest.models import Activity, Digest, PartialDigest, Plan, Stage
 from digest.pipeline import backfill
 from digest.pipeline.base import Run, log, required, token
-from digest.pipeline.channels import Channel, new_reports, open_channels, tell
+from digest.pipeline.channels import new_reports, open_channels
 from digest.pipeline.llms import models_checked
 from digest.pipeline.publishing import feed_identity, open_archive, publish
 from digest.pipeline.rollup import rollup_work
