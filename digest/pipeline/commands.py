@@ -27,6 +27,7 @@ from digest.pipeline.rollup import rollup_work
 from digest.pipeline.sources import GitHubSource, open_source
 from digest.pipeline.summarizing import partial, summarize_in_order
 from digest.pipeline.work import Done, fill_in, firsts
+from digest.render.files import render_files
 from digest.render.job_summary import job_summary
 
 # A command: the plan, the runner, and the client the configuration file was read with.
@@ -148,7 +149,7 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     site shows what was published), or the output directory with `publish: none`, where it
     makes no request at all. Asks GitHub to collect nothing."""
     # Jinja pages and Pagefind: only here
-    from digest.render.site import FeedSource, Report, build_site
+    from digest.render.site import FeedSource, Site, site_language, write_site
 
     job = plan.jobs[0]
     archive: Archive
@@ -167,7 +168,7 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
         for span in sorted(history.spans(job.layout, period), key=lambda s: (s.first, s.last)):
             digest = history.read(job.layout, span)
             if isinstance(digest, Digest):
-                reports.append(Report(span.period, span.label, digest))
+                reports.append(digest)
     if not reports:
         where = archive.where(job.layout.reports_dir)
         raise InputError("reports-dir", _NO_REPORTS.format(where=where))
@@ -175,10 +176,13 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
     with runner.group(f"Build the site of {len(reports)} reports"):
         feed = None
         if job.feed:
-            info = feed_identity(plan, job.layout, archive, reports[-1].digest.title)
+            info = feed_identity(plan, job.layout, archive, reports[-1].title)
             published = archive.snapshot().read(job.layout.feed)
             feed = FeedSource(info=info, layout=job.layout, published=published)
-        built = build_site(reports, Path(plan.site_dir), feed=feed, base_url=plan.site_url)
+        # An output like the reports folder's, over every report of the archive.
+        site_output = Site(feed=feed, base_url=plan.site_url)
+        files = render_files(reports, layout=job.layout, outputs=[site_output]).files
+        built = write_site(files, Path(plan.site_dir), site_language(reports))
     log.info("site: %d files written, %d removed", len(built.written), len(built.removed))
     _spent(Run(plan, runner, api, history))
     print(plan.site_dir)
