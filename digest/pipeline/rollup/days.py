@@ -126,7 +126,7 @@ def _lower(names: list[str]) -> set[str]:
     return {n.lower() for n in names}
 
 
-_TITLES = {"week": "weekly_title", "month": "monthly_title"}
+_TITLES: dict[calendar.Period, str] = {"week": "weekly_title", "month": "monthly_title"}
 
 
 def default_title(job: Job) -> str:
