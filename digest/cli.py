@@ -50,7 +50,7 @@ _EXAMPLES = {
 # A command per stage. The inputs each offers are declared on Settings (config.Accepts);
 # what it does, here.
 _COMMANDS: tuple[Stage, ...] = get_args(Stage)
-_LIST_METAVARS = {"activity": "FILE", "notify": "URL"}
+_LIST_METAVARS = {"activity": "FILE", "notify": "URL", "topics": "LINE"}
 _HELP = {
     "run": "collect, summarize, render and publish",
     "collect": "collect a window's activity (or one shard's) into a JSON file",

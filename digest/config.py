@@ -24,7 +24,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from digest import calendar, configfile
+from digest import calendar, configfile, topics
 from digest.configfile import ConfigFile
 from digest.errors import InputError
 from digest.models import (
@@ -43,6 +43,7 @@ from digest.models import (
     Shard,
     Stage,
     Target,
+    Topic,
 )
 from digest.shards import default_name, whole
 
@@ -242,6 +243,11 @@ class Settings(BaseSettings):
     follow_days: Annotated[int, Accepts(PUBLISHING, digest=True)] = Field(
         14, description="how many days back items told by earlier reports are followed (0: off)"
     )
+    topics: Annotated[list[Topic], Accepts(PUBLISHING, digest=True)] = Field(
+        default_factory=list,
+        description="topics followed across repositories, one a line: `Name: word, word` "
+        "(a configuration file's topics: also take labels, paths and repos)",
+    )
     period: Annotated[Period, Accepts(("run",), digest=True)] = Field(
         "day",
         description="day, week (ISO week) or month; weeks and months are built from the dailies",
@@ -314,7 +320,7 @@ class Settings(BaseSettings):
     def _split(cls, value: Any, info: ValidationInfo) -> Any:
         """Every list input, however given (cli.py lets each flag add to the others)."""
         field = info.field_name or ""
-        if get_origin(cls.model_fields[field].annotation) is not list:
+        if get_origin(cls.model_fields[field].annotation) is not list or field == "topics":
             return value
         return split_list(value, r"\s+" if field in _SPACE_SEPARATED else r"[,\n]")
 
@@ -332,6 +338,12 @@ class Settings(BaseSettings):
             if not re.fullmatch(_OWNER, owner):
                 raise ValueError(f"expected owners such as NVIDIA or deepseek-ai (got {owner!r})")
         return _unique(owners)
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _check_topics(cls, value: Any) -> list[Topic]:
+        """Lines `Name: word, word` (the input, each --topics), a file's list of mappings."""
+        return topics.declared(value)
 
     @field_validator("target_repo")
     @classmethod
@@ -511,9 +523,15 @@ def load_settings(
     """Build Settings or raise InputError with one line naming the input. With a
     configuration file, its top level ranks below the inputs; a digest's own keys rank
     above everything."""
-    given = {k: v for k, v in cli_values.items() if v is not None} | (digest or {})
+    inputs = {k: v for k, v in cli_values.items() if v is not None}
+    given = inputs | (digest or {})
     token = _FILE_VALUES.set(file.top if file else None)
     try:
+        if digest and "topics" in digest:
+            # The run's topics are every digest's: a digest's own add to them.
+            own = {k: v for k, v in given.items() if k != "topics"}
+            run = Settings(**own, **({"topics": inputs["topics"]} if "topics" in inputs else {}))
+            given["topics"] = [*run.topics, *_digest_topics(digest["topics"], file)]
         return Settings(**given)
     except ValidationError as exc:
         error = exc.errors()[0]
@@ -524,6 +542,13 @@ def load_settings(
         raise InputError(field, message) from None
     finally:
         _FILE_VALUES.reset(token)
+
+
+def _digest_topics(value: Any, file: ConfigFile | None) -> list[Topic]:
+    try:
+        return topics.declared(value)
+    except ValueError as exc:
+        raise InputError("topics", f"{exc} (in {file.name if file else 'a digest'})") from None
 
 
 def github_client(settings: Settings) -> GitHubAPI | None:
@@ -685,6 +710,7 @@ def _job(
         orgs=settings.orgs if activity is None else [],
         search=settings.search if activity is None else None,
         exclude=settings.exclude,
+        topics=settings.topics,
     )
 
 

@@ -7,6 +7,7 @@ Every model round-trips through JSON so a stage can run in another process or jo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import Final, Literal, Self
@@ -28,7 +29,7 @@ from digest.failures import FailureKind
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
 # whenever that shape changes, and add the step that upgrades the previous version in
 # digest/upgrades.py: files any earlier release wrote are read through those steps.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Language = Literal["en", "zh"]
 PublishMode = Literal["commit", "pull-request", "none"]
@@ -122,6 +123,30 @@ class ModelSetup(Frozen):
     max_input_tokens: int | None = None
 
 
+class Topic(Frozen):
+    """A topic followed across repositories (`topics`). It matches an item of the window by
+    one of its words or phrases in the item's text, one of its labels, or one of its globs
+    over the files the item changed; in every repository, or only those `repos` names.
+    Declared and checked in digest/topics/declared.py, matched in digest/topics/matching.py."""
+
+    name: str
+    match: list[str] = Field(default_factory=list)  # case-insensitive whole words; CJK as written
+    labels: list[str] = Field(default_factory=list)  # case-insensitive
+    paths: list[str] = Field(default_factory=list)  # globs: `*` within a folder, `**` across
+    repos: list[str] = Field(default_factory=list)  # `owner/name`, `owner/*`; empty: every one
+
+    @property
+    def slug(self) -> str:
+        """The topic's name in file names and URLs (its page, its feed): `FP4 / FP8` ->
+        `fp4-fp8`; a name with other letters than ASCII's gets a short hash of itself,
+        `低精度` -> `topic-1c6e3a5f`, so every topic has one (declared.py keeps them apart)."""
+        words = re.sub(r"[^a-z0-9]+", "-", self.name.casefold()).strip("-")
+        if words and self.name.isascii():
+            return words
+        digest = hashlib.sha256(self.name.casefold().encode()).hexdigest()[:8]
+        return f"{words}-{digest}" if words else f"topic-{digest}"
+
+
 class Job(Frozen):
     """One report: a digest's repositories over one span of days in a time zone, written to
     one layout. A day's is collected; a week's or a month's is built from its dailies."""
@@ -141,6 +166,7 @@ class Job(Frozen):
     orgs: list[str] = Field(default_factory=list)
     search: str | None = None
     exclude: list[str] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)  # followed across its repositories
 
     @property
     def period(self) -> Period:
@@ -446,6 +472,93 @@ class OverallSummary(Frozen):
     reused: bool = Field(False, exclude=True)
 
 
+# What happened to an item in a window, as a topic counts it: a pull request opened and
+# merged in one window is both. Events add up: a week's are the sum of its days'.
+TopicEvent = Literal["opened", "merged", "closed", "pushed", "published"]
+
+
+class TopicWhy(Frozen):
+    """Why a topic matched an item: one of its words found in a text of the item, one of its
+    labels on it, or one of its globs over a file it changed."""
+
+    kind: Literal["word", "label", "path"]
+    value: str  # the topic's word or phrase, the item's label, the topic's glob
+    where: str = ""  # a word: the text it was found in (title, body, notes); a path: the file
+
+
+class TopicItem(Frozen):
+    """One item of the window a topic matched, with why."""
+
+    repo: str
+    ref: str  # `pr:12`, `commit:abc1234`, `issue:3`, `release:v1.0` (the item's own `ref`)
+    title: str  # as GitHub gave it: third-party text
+    url: str
+    events: list[TopicEvent]
+    why: list[TopicWhy]
+    # Its changed files were not all collected (a pull request's `changed_files` beyond its
+    # `files`, a direct commit whose files were not read): a path may match among the rest.
+    files_unread: bool = False
+
+    @property
+    def qualified_ref(self) -> str:
+        return qualified(self.repo, self.ref)
+
+
+class TopicCounts(Frozen):
+    """A topic's events in a window, by kind. They add up across windows."""
+
+    merged_pulls: int = 0
+    opened_pulls: int = 0  # every one opened in the window, merged in it or not
+    commits: int = 0  # pushed directly
+    opened_issues: int = 0
+    closed_issues: int = 0
+    releases: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.model_dump().values())
+
+    def __add__(self, other: TopicCounts) -> TopicCounts:
+        mine, theirs = self.model_dump(), other.model_dump()
+        return TopicCounts(**{name: mine[name] + theirs[name] for name in mine})
+
+
+# (item type, event) -> the count it adds to.
+_COUNTED: dict[tuple[str, str], str] = {
+    ("pr", "merged"): "merged_pulls",
+    ("pr", "opened"): "opened_pulls",
+    ("commit", "pushed"): "commits",
+    ("issue", "opened"): "opened_issues",
+    ("issue", "closed"): "closed_issues",
+    ("release", "published"): "releases",
+}
+
+
+class TopicMatches(Frozen):
+    """One declared topic over a window: the items it matched, in the record's order (none:
+    it matched nothing), and the items of its repositories it could not fully judge."""
+
+    topic: Topic
+    items: list[TopicItem] = Field(default_factory=list)
+    # Qualified refs of items it did not match whose changed files were not all collected
+    # (only when it has `paths`): a path may match among the files not read.
+    unread: list[str] = Field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.topic.name
+
+    @property
+    def counts(self) -> TopicCounts:
+        found: dict[str, int] = {}
+        for item in self.items:
+            kind = item.ref.split(":", 1)[0]
+            for event in item.events:
+                if counted := _COUNTED.get((kind, event)):
+                    found[counted] = found.get(counted, 0) + 1
+        return TopicCounts(**found)
+
+
 class Followup(Frozen):
     """An item an earlier report told (a pull request opened, an issue reported, a risk),
     and what became of it: still open, or merged or closed in this report's window."""
@@ -466,6 +579,9 @@ class Followup(Frozen):
     closed_at: AwareDatetime | None = None  # merged or closed in this window
     closed_by: int | None = None  # an issue: the pull request merged in this window that closed it
     collected: bool = False  # in this window's activity too, where its record line is
+    # The topics that matched it when it was first told (`first_told`): followed, as a risk
+    # is, until it merges or closes, however old.
+    topics: list[str] = Field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -474,6 +590,11 @@ class Followup(Frozen):
     @property
     def resolved(self) -> bool:
         return self.state != "open"
+
+    @property
+    def lasting(self) -> bool:
+        """Followed until it closes, past `follow-days`: a risk, or what a topic matched."""
+        return self.risk or bool(self.topics)
 
 
 class Memory(Frozen):
@@ -518,6 +639,17 @@ class Rollup(Frozen):
     collected: list[dt.date] = Field(default_factory=list)
     unread: list[dt.date] = Field(default_factory=list)  # no daily, and GitHub did not answer
     trends: list[Trend] = Field(default_factory=list)
+    # Each followed topic's counts over the previous period, by name, when the archive holds
+    # that period (its rollup, or a daily for each of its days); this period's are the
+    # Digest's `topics`.
+    previous_topics: dict[str, TopicCounts] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _no_topics_key_without_topics(self, handler: SerializerFunctionWrapHandler) -> object:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("previous_topics", 0) == {}:
+            del data["previous_topics"]
+        return data
 
 
 class Digest(Frozen):
@@ -534,6 +666,9 @@ class Digest(Frozen):
     incomplete: list[str] = Field(default_factory=list)
     rollup: Rollup | None = None  # set on weekly and monthly reports
     memory: Memory | None = None  # what earlier reports told, followed up (`follow-days`)
+    # Each topic the digest follows, in the order declared, with what it matched (a week's
+    # or a month's: the union of its days').
+    topics: list[TopicMatches] = Field(default_factory=list)
 
     @model_serializer(mode="wrap")
     def _no_rollup_key_on_dailies(self, handler: SerializerFunctionWrapHandler) -> object:
@@ -543,6 +678,8 @@ class Digest(Frozen):
             del data["rollup"]
         if isinstance(data, dict) and data.get("memory", 0) is None:
             del data["memory"]  # `follow-days: 0`, or a report nothing came before
+        if isinstance(data, dict) and data.get("topics", 0) == []:
+            del data["topics"]  # no topics followed
         return data
 
     @property

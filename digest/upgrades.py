@@ -145,3 +145,14 @@ def followed_by_node_id(document: Document) -> None:
         for repo in activity.get("repos", []):
             for pull in repo.get("pulls", []):
                 pull.setdefault("closed_at", pull.get("merged_at"))
+
+
+@step
+def topics_followed(document: Document) -> None:
+    """3 -> 4. Version 4 keeps the topics a digest follows (`topics`: each with what it
+    matched) and, on each follow-up, the topics that matched it. A version-3 file was written
+    before topics existed: it followed none, and none matched its follow-ups."""
+    if "overall" in document:  # a sidecar (an Activity file or a partial digest has neither)
+        document.setdefault("topics", [])
+        for followup in (document.get("memory") or {}).get("followups", []):
+            followup.setdefault("topics", [])

@@ -14,6 +14,7 @@ from digest.config import (
     file_keys,
     load_settings,
 )
+from digest.models import Topic
 
 GOOD = ["--repos", "vllm-project/vllm", "--date", "2026-02-04"]
 
@@ -114,6 +115,7 @@ LISTS = {
     "exclude_authors": ["dependabot[bot]", "ci-bot"],
     "notify": ["json://127.0.0.1:9/a", "mailto://u:p@example.com?to=a@x.org,b@x.org"],
     "activity": ["activity-1-of-2.json", "activity-2-of-2.json"],
+    "topics": ["FP4 / FP8: nvfp4, fp8", "Blackwell: sm100, gb200"],
 }
 
 
@@ -126,7 +128,11 @@ def _settings_from(argv: list[str]) -> Settings:
 
 def _values(settings: Settings, name: str) -> list[str]:
     return [
-        v.get_secret_value() if hasattr(v, "get_secret_value") else v
+        v.get_secret_value()
+        if hasattr(v, "get_secret_value")
+        else f"{v.name}: {', '.join(v.match)}"
+        if isinstance(v, Topic)
+        else v
         for v in getattr(settings, name)
     ]
 

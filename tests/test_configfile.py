@@ -102,7 +102,8 @@ def test_workflow_inputs_override_the_files_top_level(sources, target, tmp_path,
             "digests:\n  - repos: [a/b]\n    target-repo: me/x\n",
             "digest 1: unknown key 'target-repo' (accepted: api-base, days, exclude, "
             "exclude-authors, fallback-models, feed, follow-days, index-file, language, "
-            "max-input-tokens, model, orgs, period, reports-dir, repos, search, timezone, title)",
+            "max-input-tokens, model, orgs, period, reports-dir, repos, search, timezone, title, "
+            "topics)",
         ),
         ("digests:\n  - repos: [a/b]\n    backfill: 0\n", "digest 1: unknown key 'backfill'"),
         ("stage: collect\n", "unknown key 'stage'"),  # a matrix job's own, not the file's

@@ -208,7 +208,7 @@ def test_the_sidecar_keeps_the_follow_ups_and_a_rerun_writes_the_same_report(
     assert memory["follow_days"] == 14
     by_ref = {f"{f['kind']}:{f['number']}": f for f in memory["followups"]}
     assert by_ref["pr:51"]["state"] == "closed" and by_ref["issue:45"]["closed_by"] == 50
-    assert day3.sidecar["schema_version"] == 3
+    assert day3.sidecar["schema_version"] == 4
     again = run_day(github, tmp_path / "out", DAY3)
     assert again.markdown == day3.markdown
 

@@ -20,6 +20,7 @@ from tests.fakegithub.server import FakeRepo
 DATA = Path(__file__).parent / "data" / "sidecars"
 R1, R2 = DATA / "r1-c71fe01", DATA / "r2-380cafe"
 V2 = DATA / "v2-b455a86"  # schema version 2, as commit b455a86 wrote it
+V3 = DATA / "v3-466b678"  # schema version 3, as commit 466b678 wrote it
 REPOS = ["NVIDIA/cutlass", "deepseek-ai/DeepGEMM"]
 LAYOUT = Layout(reports_dir="reports", index_file="README.md")
 
@@ -135,13 +136,53 @@ def test_version_2_sidecars_are_followed_by_repository_and_number():
     assert [p.closed_at for p in pulls] == [p.merged_at for p in pulls]
     assert digest.memory is None
     again = _without_version_3(json.loads(digest.model_dump_json()))
-    assert again == json.loads(written.replace('"schema_version": 2,', '"schema_version": 3,'))
+    version = f'"schema_version": {SCHEMA_VERSION},'
+    assert again == json.loads(written.replace('"schema_version": 2,', version))
+
+
+def test_version_3_sidecars_followed_no_topics():
+    """3 -> 4: version 4 keeps the topics a digest follows and what each matched; a version-3
+    file followed none. Read and written again, it is as written but for the version (and no
+    `topics` key: a digest that follows no topic writes none)."""
+    written = (V3 / "builtin-2026-02-04.json").read_text()
+    assert json.loads(written)["schema_version"] == 3
+    assert "topics" not in written
+
+    digest = load(written, Digest)
+
+    assert digest.schema_version == digest.activity.schema_version == SCHEMA_VERSION
+    assert digest.topics == []
+    assert [i.number for r in digest.activity.repos for i in r.issues] == [3000, 3001, 3002, 3003]
+    again = json.loads(digest.model_dump_json())
+    version = f'"schema_version": {SCHEMA_VERSION},'
+    assert again == json.loads(written.replace('"schema_version": 3,', version))
+
+
+def test_version_3_follow_ups_carry_no_topics():
+    """The same step on a version-3 follow-up (3000 closed on 2026-02-04, as a later report's
+    follow-ups would keep it; the fixture's own day had none to follow)."""
+    raw = json.loads((V3 / "builtin-2026-02-04.json").read_text())
+    followup = {
+        "repo": "NVIDIA/cutlass", "kind": "issue", "number": 3000,
+        "title": "Does CUTLASS support Tesla V100?",
+        "url": "https://github.com/NVIDIA/cutlass/issues/3000", "node_id": "I_3000",
+        "first_told": "2026-02-03", "age": 1, "risk": True, "state": "closed",
+        "state_reason": "COMPLETED", "closed_at": "2026-02-04T07:40:00Z", "closed_by": None,
+        "collected": True,
+    }  # fmt: skip
+    raw["memory"] = {"follow_days": 14, "followups": [followup], "ongoing": {}}
+
+    digest = load(json.dumps(raw), Digest)
+
+    assert digest.memory is not None
+    (read,) = digest.memory.followups
+    assert read.topics == [] and read.risk and read.lasting
 
 
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ('{"schema_version": 4, "title": "from the future"}', "written by a newer digest"),
+        ('{"schema_version": 5, "title": "from the future"}', "written by a newer digest"),
         ('{"schema_version": 1, "activity": {"repos": [', "not JSON"),
         ('{"schema_version": 1, "activity": {"repos": []}}', "no upgrade step explains"),
         ('{"schema_version": 2, "title": "t"}', "no upgrade step explains"),
@@ -306,6 +347,6 @@ def test_history_reports_what_it_could_not_read(quiet, tmp_path):
 
 def test_a_fixture_is_as_its_release_wrote_it():
     """The files prove the steps only while nobody rewrites them with today's code."""
-    for folder, version in ((R1, 1), (R2, 1), (V2, 2)):
+    for folder, version in ((R1, 1), (R2, 1), (V2, 2), (V3, 3)):
         for path in folder.glob("*.json"):
             assert json.loads(path.read_text())["schema_version"] == version, path

@@ -141,7 +141,7 @@ def test_sidecar_round_trips_as_a_digest(day, tmp_path):
 
     run(tmp_path)
     digest = Digest.model_validate_json((tmp_path / "reports/2026-02-04.json").read_text())
-    assert digest.schema_version == digest.activity.schema_version == SCHEMA_VERSION == 3
+    assert digest.schema_version == digest.activity.schema_version == SCHEMA_VERSION == 4
     assert [r.repo for r in digest.activity.repos] == REPOS.split(",")
     assert [r.status for r in digest.repos] == ["ok", "empty", "failed", "ok"]
 

@@ -1,4 +1,5 @@
-"""Memory across days: what the reports before this one told, followed up.
+"""Memory across days: what the reports before this one told, followed up (risks, and what a
+topic matched, until they close).
 
 `recall` reads the digests of the `follow-days` days before a report (through History, in
 the pipeline) with this window's activity, and decides which told items to follow (told.py),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from digest.calendar import Span
 from digest.memory.fates import Ask, fates
 from digest.memory.ongoing import ongoing
-from digest.memory.told import IsRisk, key_of, told_items, told_risks
+from digest.memory.told import IsRisk, key_of, told_items, told_lasting
 from digest.models import Activity, Digest, Followup, Memory
 
 
@@ -36,9 +36,10 @@ def recall(
     kept = [
         item
         for item in now
-        # merged or closed in this window (fates: as of its end), or a risk still open
+        # merged or closed in this window (fates: as of its end), or a risk or an item a
+        # topic matched still open (each report carries them on until they close)
         if (item.resolved and item.closed_at and item.closed_at < window.until)
-        or (item.risk and not item.resolved)
+        or (item.lasting and not item.resolved)
     ]
     told = ongoing(past, activity.repos)
     if not kept and not told:
@@ -60,17 +61,18 @@ def recall_period(
     is_risk: IsRisk,
 ) -> Memory | None:
     """A week's or a month's memory (`activity`: the union of its days) from the dailies
-    of `period_dates`: each risk told before it and still open when it began, or told in
-    it, as it was at its end: still open (with the date first told), or resolved in it.
-    From the archive alone: a day's window or its follow-ups show each close."""
+    of `period_dates`: each risk (and item a topic matched) told before it and still open
+    when it began, or told in it, as it was at its end: still open (with the date first
+    told), or resolved in it. From the archive alone: a day's window or its follow-ups show
+    each close."""
     window = activity.window
     if follow_days <= 0 or not dailies:
         return None
     before = {d: digest for d, digest in dailies.items() if d < window.first}
     during = {d: digest for d, digest in dailies.items() if d >= window.first}
-    carried = [item for item in told_items(before, is_risk) if item.risk]
+    carried = [item for item in told_items(before, is_risk) if item.lasting]
     told = {key_of(i): i for i in carried}
-    for item in told_risks(during, is_risk):
+    for item in told_lasting(during, is_risk):
         told.setdefault(key_of(item), item)
     resolved = {
         key_of(f): f

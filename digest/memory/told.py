@@ -2,12 +2,14 @@
 
 Told: the pull requests opened (by people), the issues reported, and the risks (the refs
 of each report's "Risks and what to watch", and the issues the built-in summarizer counts
-as risks, `is_risk`). Done: a pull request merged or closed, an issue closed, in the window
-of a later report, or an item a later report's follow-ups saw merged or closed.
+as risks, `is_risk`); each with the topics of the report that matched it. Done: a pull
+request merged or closed, an issue closed, in the window of a later report, or an item a
+later report's follow-ups saw merged or closed.
 
-A risk stays told until it closes, however old: a report's follow-ups keep each risk still
-open (with the date first told), so the next report reads it there even once the report
-that first told it is older than `follow-days`. An ordinary item leaves after `follow-days`.
+A risk, and an item a topic matched, stays told until it closes, however old (`lasting`): a
+report's follow-ups keep each one still open (with the date first told and its topics), so
+the next report reads it there even once the report that first told it is older than
+`follow-days`. An ordinary item leaves after `follow-days`.
 """
 
 from __future__ import annotations
@@ -49,31 +51,45 @@ def told_items(past: Mapping[dt.date, Digest], is_risk: IsRisk) -> list[Followup
     return sorted(open_items.values(), key=lambda item: item.first_told)
 
 
-def told_risks(past: Mapping[dt.date, Digest], is_risk: IsRisk) -> list[Followup]:
-    """Every risk the digests of `past` told, whatever became of it after: the ones each
-    report told itself and the ones its follow-ups kept; each once, as first told."""
+def told_lasting(past: Mapping[dt.date, Digest], is_risk: IsRisk) -> list[Followup]:
+    """Every risk, and every item a topic matched, the digests of `past` told, whatever
+    became of it after: the ones each report told itself and the ones its follow-ups kept;
+    each once, as first told."""
     found: dict[Key, Followup] = {}
     for date, digest in sorted(past.items()):
         for item in _told_by(digest, date, is_risk):
-            if item.risk:
+            if item.lasting:
                 found[key_of(item)] = _earliest(found.get(key_of(item)), item)
         for followup in digest.memory.followups if digest.memory else []:
-            if followup.risk:
+            if followup.lasting:
                 found[key_of(followup)] = _earliest(found.get(key_of(followup)), _as_told(followup))
     return sorted(found.values(), key=lambda item: item.first_told)
 
 
 def _told_by(digest: Digest, date: dt.date, is_risk: IsRisk) -> list[Followup]:
-    """What a report told: the items its window opened, and the risks its follow-ups kept
-    open (carried with the date first told, however old)."""
+    """What a report told: the items its window opened (with the topics that matched them),
+    and the lasting ones its follow-ups kept open (carried with the date first told, however
+    old)."""
     risks = risk_refs(digest)
+    topics = topics_of(digest)
     told = [
         item
         for repo in digest.activity.repos
-        for item in _told(repo, digest.activity.window, date, risks, is_risk)
+        for item in _told(repo, digest.activity.window, date, risks, is_risk, topics)
     ]
     memory = digest.memory.followups if digest.memory else []
-    return told + [_as_told(f) for f in memory if f.risk and not f.resolved]
+    return told + [_as_told(f) for f in memory if f.lasting and not f.resolved]
+
+
+def topics_of(digest: Digest) -> dict[Key, list[str]]:
+    """The pull requests and issues the report's topics matched -> the topics' names."""
+    found: dict[Key, list[str]] = {}
+    for matches in digest.topics:
+        for item in matches.items:
+            kind, _, number = item.ref.partition(":")
+            if kind in ("pr", "issue"):
+                found.setdefault(key(item.repo, kind, int(number)), []).append(matches.name)
+    return found
 
 
 def _done_in(digest: Digest) -> list[Key]:
@@ -84,11 +100,13 @@ def _done_in(digest: Digest) -> list[Key]:
 
 
 def _earliest(known: Followup | None, item: Followup) -> Followup:
-    """One item told twice: as first told, a risk if either telling made it one."""
+    """One item told twice: as first told, a risk if either telling made it one, under the
+    topics of both."""
     if known is None:
         return item
-    first = known if known.first_told <= item.first_told else item
-    return first.updated(risk=known.risk or item.risk)
+    first, then = (known, item) if known.first_told <= item.first_told else (item, known)
+    topics = list(dict.fromkeys([*first.topics, *then.topics]))
+    return first.updated(risk=known.risk or item.risk, topics=topics)
 
 
 def _as_told(followup: Followup) -> Followup:
@@ -103,6 +121,7 @@ def _as_told(followup: Followup) -> Followup:
         node_id=f.node_id,
         first_told=f.first_told,
         risk=f.risk,
+        topics=f.topics,
     )
 
 
@@ -117,22 +136,33 @@ def risk_refs(digest: Digest) -> set[Key]:
 
 
 def _told(
-    repo: RepoActivity, window: Window, date: dt.date, risks: set[Key], is_risk: IsRisk
+    repo: RepoActivity,
+    window: Window,
+    date: dt.date,
+    risks: set[Key],
+    is_risk: IsRisk,
+    topics: Mapping[Key, list[str]],
 ) -> list[Followup]:
     told: list[Followup] = []
     for pull in repo.pulls:
         if pull.opened_in_window and not pull.automated and not _pull_ended(pull, window):
-            risk = key(repo.repo, "pr", pull.number) in risks
-            told.append(_followup(repo.repo, "pr", pull, date, risk))
+            k = key(repo.repo, "pr", pull.number)
+            told.append(_followup(repo.repo, "pr", pull, date, k in risks, topics.get(k, [])))
     for issue in repo.issues:
         if issue.opened_in_window and not issue.closed_in_window:
-            risk = key(repo.repo, "issue", issue.number) in risks or is_risk(issue)
-            told.append(_followup(repo.repo, "issue", issue, date, risk))
+            k = key(repo.repo, "issue", issue.number)
+            risk = k in risks or is_risk(issue)
+            told.append(_followup(repo.repo, "issue", issue, date, risk, topics.get(k, [])))
     return told
 
 
 def _followup(
-    repo: str, kind: Literal["pr", "issue"], item: PullRequest | Issue, date: dt.date, risk: bool
+    repo: str,
+    kind: Literal["pr", "issue"],
+    item: PullRequest | Issue,
+    date: dt.date,
+    risk: bool,
+    topics: list[str],
 ) -> Followup:
     return Followup(
         repo=repo,
@@ -143,6 +173,7 @@ def _followup(
         node_id=item.node_id,
         first_told=date,
         risk=risk,
+        topics=topics,
     )
 
 

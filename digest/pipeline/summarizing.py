@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from dataclasses import replace
 
+from digest import topics
 from digest.actions import Runner
 from digest.collect.follow import follow_up
 from digest.memory import horizon, recall
@@ -52,15 +53,17 @@ def summarize_work(run: Run, work: Work) -> Digest:
     plan, runner, llm = run.plan, run.runner, run.llm(work.job)
     started = time.perf_counter()
     activity, job = work.activity, work.job
+    matched = work.topics if work.topics is not None else topics.match(activity, job.topics)
     with runner.group(f"Summarize {job.window.date}"):
         digest = summarize(
             activity,
-            summarizer_for(llm, activity, job.language, work.previous, work.memory),
+            summarizer_for(llm, activity, job.language, work.previous, work.memory, matched),
             language=job.language,
             title=job.title,
             max_concurrency=plan.max_concurrency,
             repos=work.summaries,
             memory=work.memory,
+            topics=matched,
         )
         warn_fallbacks(digest.repos, runner)
     log.info(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from digest.archive.history import History
 from digest.errors import NothingRead
-from digest.models import Activity, Digest, Job, Memory, Plan, RepoSummary
+from digest.models import Activity, Digest, Job, Memory, Plan, RepoSummary, TopicMatches
 from digest.pipeline import backfill
 from digest.pipeline.base import log
 from digest.pipeline.sources import Source
@@ -22,6 +22,8 @@ class Work:
     previous: Digest | None
     summaries: list[RepoSummary] | None = None  # written by the shards' summarize jobs
     memory: Memory | None = None  # what earlier reports told, followed up (`follow-days`)
+    # What the job's topics matched: a rollup's, from its days; None: matched from `activity`.
+    topics: list[TopicMatches] | None = None
 
 
 @dataclass(frozen=True)

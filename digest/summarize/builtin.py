@@ -31,6 +31,8 @@ from digest.models import (
     RepoActivity,
     RepoSummary,
     Section,
+    TopicItem,
+    TopicMatches,
     qualified,
 )
 from digest.summarize import significance
@@ -42,6 +44,7 @@ MAX_POINTS = 5  # story points per repository: the rest is in the record
 MAX_TOP = 5  # top developments across repositories
 MAX_RISKS = 6
 MAX_AREAS = 3
+MAX_TOPIC_REFS = 5  # items a topic's lead point cites; all of them are in its own section
 NOTES_CHARS = 140  # what a release contains, from the first lines of its notes
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -69,16 +72,19 @@ Ongoing = Mapping[str, dt.date]
 class BuiltinSummarizer:
     """The Summarizer that needs no model: deterministic and free."""
 
-    def __init__(self, loc: Locale, memory: Memory | None = None):
+    def __init__(
+        self, loc: Locale, memory: Memory | None = None, topics: Sequence[TopicMatches] = ()
+    ):
         self.loc = loc
         self.ongoing: Ongoing = memory.ongoing if memory else {}
         self.earlier = earlier_risks(memory)
+        self.topics = topics
 
     def repo(self, activity: RepoActivity) -> RepoSummary:
         return summarize_repo(activity, self.loc, self.ongoing)
 
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
-        return summarize_overall(activity, self.loc, self.ongoing, self.earlier)
+        return summarize_overall(activity, self.loc, self.ongoing, self.earlier, self.topics)
 
 
 def earlier_risks(memory: Memory | None) -> list[Followup]:
@@ -338,10 +344,12 @@ def summarize_overall(
     loc: Locale,
     ongoing: Ongoing | None = None,
     earlier: Sequence[Followup] = (),
+    topics: Sequence[TopicMatches] = (),
 ) -> OverallSummary:
     """`earlier`: the risks earlier reports told (earlier_risks): told with their first
     date under the risks, they are not told again as this window's own, and the closing
-    line names what is still open."""
+    line names what is still open. `topics`: what the digest's topics matched, which the
+    overview and the top developments lead with."""
     total = loc.count("repositories", len(activity.repos))
     active = [r for r in activity.repos if r.active]
     failed = [r.repo for r in activity.repos if not r.ok]
@@ -390,13 +398,79 @@ def summarize_overall(
         for r, c in top
         if c.signal.risk and not followed & {qualified(r.repo, ref) for ref in c.refs}
     ]
+    leads = topic_points(activity, topics, loc, ongoing or {})
+    led = {ref.lower() for item in leads for ref in item.refs}
+    rest = [
+        (repo, c)
+        for repo, c in top
+        if not {qualified(repo.repo, ref).lower() for ref in c.refs} <= led
+    ]
     return OverallSummary(
         method=METHOD,
-        overview=loc.sentences(parts),
-        highlights=[_cross(repo, c, loc) for repo, c in top[:MAX_TOP]],
+        overview=loc.sentences([*topics_sentences(topics, loc), *parts]),
+        highlights=[*leads, *(_cross(repo, c, loc) for repo, c in rest[:MAX_TOP])],
         risks=[_cross(repo, c, loc) for repo, c in risks[:MAX_RISKS]],
         conclusion=_conclusion(active, risks, earlier, loc),
     )
+
+
+# -- topics: the story leads with them -----------------------------------------------------
+
+
+def topics_sentences(topics: Sequence[TopicMatches], loc: Locale) -> list[str]:
+    """`On your topics: FP4 / FP8 (3 items), Blackwell (1 item).` and `Nothing on MoE.`: the
+    names are the user's own, the figures counted; no third-party text."""
+    matched = [t for t in topics if t.items]
+    quiet = [t.name for t in topics if not t.items]
+    found = []
+    if matched:
+        named = [loc.count("topic_items", len(t.items), name=t.name) for t in matched]
+        found.append(loc.format("overall_topics", topics=loc.join(named)))
+    if quiet:
+        found.append(loc.format("overall_topics_none", topics=loc.join(quiet)))
+    return found
+
+
+def topic_points(
+    activity: Activity, topics: Sequence[TopicMatches], loc: Locale, ongoing: Ongoing
+) -> list[Item]:
+    """A point per topic that matched, first among the top developments: its most significant
+    item (as the story words it), and how many more, citing the first of its items."""
+    told: dict[str, tuple[RepoActivity, Candidate]] = {}
+    for repo in activity.repos:
+        if repo.active:
+            for c in told_before(repo, candidates(repo, loc), ongoing, loc):
+                for ref in c.refs:
+                    told.setdefault(qualified(repo.repo, ref).lower(), (repo, c))
+    points = []
+    for topic in (t for t in topics if t.items):
+        ranked = _most_significant(topic.items, told)
+        lead = ranked[0]
+        found = told.get(lead.qualified_ref.lower())
+        text = found[1].text if found else _title(lead.title)
+        values = {"topic": topic.name, "text": text, "repo": lead.repo}
+        more = len(ranked) - 1
+        line = (
+            loc.count("topic_point_more", more, **values)
+            if more
+            else loc.format("topic_point", **values)
+        )
+        cited = [item.qualified_ref for item in ranked[:MAX_TOPIC_REFS]]
+        points.append(Item(text=line, refs=cited))
+    return points
+
+
+def _most_significant(
+    items: list[TopicItem], told: Mapping[str, tuple[RepoActivity, Candidate]]
+) -> list[TopicItem]:
+    """As the story ranks them; what it does not tell (work still open, issues closed) after,
+    each group in the record's order."""
+
+    def weight(item: TopicItem) -> int:
+        found = told.get(item.qualified_ref.lower())
+        return -found[1].signal.weight if found else 1
+
+    return sorted(items, key=weight)
 
 
 def _cross(repo: RepoActivity, candidate: Candidate, loc: Locale) -> Item:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from digest.calendar import Window
 from digest.citations import LinkTable
@@ -18,11 +18,13 @@ from digest.locales import Locale
 from digest.models import (
     Activity,
     Digest,
+    Item,
     Language,
     Memory,
     OverallSummary,
     RepoActivity,
     RepoSummary,
+    TopicMatches,
     Usage,
     qualified,
 )
@@ -63,8 +65,12 @@ class ModelSummarizer:
         loc: Locale,
         previous: Digest | None = None,
         memory: Memory | None = None,
+        topics: Sequence[TopicMatches] = (),
     ):
         self.config = config
+        # What the digest's topics matched: told to the model, which leads with them; the
+        # answer is led with them whatever the model made of it (`_led_by_topics`).
+        self._topics = list(topics)
         # Refs earlier reports told with nothing new since: told to the model as ongoing.
         self._ongoing = memory.ongoing if memory else {}
         # Risks earlier reports told: the report lists them, so the closing must not deny them.
@@ -190,11 +196,14 @@ class ModelSummarizer:
     def overall(self, activity: Activity, repos: list[RepoSummary]) -> OverallSummary:
         active = [s for s in repos if s.status == "ok"]
         if not active:
-            return builtin.summarize_overall(activity, self.loc, self._ongoing, self._earlier)
+            return self._builtin_overall(activity)
         texts = [_summary_text(s) for s in active]
         ongoing = [(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())]
         told = [ongoing, self._open_risks] if self._open_risks else ongoing
-        key = self._key("\n\n".join(texts) + (f"\n\n{told}" if told else ""))
+        # what the topics matched is part of the input (none: the key is as it always was)
+        topics = [(m.name, [i.qualified_ref for i in m.items]) for m in self._topics]
+        said: object = [told, topics] if topics else told
+        key = self._key("\n\n".join(texts) + (f"\n\n{said}" if said else ""))
         previous = self._previous.overall if self._previous else None
         if previous and previous.cache_key == key and not previous.fallback:
             return previous.updated(reused=True)
@@ -202,13 +211,40 @@ class ModelSummarizer:
             answer, usage = self._reduce(texts)
         except LLMFailure as failure:
             log.warning("overall summary: every model failed (%s)", failure.kind)
-            fallback = builtin.summarize_overall(activity, self.loc, self._ongoing, self._earlier)
-            return fallback.updated(fallback=failure.kind)
+            return self._builtin_overall(activity).updated(fallback=failure.kind)
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
         closing = held_to_risks(
             grounded.conclusion, self.language, self.loc, grounded.risks, self._earlier
         )
-        return grounded.updated(conclusion=closing, usage=usage, cache_key=key)
+        led = self._led_by_topics(grounded, activity)
+        return led.updated(conclusion=closing, usage=usage, cache_key=key)
+
+    def _builtin_overall(self, activity: Activity) -> OverallSummary:
+        return builtin.summarize_overall(
+            activity, self.loc, self._ongoing, self._earlier, self._topics
+        )
+
+    def _led_by_topics(self, summary: OverallSummary, activity: Activity) -> OverallSummary:
+        """The model's story, led by the topics that matched whatever it answered: its points
+        about their items first, or the built-in topic points when it made none; the
+        built-in topics sentence before its overview when the overview names none of them."""
+        matched = [m for m in self._topics if m.items]
+        if not matched:
+            return summary
+        refs = {i.qualified_ref.lower() for m in matched for i in m.items}
+
+        def on_topic(item: Item) -> bool:
+            return any(ref.strip().lower() in refs for ref in item.refs)
+
+        highlights = sorted(summary.highlights, key=lambda item: not on_topic(item))
+        if not any(on_topic(item) for item in highlights):
+            points = builtin.topic_points(activity, matched, self.loc, self._ongoing)
+            highlights = [*points, *highlights]
+        overview = summary.overview
+        if not any(m.name.casefold() in overview.casefold() for m in matched):
+            said = builtin.topics_sentences(self._topics, self.loc)
+            overview = self.loc.sentences([*said, overview])
+        return summary.updated(highlights=highlights, overview=overview)
 
     def _overall_prompt(self, summaries: str, part: int | None, parts: int) -> str:
         return prompting.render(
@@ -220,6 +256,7 @@ class ModelSummarizer:
             parts=parts,
             ongoing=[(ref, since.isoformat()) for ref, since in sorted(self._ongoing.items())],
             open_risks=self._open_risks,
+            **prompting.topics(self._topics),
         )
 
     def _reduce(self, texts: list[str]) -> tuple[Answer[OverallAnswer], Usage]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -20,10 +20,19 @@ from pydantic import BaseModel
 
 from digest import kinds
 from digest.kinds import CITABLE, KINDS, ByKind
-from digest.models import Commit, Issue, Language, PullRequest, Release, RepoActivity
+from digest.models import (
+    Commit,
+    Issue,
+    Language,
+    PullRequest,
+    Release,
+    RepoActivity,
+    TopicMatches,
+)
 from digest.summarize.themes import NOISE
 
 BODY_CHARS = 600  # per item: enough for the gist of a PR description, not its template
+TOPIC_ITEMS = 20  # per topic in the overall prompt: its most telling first; the rest counted
 _DELIMITER = re.compile(r"</?\s*untrusted-data\s*>", re.I)
 
 
@@ -179,3 +188,18 @@ def activity_blocks(activity: RepoActivity) -> list[Block]:
         for item in citable.collected(activity):
             collected.setdefault(item.ref, len(collected))
     return sorted(blocks, key=lambda b: (b.priority, collected[b.ref]))
+
+
+def topics(matches: Sequence[TopicMatches]) -> dict[str, object]:
+    """The overall prompt's topics: their names (the user's own words, as instructions) and
+    counts; the items each matched, by id and title (third-party text, for the data block)."""
+    matched = [m for m in matches if m.items]
+    return {
+        "topics": [(m.name, len(m.items)) for m in matched],
+        "quiet_topics": [m.name for m in matches if not m.items],
+        "topic_items": [
+            (m.name, item.qualified_ref, data(item.title, 200))
+            for m in matched
+            for item in m.items[:TOPIC_ITEMS]
+        ],
+    }

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 from digest import __version__
 from digest.failures import TRANSIENT
 from digest.locales import locale
-from digest.models import Activity, Digest, Language, Memory, RepoSummary, Usage
+from digest.models import (
+    Activity,
+    Digest,
+    Language,
+    Memory,
+    RepoSummary,
+    TopicMatches,
+    Usage,
+)
 from digest.summarize.base import Summarizer
 from digest.summarize.builtin import BuiltinSummarizer
 
@@ -24,14 +32,18 @@ def summarizer_for(
     language: Language,
     previous: Digest | None,
     memory: Memory | None = None,
+    topics: list[TopicMatches] | None = None,
 ) -> Summarizer:
     """The model's summarizer when one is configured, else the built-in one. `memory`: what
-    earlier reports told, so that neither announces it again as news."""
+    earlier reports told, so that neither announces it again as news; `topics`: what the
+    digest's topics matched, which both lead the overall story with."""
     if llm is None:
-        return BuiltinSummarizer(locale(language), memory)
+        return BuiltinSummarizer(locale(language), memory, topics or [])
     from digest.summarize.model import ModelSummarizer
 
-    return ModelSummarizer(llm, activity.window, language, locale(language), previous, memory)
+    return ModelSummarizer(
+        llm, activity.window, language, locale(language), previous, memory, topics or []
+    )
 
 
 def summarize_repos(
@@ -52,6 +64,7 @@ def summarize(
     max_concurrency: int = 8,
     repos: list[RepoSummary] | None = None,
     memory: Memory | None = None,
+    topics: list[TopicMatches] | None = None,
 ) -> Digest:
     """Both phases, or only the overall one when `repos` were summarized elsewhere (the
     shards of a workflow matrix)."""
@@ -69,4 +82,5 @@ def summarize(
         usage=usage if usage.llm_calls else Usage(),
         incomplete=[r.repo for r in activity.repos if r.failure in TRANSIENT],
         memory=memory,
+        topics=topics or [],
     )

@@ -15,10 +15,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from digest import __version__, calendar
+from digest import __version__, calendar, topics
 from digest.archive.history import History
 from digest.locales import locale
-from digest.models import Activity, Digest, Job, Rollup
+from digest.models import Activity, Digest, Job, Rollup, TopicCounts, TopicMatches
 from digest.pipeline.rollup.union import trends, union
 
 log = logging.getLogger(__name__)
@@ -63,15 +63,28 @@ def day_usable(day: Day) -> bool:
     return day.collect == []
 
 
-def build(job: Job, history: History, collect_day: CollectDay) -> tuple[Activity, Rollup]:
+@dataclass(frozen=True)
+class Built:
+    """A week's or a month's activity (the union of its days), its rollup, and each of its
+    topics over its days."""
+
+    activity: Activity
+    rollup: Rollup
+    topics: list[TopicMatches]
+
+
+def build(job: Job, history: History, collect_day: CollectDay) -> Built:
     """The union of the job's period's days (collecting only those with no usable daily),
-    and the rollup: the days collected, those GitHub did not answer for, and the trends."""
+    the rollup (the days collected, those GitHub did not answer for, the trends) and the
+    topics: each day's matches as its daily kept them, or matched again (no request)."""
     span = job.span
     activities, collected, unread = [], [], []
+    matched: list[list[TopicMatches]] = []
     for day in days(job, history):
         log.info("%s %s: %s", span.label, day.date, day.why)
         if day_usable(day) and day.daily is not None:
             activities.append(day.daily.activity)
+            matched.append(topics.of_day(day.daily.activity, day.daily.topics, job.topics))
             continue
         dated = day.job
         if day.collect is not None:  # only what the daily lacks, without discovering again
@@ -81,9 +94,11 @@ def build(job: Job, history: History, collect_day: CollectDay) -> tuple[Activity
             unread.append(day.date)
             if day.daily is not None:
                 activities.append(day.daily.activity)
+                matched.append(topics.of_day(day.daily.activity, day.daily.topics, job.topics))
             continue
         collected.append(day.date)
         activities.append(_with(day.daily.activity, fresh) if day.daily else fresh)
+        matched.append(topics.of_day(activities[-1], None, job.topics))
     activity = union(job.window, activities, __version__)
     before = calendar.previous(span)
     rollup = Rollup(
@@ -92,8 +107,9 @@ def build(job: Job, history: History, collect_day: CollectDay) -> tuple[Activity
         collected=collected,
         unread=unread,
         trends=trends(activity, previous_activity(job.on(before), history)),
+        previous_topics=previous_topics(job.on(before), history),
     )
-    return activity, rollup
+    return Built(activity, rollup, topics.union(matched, job.topics))
 
 
 def _with(daily: Activity, fresh: Activity) -> Activity:
@@ -120,6 +136,27 @@ def previous_activity(job: Job, history: History) -> Activity | None:
     )
     whole = union(job.window, [d.activity for d in read], __version__)
     return whole.updated(repos=[r for r in whole.repos if r.repo.lower() in every_day])
+
+
+def previous_topics(job: Job, history: History) -> dict[str, TopicCounts]:
+    """Each of the job's topics' counts over the job's period (the one before a rollup's):
+    from its rollup, or else the union of its dailies when every day has one (each matched
+    again, with no request, where it was written under other topics). Nothing when neither
+    exists, or the job follows no topic."""
+    if not job.topics:
+        return {}
+    rollup = history.digest(job.layout, job.span)
+    if rollup is not None:
+        return _counts(topics.of_day(rollup.activity, rollup.topics, job.topics))
+    dailies = [d.daily for d in days(job, history)]
+    if not all(dailies):
+        return {}
+    read = [topics.of_day(d.activity, d.topics, job.topics) for d in dailies if d is not None]
+    return _counts(topics.union(read, job.topics))
+
+
+def _counts(matches: list[TopicMatches]) -> dict[str, TopicCounts]:
+    return {m.name: m.counts for m in matches}
 
 
 def _lower(names: list[str]) -> set[str]:

@@ -26,11 +26,12 @@ def rollup_work(run: Run, job: Job, github: Source) -> Done:
             runner.warning(f"{span.label}: {dated.span.label} could not be collected: {exc}")
             return None  # the report says which day it lacks
 
-    activity, rollup = rollups.build(job, history, collect_day)
+    built = rollups.build(job, history, collect_day)
     titled = job.updated(title=job.title or rollups.default_title(job))
-    memory = remembered(job, activity, history)
-    work = Work(titled, activity, history.digest(job.layout, span), memory=memory)
-    digest = summarize_work(run, work).updated(rollup=rollup)
+    memory = remembered(job, built.activity, history)
+    previous = history.digest(job.layout, span)
+    work = Work(titled, built.activity, previous, memory=memory, topics=built.topics)
+    digest = summarize_work(run, work).updated(rollup=built.rollup)
     return Done(titled, [digest], [])
 
 

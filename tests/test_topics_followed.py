@@ -1,0 +1,91 @@
+"""Open pull requests and issues a topic matched are followed as risks are: carried by each
+report's memory, with the topic and the date first seen, until they merge or close, however
+old; their state asked with the other followed items, 100 a request."""
+
+from __future__ import annotations
+
+import json
+
+from tests.fakegithub.builders import at
+from tests.fakegithub.server import FakeIssue, FakePull, FakeRepo, node_id
+from tests.test_followups import REPO, WEB, day_of, merge, run_day
+
+FOLLOW = ("--follow-days", "3", "--topics", "FP4: nvfp4, mxfp4")
+
+
+def followup(report, ref: str) -> dict | None:
+    memory = report.sidecar.get("memory") or {"followups": []}
+    found = [f for f in memory["followups"] if f"{f['kind']}:{f['number']}" == ref]
+    return found[0] if found else None
+
+
+def test_an_item_a_topic_matched_is_followed_until_it_merges_however_old(github, tmp_path):
+    """`follow-days: 3`. On the 1st: an nvfp4 pull request and an mxfp4 question (FP4), and
+    a pull request no topic matches. The FP4 ones are kept in every report's memory, open,
+    with their topic and first date, and asked every day (in the same request as the rest);
+    the other is asked only while the 1st is within 3 days. The pull request merges on the
+    9th: that report tells it merged after 8 days; the 10th has nothing more of it."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    fp4 = FakePull(50, "nvfp4 GEMM for SM100", at(f"{day_of(1)} 11:00"))
+    other = FakePull(51, "Experimental scheduler", at(f"{day_of(1)} 12:00"))
+    question = FakeIssue(52, "Which GPUs run mxfp4?", at(f"{day_of(1)} 13:00"))
+    repo.pulls += [fp4, other]
+    repo.issues.append(question)
+    reports = {n: run_day(github, out, day_of(n), *FOLLOW) for n in range(1, 9)}
+    merge(repo, fp4, at(f"{day_of(9)} 15:00"))
+    for n in (9, 10):
+        reports[n] = run_day(github, out, day_of(n), *FOLLOW)
+
+    for n in range(2, 9):
+        for ref in ("pr:50", "issue:52"):
+            kept = followup(reports[n], ref)
+            assert kept is not None, f"{day_of(n)} does not keep {ref}"
+            assert (kept["state"], kept["topics"], kept["first_told"]) == (
+                "open",
+                ["FP4"],
+                "2026-02-01",
+            )
+            assert not kept["risk"]
+        assert followup(reports[n], "pr:51") is None  # not a topic's: not kept open
+    merged = followup(reports[9], "pr:50")
+    assert merged is not None
+    assert (merged["state"], merged["topics"], merged["age"]) == ("merged", ["FP4"], 8)
+    assert "merged after 8 days, opened 2026-02-01" in reports[9].line_with(f"{WEB}/pull/50").text
+    assert followup(reports[10], "pr:50") is None
+    assert followup(reports[10], "issue:52") is not None  # still open
+
+    ids = {
+        n: [i for b in r.followed_requests for i in b["variables"]["ids"]]
+        for n, r in reports.items()
+    }
+    pull, other_id = node_id(repo, "pr", 50), node_id(repo, "pr", 51)
+    assert [n for n in ids if pull in ids[n]] == list(range(2, 9))  # the 9th's window shows it
+    assert [n for n in ids if other_id in ids[n]] == [2, 3, 4]
+    assert all(len(r.followed_requests) <= 1 for r in reports.values())  # one request a day
+
+
+def test_without_topics_the_same_days_keep_nothing_open(github, tmp_path):
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    repo.pulls.append(FakePull(50, "nvfp4 GEMM for SM100", at(f"{day_of(1)} 11:00")))
+    for n in range(1, 6):
+        report = run_day(github, out, day_of(n), "--follow-days", "3")
+    assert "memory" not in report.sidecar
+
+
+def test_a_week_keeps_what_a_topic_matched_still_open_at_its_end(github, tmp_path):
+    """Told on Sunday the 1st, before 2026-W06 (Feb 2-8), still open at its end: the week's
+    memory keeps it with its topic, from the dailies alone."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    repo.pulls.append(FakePull(50, "nvfp4 GEMM for SM100", at(f"{day_of(1)} 11:00")))
+    for n in range(1, 9):
+        run_day(github, out, day_of(n), *FOLLOW)
+
+    week = run_day(github, out, "2026-02-08", "--period", "week", *FOLLOW)
+
+    sidecar = json.loads((out / "reports/weekly/2026-W06.json").read_text())
+    (kept,) = sidecar["memory"]["followups"]
+    assert (kept["number"], kept["state"], kept["topics"]) == (50, "open", ["FP4"])
+    assert week.followed_requests == []
