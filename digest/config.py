@@ -738,7 +738,7 @@ def _notifications(settings: Settings, digests: list[Settings]) -> list[Notifica
 
     limited = named(settings.notify_topics, "notify-topics")
     return [
-        n.model_copy(update={"topics": named(n.topics, "notify") if n.topics else limited})
+        n.updated(topics=named(n.topics, "notify") if n.topics else limited)
         for n in settings.notify
     ]
 

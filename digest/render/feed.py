@@ -146,7 +146,8 @@ def _atom(info: FeedInfo, entries: list[Entry]) -> str:
         node.updated(item.updated)
         node.link(href=item.link)
         node.content(item.html, type="html")
-    return feed.atom_str(pretty=True).decode("utf-8")
+    text: str = feed.atom_str(pretty=True).decode("utf-8")  # feedgen is untyped
+    return text
 
 
 _WEEK = re.compile(r"/weekly/(\d{4})-W(\d{2})$")

@@ -29,7 +29,7 @@ _PER_ITEM |= {k.name for k in (kinds.OPENED_ISSUES, kinds.CLOSED_ISSUES)}
 Entries = Callable[[list[Any], Locale], list[Entry]]
 
 
-class Told:
+class Followed:
     """One repository's followed items and the issues its merges closed, for its record."""
 
     def __init__(self, repo: RepoActivity, followed: Sequence[Followup]):

@@ -1,4 +1,4 @@
-"""Every page of the site, rendered in memory: path -> bytes.
+"""Every page of the site, rendered in memory: path -> text.
 
 Links between pages are relative (the site works under any path: a project's GitHub Pages,
 a folder opened locally). Nothing here reads a clock or the environment: the same digests
@@ -69,6 +69,11 @@ class Report:
         return self.digest.activity.window.date
 
 
+def site_language(digests: list[Digest]) -> Language:
+    """The language the site is written (and searched) in: its naming report's."""
+    return site_report([Report.of(d) for d in digests]).digest.language
+
+
 def site_report(reports: list[Report]) -> Report:
     """The report that names the site and sets its language: the latest daily (a monthly
     report's last day is later than the dailies so far, and it has a title of its own)."""
@@ -121,7 +126,7 @@ class Page:
         return self._urls[target]
 
 
-def render_pages(reports: list[Report], *, feed: str | None) -> dict[str, bytes]:
+def render_pages(reports: list[Report], *, feed: str | None) -> dict[str, str]:
     """The site's pages, assets and feed; `reports` in any order, of any kinds."""
     ordered = sorted(reports, key=lambda r: (r.date, r.kind != "day", r.kind, r.key))
     latest = site_report(reports).digest
@@ -144,13 +149,13 @@ def render_pages(reports: list[Report], *, feed: str | None) -> dict[str, bytes]
         out[history.page] = _repo(site, loc, history, first_day, last_day)
     out["archive.html"] = _archive(site, loc, ordered, views)
     out["search.html"] = _render("search.html.j2", Page("search.html"), site, loc)
-    rendered = {path: page.encode("utf-8") for path, page in out.items()}
     for asset in ASSETS:
         name = asset.split("/", 1)[1]
-        rendered[asset] = files(__package__).joinpath("static", name).read_bytes()
+        # As the file holds it: decoded from bytes, so no line ending is translated.
+        out[asset] = files(__package__).joinpath("static", name).read_bytes().decode("utf-8")
     if feed is not None:
-        rendered["feed.xml"] = feed.encode("utf-8")
-    return rendered
+        out["feed.xml"] = feed
+    return out
 
 
 def _render(template: str, page: Page, site: Site, loc: Locale, **values: Any) -> str:
