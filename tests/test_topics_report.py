@@ -369,3 +369,23 @@ def test_unknown_topics_in_a_notification_are_one_line_exit_2_and_no_request(
     assert "secret-token" not in err and "127.0.0.1" not in err  # a URL is never said
     assert github.requests == []
     assert not (tmp_path / "reports").exists()
+
+
+def test_the_section_in_chinese(github, target, tmp_path):
+    a_day(github)
+    out = tmp_path / "out"
+    configured(out)
+    argv = ["run", *PUBLISH, "--date", "2026-02-04", "--language", "zh"]
+    assert main([*argv, "--output-dir", str(out)]) == 0
+    page = github_html(target.files_at()["reports/2026-02-04.md"])
+    titles = headings(page)
+    assert titles.index("概览") < titles.index("主题") < titles.index("各仓库动态")
+    part = between(page, "主题", "各仓库动态")
+    assert headings(part) == ["主题", "FP4 / FP8", "Bugs", "CuTe DSL"]
+    assert "#34049 [Kernel] NVFP4 GEMM for SM100 · 已合并 PR · 标题含“nvfp4”" in lines(part)
+    assert "#7001 fp8 accuracy drop on long prompts · 新 issue · 标签 bug" in lines(part)
+    assert (
+        "#7000 Port attention to the new DSL · 已合并 PR · 改动 "
+        "python/sglang/cute/attention.py（**/cute/**）"
+    ) in lines(part)
+    assert "没有匹配：MoE。" in seen(part)
