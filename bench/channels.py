@@ -132,8 +132,9 @@ def received(captured: Sent) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def measure(captured: Sent, github: Any, target: Any) -> None:
+    from digest.deliver.channels import NewReport
     from digest.models import Digest
-    from digest.pipeline.channels import Told, _post
+    from digest.pipeline.channels import _post
     from digest.render import brief
 
     files = target.files_at()  # what was published, as the repository holds it
@@ -180,7 +181,7 @@ def measure(captured: Sent, github: Any, target: Any) -> None:
         # the GitHub thread as announce writes it for this report
         digest = Digest.model_validate_json(files[path.removesuffix(".md") + ".json"])
         url = f"https://github.com/{TARGET}/blob/main/{path}"
-        post = _post(Told(digest, path, url, brief.title(digest), None))
+        post = _post(NewReport(digest, path, url, brief.title(digest), None))
         page = github_html(post.body)
         if zero_width(post.body):
             problems["GitHub thread: a zero-width character"] += 1

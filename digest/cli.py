@@ -222,7 +222,7 @@ def _job_outline(job: Job) -> str:
 
 
 def _mask(runner: Runner, settings: Settings) -> None:
-    for secret in (settings.github_token, settings.api_key, *settings.notify):
+    for secret in (settings.github_token, settings.api_key, *(n.url for n in settings.notify)):
         runner.mask(secret.get_secret_value() if secret else None)
 
 

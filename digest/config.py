@@ -36,6 +36,7 @@ from digest.models import (
     Language,
     Layout,
     ModelSetup,
+    Notification,
     Period,
     Plan,
     PublishMode,
@@ -93,6 +94,8 @@ def input_name(field: str) -> str:
 # The list inputs split at whitespace only: an Apprise URL may hold commas
 # (mailto://...?to=a,b), and so may a file name.
 _SPACE_SEPARATED = frozenset({"notify", "activity"})
+# List inputs whose own validator reads what is given (a file may give mappings).
+_OWN_SPLIT = frozenset({"topics", "notify"})
 
 
 def split_list(value: Any, separator: str = r"[,\n]") -> Any:
@@ -235,10 +238,15 @@ class Settings(BaseSettings):
     feed: Annotated[bool, Accepts(ARCHIVE, digest=True)] = Field(
         True, description="keep an Atom feed, feed.xml, in `reports-dir`"
     )
-    notify: Annotated[list[SecretStr], Accepts(PUBLISHING)] = Field(
+    notify: Annotated[list[Notification], Accepts(PUBLISHING)] = Field(
         default_factory=list,
         description="Apprise URLs (Slack, Discord, Teams, Telegram, Feishu/Lark, mail, "
         "webhooks) told about each new or changed report; one per line",
+    )
+    notify_topics: Annotated[list[str], Accepts(PUBLISHING)] = Field(
+        default_factory=list,
+        description="topic names each notify URL is limited to: nothing is sent on a day none "
+        "of them matched (a configuration file's notify: entries may have their own)",
     )
     follow_days: Annotated[int, Accepts(PUBLISHING, digest=True)] = Field(
         14, description="how many days back items told by earlier reports are followed (0: off)"
@@ -320,9 +328,16 @@ class Settings(BaseSettings):
     def _split(cls, value: Any, info: ValidationInfo) -> Any:
         """Every list input, however given (cli.py lets each flag add to the others)."""
         field = info.field_name or ""
-        if get_origin(cls.model_fields[field].annotation) is not list or field == "topics":
+        if get_origin(cls.model_fields[field].annotation) is not list or field in _OWN_SPLIT:
             return value
         return split_list(value, r"\s+" if field in _SPACE_SEPARATED else r"[,\n]")
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _check_notify(cls, value: Any) -> list[Notification]:
+        """URLs at whitespace (the input, each --notify, a file's strings), and a file's
+        mappings `{url: ..., topics: [...]}`."""
+        return [notification(entry) for entry in split_list(value, r"\s+")]
 
     @field_validator("repos")
     @classmethod
@@ -506,6 +521,45 @@ def _check_repo(repo: str) -> str:
     return repo
 
 
+_ENV_NAME = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_NOTIFY_FORMS = (
+    "Apprise URLs, or in a configuration file mappings with url (an Apprise URL, or "
+    "${NAME}: the one in environment variable NAME) and topics"
+)
+
+
+def notification(entry: Any) -> Notification:
+    """One `notify` entry: an Apprise URL, or a configuration file's mapping `{url: ...,
+    topics: [...]}`, whose `url` may name an environment variable (`${SLACK_URL}`, set from
+    a secret in the workflow) so that no secret is written in the file. A URL is never
+    repeated in a message."""
+    if isinstance(entry, Notification):
+        return entry
+    if isinstance(entry, SecretStr):
+        return Notification(url=entry)
+    if isinstance(entry, str):
+        return Notification(url=SecretStr(entry))
+    if not isinstance(entry, dict):
+        raise ValueError(f"expected {_NOTIFY_FORMS} (got a {type(entry).__name__})")
+    unknown = sorted(str(key) for key in entry if key not in ("url", "topics"))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r} in an entry (accepted: topics, url)")
+    url = entry.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError(f"an entry has no url: expected {_NOTIFY_FORMS}")
+    if named := _ENV_NAME.fullmatch(url.strip()):
+        url = os.environ.get(named[1], "").strip()
+        if not url:
+            raise ValueError(
+                f"url ${{{named[1]}}}: the environment variable {named[1]} is not set "
+                "(set it from a secret in the workflow step's env)"
+            )
+    topics = split_list(entry.get("topics") or [])
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        raise ValueError("an entry's topics: expected topic names, a list or one per line")
+    return Notification(url=SecretStr(url.strip()), topics=topics)
+
+
 def repo_relative_path(path: str) -> str:
     """Normalize a path that must stay inside the repository; reject anything else."""
     cleaned = path.strip().replace("\\", "/")
@@ -653,7 +707,7 @@ def build_plan(
         max_concurrency=settings.max_concurrency,
         fail_on_error=settings.fail_on_error,
         backfill=settings.backfill if stage == "run" else 0,
-        notify=settings.notify,
+        notify=_notifications(settings, digests or [settings]),
         announce=Announce(
             mode=settings.announce,
             category=settings.announce_category,
@@ -666,6 +720,27 @@ def build_plan(
         activity=whole(activity) if activity and stage == "report" else activity,
         summaries=summaries,
     )
+
+
+def _notifications(settings: Settings, digests: list[Settings]) -> list[Notification]:
+    """Each `notify` URL with the topics it is limited to, as declared: its own (a
+    configuration file's entry), else `notify-topics`. A name no digest declares is bad
+    input (compared without case), said before anything is asked."""
+    declared = {t.name.casefold(): t.name for d in digests for t in d.topics}
+
+    def named(names: list[str], field: str) -> list[str]:
+        for name in names:
+            if name.casefold() not in declared:
+                known = ", ".join(dict.fromkeys(declared.values()))
+                hint = f"declared: {known}" if known else "no topic is declared: see topics"
+                raise InputError(field, f"names no topic: {name!r} ({hint})")
+        return [declared[name.casefold()] for name in names]
+
+    limited = named(settings.notify_topics, "notify-topics")
+    return [
+        n.updated(topics=named(n.topics, "notify") if n.topics else limited)
+        for n in settings.notify
+    ]
 
 
 def _default_output(

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Final, Literal
+from typing import Final, Literal, Self
 
 from pydantic import (
     AwareDatetime,
@@ -24,6 +24,7 @@ from pydantic import (
 
 from digest import calendar
 from digest.calendar import Period, Span, Window, parse
+from digest.failures import FailureKind
 
 # The shape of the files digest writes (sidecars, Activity files, partial digests). Bump it
 # whenever that shape changes, and add the step that upgrades the previous version in
@@ -37,6 +38,13 @@ AnnounceMode = Literal["none", "issue", "discussion"]
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def updated(self, **changes: object) -> Self:
+        """A copy with `changes`, checked as a new model is: a field it does not have, or a
+        value of the wrong type, raises (`model_copy(update=...)` checks neither)."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.update(changes)
+        return self.model_validate(fields)
 
 
 class Layout(Frozen):
@@ -175,10 +183,10 @@ class Job(Frozen):
 
     def on(self, span: Span) -> Job:
         """The same digest over other days (an earlier date for backfill, a rollup's day)."""
-        return Job.model_validate({**self.model_dump(), "span": span, "model": self.model})
+        return self.updated(span=span)
 
     def with_repos(self, repos: list[str]) -> Job:
-        return Job.model_validate({**self.model_dump(), "repos": repos, "model": self.model})
+        return self.updated(repos=repos)
 
 
 class Announce(Frozen):
@@ -187,6 +195,15 @@ class Announce(Frozen):
     mode: AnnounceMode = "none"
     category: str = "Announcements"  # discussions only
     keep: int = 1  # how many of the latest digest threads stay open
+
+
+class Notification(Frozen):
+    """A chat or mail channel (`notify`): an Apprise URL, a secret, and the topics it is
+    limited to (`notify-topics`, or its own in a configuration file): told only of reports
+    where one of them matched, leading with those. None: told of every report."""
+
+    url: SecretStr
+    topics: list[str] = Field(default_factory=list)  # as declared (`Topic.name`)
 
 
 class Plan(Frozen):
@@ -199,7 +216,7 @@ class Plan(Frozen):
     max_concurrency: int = 8
     fail_on_error: bool = False
     backfill: int = 0  # days before the job's date whose missing or incomplete reports to write
-    notify: list[SecretStr] = Field(default_factory=list, exclude=True)  # Apprise URLs
+    notify: list[Notification] = Field(default_factory=list, exclude=True)  # secrets
     announce: Announce = Announce()
     site_dir: str = "_site"  # site: where the static site is written
     site_url: str | None = None  # site: where it is served, when known (ends with `/`)
@@ -326,11 +343,6 @@ class Release(Frozen):
         return f"release:{self.tag}"
 
 
-# "postponed": not started, to stay within the token's hourly GitHub budget.
-FailureKind = Literal["not_found", "forbidden", "rate_limited", "error", "postponed"]
-TRANSIENT: frozenset[FailureKind] = frozenset({"rate_limited", "error", "postponed"})
-
-
 class RepoActivity(Frozen):
     """One repository's activity in the window, or why it could not be read."""
 
@@ -401,7 +413,7 @@ class Activity(Frozen):
         """This activity with the repositories `fresh` holds collected again (in place)."""
         by_name = {r.repo.lower(): r for r in fresh.repos}
         repos = [by_name.get(r.repo.lower(), r) for r in self.repos]
-        return self.model_copy(update={"repos": repos, "github_requests": fresh.github_requests})
+        return self.updated(repos=repos, github_requests=fresh.github_requests)
 
 
 def qualified(repo: str, ref: str) -> str:

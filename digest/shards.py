@@ -107,7 +107,7 @@ def merge(activities: list[tuple[Path, Activity]]) -> Activity:
 
 def whole(activity: Activity) -> Activity:
     """The merged activity as `digest run` would have collected it: no shard marks."""
-    return activity.model_copy(update={"shard": None, "order": []})
+    return activity.updated(shard=None, order=[])
 
 
 def _window(activity: Activity) -> str:

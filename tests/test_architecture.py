@@ -12,9 +12,9 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "digest"
 STAGES = ("collect", "summarize", "render", "archive", "deliver", "memory")
-# Where stages are joined: the command line, the pipeline, and the features that read one
-# stage's output into another (rollups: the archive into summarize; backfill: the archive).
-JOINING = ("cli", "__main__", "pipeline", "rollups", "backfill")
+# Where stages are joined: the command line, and the pipeline with the features that read
+# one stage's output into another (pipeline/rollup/: the archive into summarize; backfill).
+JOINING = ("cli", "__main__", "pipeline")
 # The process's top: the command line and the settings read the environment; nothing below.
 TOP = {"cli.py", "config.py"}
 
@@ -109,15 +109,18 @@ def test_the_circle_check_sees_an_import_inside_a_function(tmp_path):
 def test_every_module_is_checked():
     """The checks below read every module, in every folder: a new one cannot slip past."""
     assert set(EDGES) == set(modules(PACKAGE))
-    assert {"digest.memory.recall", "digest.rollups", "digest.backfill", "digest.calendar"} <= set(
-        EDGES
-    )
+    assert {
+        "digest.memory.recall",
+        "digest.pipeline.rollup.days",
+        "digest.pipeline.backfill",
+        "digest.calendar",
+    } <= set(EDGES)
     assert {place(m) for m in EDGES} == {*STAGES, "joining", "below"}
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_stage_never_imports_another(stage):
-    """Nor what joins stages (the pipeline, rollups, backfill): it would reach the others."""
+    """Nor what joins stages (the command line, the pipeline): it would reach the others."""
     crossing = {
         module: sorted(found)
         for module, imports in EDGES.items()
@@ -240,3 +243,51 @@ def test_the_formats_write_the_view_and_read_no_summary_or_memory():
     }
     assert len(paths) > len(FORMATS)  # the site's modules are among them
     assert readers == {}
+
+
+# -- changed copies are checked ------------------------------------------------------------
+
+
+def unchecked_copies(path: Path) -> list[int]:
+    """Lines that copy a model with changes no one checks by name: `model_copy(update=...)`
+    (pydantic checks neither names nor values), `model_validate({...})`, `model_validate(
+    m.model_dump() | {...})` (a dump also drops excluded fields, such as secrets)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        updating = node.func.attr == "model_copy" and any(k.arg == "update" for k in node.keywords)
+        over_a_dict = node.func.attr == "model_validate" and any(
+            isinstance(a, ast.Dict | ast.BinOp)
+            or (isinstance(a, ast.Call) and getattr(a.func, "attr", "") == "model_dump")
+            for a in node.args
+        )
+        if updating or over_a_dict:
+            found.append(node.lineno)
+    return found
+
+
+def test_every_changed_copy_of_a_model_is_checked():
+    """`Frozen.updated(field=value)` validates as a new model does: a misspelt field or a
+    value of the wrong type raises where it is written, not in a report."""
+    unchecked = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := unchecked_copies(path))
+    }
+    assert unchecked == {}
+
+
+def test_a_changed_copy_refuses_an_unknown_field_and_a_wrong_value():
+    from pydantic import ValidationError
+
+    from digest.models import Target
+
+    target = Target(mode="commit", repo="acme/reports")
+    assert target.updated(branch="digests") == Target(
+        mode="commit", repo="acme/reports", branch="digests"
+    )
+    with pytest.raises(ValidationError, match="brnach"):
+        target.updated(brnach="digests")
+    with pytest.raises(ValidationError, match="mode"):
+        target.updated(mode="push")

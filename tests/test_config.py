@@ -14,7 +14,7 @@ from digest.config import (
     file_keys,
     load_settings,
 )
-from digest.models import Topic
+from digest.models import Notification, Topic
 
 GOOD = ["--repos", "vllm-project/vllm", "--date", "2026-02-04"]
 
@@ -116,6 +116,7 @@ LISTS = {
     "notify": ["json://127.0.0.1:9/a", "mailto://u:p@example.com?to=a@x.org,b@x.org"],
     "activity": ["activity-1-of-2.json", "activity-2-of-2.json"],
     "topics": ["FP4 / FP8: nvfp4, fp8", "Blackwell: sm100, gb200"],
+    "notify_topics": ["FP4 / FP8", "Blackwell"],
 }
 
 
@@ -128,8 +129,8 @@ def _settings_from(argv: list[str]) -> Settings:
 
 def _values(settings: Settings, name: str) -> list[str]:
     return [
-        v.get_secret_value()
-        if hasattr(v, "get_secret_value")
+        v.url.get_secret_value()
+        if isinstance(v, Notification)
         else f"{v.name}: {', '.join(v.match)}"
         if isinstance(v, Topic)
         else v

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from digest.cli import main
 from tests.fakegithub.builders import at, merged_pr
 from tests.fakegithub.git import GitRepo
 from tests.fakegithub.server import FakeRepo
+from tests.fakellm.server import FakeLLM, diligent
 
 DAY = "2026-02-04"
 TWO_DIGESTS = """\
@@ -131,3 +134,32 @@ def test_a_bad_file_is_one_line_and_nothing_is_written(
 def test_a_named_file_that_is_nowhere_is_bad_input(sources, target, tmp_path, capsys):
     assert run(tmp_path, "--config", "missing.yml", "--repos", "vllm-project/vllm") == 2
     assert "input 'config': missing.yml was found neither" in capsys.readouterr().err
+
+
+def test_each_digest_is_summarized_by_its_own_model(sources, target, tmp_path):
+    """One digest with a model, the other with the built-in summarizer, in one run: each
+    report is written as its own digest says, and the model is asked about its digest only."""
+    with FakeLLM(diligent) as llm:
+        (tmp_path / ".github").mkdir()
+        (tmp_path / ".github/digest.yml").write_text(
+            f"api-base: {llm.api_base}\n"
+            "api-key: sk-test-key-0123456789\n"
+            "backfill: 0\n"
+            "digests:\n"
+            "  - repos: [vllm-project/vllm]\n"
+            "    model: openai/test-model\n"
+            "    reports-dir: model\n"
+            "    index-file: model/README.md\n"
+            "  - repos: [sgl-project/sglang]\n"
+            "    reports-dir: builtin\n"
+            "    index-file: builtin/README.md\n"
+        )
+        assert run(tmp_path) == 0
+    files = target.files_at()
+    written = {
+        folder: [r["method"] for r in json.loads(files[f"{folder}/{DAY}.json"])["repos"]]
+        for folder in ("model", "builtin")
+    }
+    assert written == {"model": ["openai/test-model"], "builtin": ["extractive"]}
+    asked = " ".join(m["content"] for body in llm.requests for m in body["messages"])
+    assert "vllm-project/vllm" in asked and "sgl-project/sglang" not in asked

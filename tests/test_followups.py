@@ -52,9 +52,14 @@ class Report:
     def lines(self) -> list[Line]:
         return _items(github_html(self.markdown))
 
-    def line_with(self, url: str) -> Line:
-        """The record's line of the item at `url` (the record's lines start with its link)."""
-        found = [line for line in self.lines() if line.links[:1] == [url] and line.text[:1] == "#"]
+    def line_with(self, url: str, under: str = "Repositories") -> Line:
+        """The record's line of the item at `url` (the record's lines start with its link);
+        `under`: the report's section read (`Topics` lists items a topic matched too)."""
+        html = github_html(self.markdown)
+        start = html.index(f">{under}</h2>")
+        end = html.find("<h2", start)
+        lines = _items(html[start : end if end > 0 else None])
+        found = [line for line in lines if line.links[:1] == [url] and line.text[:1] == "#"]
         assert len(found) == 1, f"{len(found)} record lines link {url}"
         return found[0]
 

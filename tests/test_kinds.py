@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import get_args
 
 import pytest
 
 from digest.cli import main
+from digest.failures import FAILURES, FailureKind
 from digest.kinds import KINDS
 from digest.locales import locale
-from digest.models import RepoActivity
+from digest.models import Language, RepoActivity
 from tests.fakegithub.builders import at, direct_push, merged_pr
 from tests.fakegithub.server import FakeIssue, FakePull, FakeRelease, FakeRepo
 from tests.fakellm.server import FakeLLM, diligent
@@ -137,3 +139,17 @@ def _ref(url: str) -> str:
     kind, key = url.removeprefix(f"{WEB}/").split("/")[-2:]
     prefix = {"pull": "pr", "issues": "issue", "tag": "release", "commit": "commit"}[kind]
     return f"{prefix}:{key[:7] if prefix == 'commit' else key}"
+
+
+# -- why a repository was not read: the same kind of table --------------------------------
+
+
+@pytest.mark.parametrize("language", get_args(Language))
+def test_every_failure_kind_has_a_row_and_only_a_transient_one_promises_a_redo(language):
+    """A kind github/failures.py can return without a row would fail a report at run time;
+    a line that promises a later run fills the report in must be one that backfill redoes."""
+    assert set(FAILURES) == set(get_args(FailureKind))
+    for failure in FAILURES.values():
+        line = locale(language).format(failure.report, redo="REDO")
+        assert ("REDO" in line) == failure.transient, failure.kind
+        assert ("`backfill`" in failure.log) == failure.transient, failure.kind  # the log too

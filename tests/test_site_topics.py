@@ -14,9 +14,6 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import feedparser
 import pytest
 
-from digest.models import Item
-from digest.render import sections
-from digest.render.view import Points, Section
 from tests.conftest import local_github, module_environment
 from tests.test_site import (
     AXE,
@@ -100,11 +97,11 @@ def test_home_lists_the_topics_with_their_last_week(site):
 def test_a_topic_page_tells_each_item_with_its_report_repository_link_and_why(site):
     html = page_of(site, "kernels")
     assert '<h1 data-pagefind-meta="title">Kernels</h1>' in html
-    radix, kernel = "[Perf] Faster radix cache", "[Kernel] FlashInfer MLA backend"
+    sgl, vllm = "sgl-project/sglang #9002 [Perf]", "vllm-project/vllm #34049 [Kernel]"
     assert entries(html) == [  # by week, the latest first
-        f"2026-02-05 sgl-project/sglang #9002 {radix} · merged · word radix in the title",
-        f"2026-02-03 sgl-project/sglang #9002 {radix} · opened · word radix in the title",
-        f"2026-02-02 vllm-project/vllm #34049 {kernel} · merged · word kernel in the title",
+        f"2026-02-05 {sgl} Faster radix cache · merged pull request · “radix” in the title",
+        f"2026-02-03 {sgl} Faster radix cache · new pull request · “radix” in the title",
+        f"2026-02-02 {vllm} FlashInfer MLA backend · merged pull request · “kernel” in the title",
     ]
     first = html.split('id="timeline"', 1)[1].split("</li>", 1)[0]
     assert '<a href="../reports/2026-02-05.html">2026-02-05</a>' in first
@@ -127,10 +124,8 @@ def test_a_day_no_report_followed_the_topic_on_is_shaded(site):
 def test_a_topic_no_longer_followed_keeps_its_page(site):
     html = page_of(site, "gone")
     assert "Followed in the reports from 2026-02-02 to 2026-02-03." in html
-    kernel = "[Kernel] FlashInfer MLA backend"
-    assert entries(html) == [
-        f"2026-02-02 vllm-project/vllm #34049 {kernel} · merged · word backend in the title"
-    ]
+    vllm = "vllm-project/vllm #34049 [Kernel] FlashInfer MLA backend"
+    assert entries(html) == [f"2026-02-02 {vllm} · merged pull request · “backend” in the title"]
 
 
 def test_a_topic_that_matched_nothing_says_so(site):
@@ -221,34 +216,16 @@ def test_a_site_address_makes_the_topic_feeds_absolute(archive):
     ]
 
 
-def topics_section(c: sections.Context) -> Section | None:
-    """The report's topics section as the report's own section builds it (render/sections.py,
-    the other half of issue 27): a part per topic, keyed `topic`, headed by its name."""
-    parts = tuple(
-        Section(
-            "topic",
-            matched.name,
-            (Points(sections.points([Item(text=i.title, refs=[i.qualified_ref])], c.links)),),
-        )
-        for matched in c.digest.topics
-        for i in matched.items[:1]
-    )
-    return Section("topics", "Topics", parts) if parts else None
-
-
-def test_a_report_pages_topic_section_links_each_topics_page(archive, monkeypatch):
-    order = (sections.overview, topics_section, sections.repositories, sections.closing)
-    monkeypatch.setattr(sections, "SECTIONS", order)
-    assert build(archive, "--site-dir", "linked") == 0
-    report = (archive / "linked" / "reports" / "2026-02-05.html").read_text()
+def test_a_report_pages_topic_section_links_each_topics_page(site):
+    """The report's Topics section (render/topics.py) heads each topic that matched with its
+    name, linked on the site to the topic's page."""
+    report = (site / "reports" / "2026-02-05.html").read_text()
     section = report.split('<section aria-labelledby="topics">', 1)[1].split("</section>\n</", 1)[0]
-    assert '<a href="../topics/kernels.html">Kernels</a>' in section
+    assert '<h3 id="topic-1"><a href="../topics/kernels.html">Kernels</a></h3>' in section
     # A repository's part still links its page and, apart, GitHub.
     repo = report.split('<section class="repo"', 1)[1].split("</h3>", 1)[0]
     assert '<a href="../repos/vllm-project/vllm.html">vllm-project/vllm</a> ' in repo
     assert '<a class="external" data-pagefind-ignore href="https://github.com/' in repo
-    # Without the section (today's reports), the report page has no topic link at all.
-    assert "topics/" not in (archive / "_site" / "reports" / "2026-02-05.html").read_text()
 
 
 def test_without_topics_the_site_has_no_topic_page_nor_stylesheet(tmp_path, github):
@@ -355,4 +332,4 @@ def test_a_chinese_topic_page_shows_no_english_ui_string(browser, tmp_path_facto
             read = re.sub(r"\d{4}-W\d{2}", "", browser.execute_script(READ))
             assert latin_words(read) - data - chinese == set(), path
         browser.get(url + "topics/kernels.html")
-        assert "标题中的词 radix" in browser.execute_script(READ)
+        assert "标题含“radix”" in browser.execute_script(READ)

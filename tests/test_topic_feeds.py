@@ -87,7 +87,8 @@ def test_an_entry_is_a_report_where_the_topic_matched_with_its_items(reports):
     assert feed.feed.title == "Scheduler — Daily digest"
     assert feed.feed.link == "http://reports.invalid/reports/"  # the reports folder
     entry, opened = feed.entries  # opened on the 2nd, merged on the 4th
-    assert "#34100</a> [Bugfix] Fix the scheduler stall · opened · " in opened.content[0].value
+    said = "#34100</a> [Bugfix] Fix the scheduler stall · new pull request · “scheduler” in"
+    assert said in opened.content[0].value
     assert entry.title == "Scheduler: 1 item — Daily digest — 2026-02-04"
     assert entry.link == "http://reports.invalid/reports/2026-02-04.md"
     assert (reports / "2026-02-04.md").is_file()
@@ -96,7 +97,10 @@ def test_an_entry_is_a_report_where_the_topic_matched_with_its_items(reports):
     assert f'<a href="{PULL}/34100">#34100</a>' in content
     item = content.split("<li>", 1)[1].split("</li>", 1)[0]
     assert item.startswith("vllm-project/vllm ")
-    assert item.endswith("[Bugfix] Fix the scheduler stall · merged · word scheduler in the title")
+    # As the report's Topics section says it: what it was, why it matched
+    assert item.endswith(
+        "[Bugfix] Fix the scheduler stall · merged pull request · “scheduler” in the title"
+    )
 
 
 def test_an_item_closed_is_told_closed_under_a_topic_named_in_chinese(reports):
@@ -104,7 +108,7 @@ def test_an_item_closed_is_told_closed_under_a_topic_named_in_chinese(reports):
     assert feed.feed.title == f"{CRASH} — Daily digest"
     (entry,) = feed.entries
     assert entry.title == f"{CRASH}: 1 item — Daily digest — 2026-02-04"
-    assert "Crash on start · closed · word crash in the title" in entry.content[0].value
+    assert "Crash on start · closed issue · “crash” in the title" in entry.content[0].value
 
 
 def test_titles_written_as_markup_stay_text_in_the_feed(reports):

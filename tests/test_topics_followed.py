@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.fakegithub.builders import at
 from tests.fakegithub.server import FakeIssue, FakePull, FakeRepo, node_id
 from tests.test_followups import REPO, WEB, day_of, merge, run_day
@@ -51,7 +53,10 @@ def test_an_item_a_topic_matched_is_followed_until_it_merges_however_old(github,
     merged = followup(reports[9], "pr:50")
     assert merged is not None
     assert (merged["state"], merged["topics"], merged["age"]) == ("merged", ["FP4"], 8)
-    assert "merged after 8 days, opened 2026-02-01" in reports[9].line_with(f"{WEB}/pull/50").text
+    # said on its record line, and on its line under the topic
+    told = "merged after 8 days, first seen under FP4 on 2026-02-01"
+    assert told in reports[9].line_with(f"{WEB}/pull/50").text
+    assert told in reports[9].line_with(f"{WEB}/pull/50", under="Topics").text
     assert followup(reports[10], "pr:50") is None
     assert followup(reports[10], "issue:52") is not None  # still open
 
@@ -89,3 +94,39 @@ def test_a_week_keeps_what_a_topic_matched_still_open_at_its_end(github, tmp_pat
     (kept,) = sidecar["memory"]["followups"]
     assert (kept["number"], kept["state"], kept["topics"]) == (50, "open", ["FP4"])
     assert week.followed_requests == []
+
+
+@pytest.mark.parametrize(
+    ("language", "told", "topics", "repos"),
+    [
+        (
+            "en",
+            "closed without merging after 4 days, first seen under FP4 on 2026-02-01",
+            "Topics",
+            "Repositories",
+        ),
+        ("zh", "4 天后未合并即关闭，2026-02-01 首次出现于主题 FP4", "主题", "各仓库动态"),
+    ],
+)
+def test_a_topic_item_closed_without_merging_is_told_with_its_topic(
+    language, told, topics, repos, github, tmp_path
+):
+    """An nvfp4 pull request opened on the 1st, closed without merging on the 5th: not in
+    the 5th's activity (no query of its window lists it), GitHub is asked, and the 5th's
+    report says so with the topic it was first seen under, in the record's follow-ups and
+    under its topic, which matched nothing else that day."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    fp4 = FakePull(50, "nvfp4 GEMM for SM100", at(f"{day_of(1)} 11:00"))
+    repo.pulls.append(fp4)
+    extra = (*FOLLOW, "--language", language)
+    for n in range(1, 5):
+        run_day(github, out, day_of(n), *extra)
+    fp4.closed_at = at(f"{day_of(5)} 09:00")
+
+    report = run_day(github, out, day_of(5), *extra)
+
+    assert len(report.followed_requests) == 1
+    assert told in report.line_with(f"{WEB}/pull/50", under=repos).text
+    line = report.line_with(f"{WEB}/pull/50", under=topics)
+    assert "nvfp4 GEMM for SM100" in line.text and told in line.text

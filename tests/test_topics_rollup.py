@@ -5,9 +5,12 @@ its activity, with no request."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from tests.readers import github_html, parse_html, seen
 from tests.test_rollups import collection_requests, daily, days_of, rollup, two_weeks_of
+from tests.test_topics_report import between, headings
 
 TOPICS = [
     "--topics",
@@ -133,3 +136,80 @@ def test_a_week_without_topics_keeps_no_topic_figures(github, tmp_path):
     assert rollup(out, "week", "2026-02-09")[0] == 0
     sidecar = json.loads((out / "reports/weekly/2026-W06.json").read_text())
     assert "topics" not in sidecar and "previous_topics" not in sidecar["rollup"]
+
+
+# A count phrase of a trend line and its change: `7 merged pull requests (+2)`.
+FIGURE = re.compile(r"(\d+) ([a-z ]+?) \(([+−±])(\d+)\)")
+# The count phrases (en.toml's, singular and plural) -> TopicCounts' names.
+PHRASES = {
+    "merged pull request": "merged_pulls",
+    "new pull request": "opened_pulls",
+    "commit": "commits",
+    "new issue": "opened_issues",
+    "closed issue": "closed_issues",
+    "release": "releases",
+}
+
+
+def summed(dates: list[str], out: Path, name: str) -> dict[str, int]:
+    """A topic's counts over days, from each daily's sidecar: each event of each item."""
+    found: dict[str, int] = {}
+    for date in dates:
+        for key, n in counts(topics_of(out / f"reports/{date}.json")[name]).items():
+            found[COUNTED[key]] = found.get(COUNTED[key], 0) + n
+    return found
+
+
+def test_a_weeks_topics_section_tells_its_dailies_counts_against_the_week_before(github, tmp_path):
+    """The week's report, as GitHub shows it: under each topic, a line of its counts, each
+    the sum of its dailies', against the sum of the week before's; its items the union of
+    its dailies' topic sections. A topic that matched nothing in the week, but did the week
+    before, says what it had then."""
+    world = two_weeks_of(github)
+    out = tmp_path / "out"
+    out.mkdir()
+    topics = [TOPICS[0], TOPICS[1] + "\nKV cache: kv cache"]  # #10, W05 only
+    for date in days_of("2026-01-26", "2026-02-08"):
+        daily(world, out, date, "--backfill", "0", *topics)
+
+    assert rollup(out, "week", "2026-02-09", *topics)[0] == 0
+
+    page = github_html((out / "reports/weekly/2026-W06.md").read_text())
+    part = between(page, "Topics", "Repositories")
+    assert headings(part) == ["Topics", "Attention", "Regressions", "Router", "Speculative"]
+    w05, w06 = days_of("2026-01-26", "2026-02-01"), WEEK
+    for name in ("Attention", "Regressions", "Router", "Speculative"):
+        topic = between(part, name)
+        (trend,) = [p for p in paragraphs(topic) if p.startswith("Against 2026-W05")]
+        shown = {
+            PHRASES[phrase.removesuffix("s")]: (int(n), int(d) * (-1 if sign == "−" else 1))
+            for n, phrase, sign, d in FIGURE.findall(trend)
+        }
+        now, before = summed(w06, out, name), summed(w05, out, name)
+        expected = {
+            key: (now.get(key, 0), now.get(key, 0) - before.get(key, 0)) for key in {*now, *before}
+        }
+        assert shown == expected, (name, trend)
+        # every item its dailies' sections list, linked once
+        days = [
+            {url for _, url in parse_html(between(daily_page(out, d), name)).links}
+            for d in w06
+            if name in headings(daily_page(out, d))
+        ]
+        assert {url for _, url in parse_html(topic).links} == set().union(*days), name
+    # Router: a pull request opened and merged each day, as the week before
+    router = between(part, "Router")
+    assert "Against 2026-W05 (Jan 26 – Feb 1): 7 merged pull requests (±0), 7 new pull " in seen(
+        router
+    )
+    assert "Matched nothing: KV cache (2026-W05: 1 merged pull request, 1 new pull request)." in (
+        seen(part)
+    )
+
+
+def daily_page(out: Path, date: str) -> str:
+    return github_html((out / f"reports/{date}.md").read_text())
+
+
+def paragraphs(page: str) -> list[str]:
+    return [seen(p) for p in re.findall(r"(?s)<p>(.*?)</p>", page)]

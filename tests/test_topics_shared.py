@@ -16,6 +16,8 @@ import pytest
 from bench.data import SHARED, shared_repos
 from digest.cli import main
 from tests.fakegithub.server import FakeGitHub
+from tests.readers import github_html, parse_html, seen
+from tests.test_topics_report import between, headings
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason=f"no shared data in {SHARED}")
 
@@ -176,3 +178,25 @@ def test_topics_add_no_github_request(runs):
     assert code == code_without == 0
     assert with_topics == without
     assert "topics" not in sidecar(folder)  # a digest without topics writes none
+
+
+def test_each_topic_s_part_of_the_report_links_what_it_matches_and_nothing_else(runs):
+    """The report as GitHub shows it: under each topic's heading, one line per expected item,
+    linked where GitHub has it, with its reasons; the report without topics has no section."""
+    _, _, folder, without = runs
+    page = github_html((folder / f"reports/{DAY}.md").read_text(encoding="utf-8"))
+    part = between(page, "Topics", "Repositories")
+    assert headings(part) == ["Topics", *EXPECTED]
+    for name, expected in EXPECTED.items():
+        links = [url for _, url in parse_html(between(part, name)).links]
+        urls = []
+        for ref, _, _ in expected:
+            repo, _, item = ref.partition("#")
+            kind, _, number = item.partition(":")
+            urls.append(
+                f"https://github.com/{repo}/{'pull' if kind == 'pr' else 'issues'}/{number}"
+            )
+        assert sorted(links) == sorted(urls), name
+    assert "1 more item could not be judged by its files" in seen(between(part, "CuTe DSL"))
+    plain = github_html((without / f"reports/{DAY}.md").read_text(encoding="utf-8"))
+    assert "Topics" not in headings(plain)

@@ -309,8 +309,8 @@ class GitHubArchive:
             if created:  # nothing half-written: no branch without its pull request
                 self._delete_branch(work)
             raise
-        return self._result(written, work).model_copy(
-            update={"pull_request_url": pull.html_url, "pull_request_number": pull.number}
+        return self._result(written, work).updated(
+            pull_request_url=pull.html_url, pull_request_number=pull.number
         )
 
     def _open_or_update_pull(self, work: str, title: str, body: str) -> PullRequest:

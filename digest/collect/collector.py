@@ -40,12 +40,12 @@ from digest.collect.queries import (
     repositories_cost,
     repositories_query,
 )
+from digest.failures import FailureKind
 from digest.github import GitHubAPI, QueryTooHeavy, failures
 from digest.github.paging import Ladder, Outcome, Shape, ladder_shapes, paginate
 from digest.models import (
     Activity,
     Commit,
-    FailureKind,
     FileChange,
     PullRequest,
     Release,
@@ -291,7 +291,7 @@ class Collector:
             return RepoActivity(
                 repo=raw.repo, url=raw.url or "", failure=raw.failure, source=source
             )
-        return self._build(raw, files).model_copy(update={"source": source})
+        return self._build(raw, files).updated(source=source)
 
     def _next_pages(self, batch: Sequence[_Raw], shape: Shape) -> None:
         (raw,) = batch
@@ -368,7 +368,7 @@ class Collector:
             if node["number"] not in parsed:
                 pr = self._pull(raw, node)
                 if self._by_bot(pr.author):
-                    pr = pr.model_copy(update={"automated": True})
+                    pr = pr.updated(automated=True)
                 parsed[node["number"]] = pr
             return parsed[node["number"]]
 
@@ -380,15 +380,13 @@ class Collector:
                 pulls[pr.number] = pr
             commit = parse.commit(node, pr)
             if (pr and pr.automated) or self._by_bot(commit.author_login):
-                commit = commit.model_copy(update={"automated": True})
+                commit = commit.updated(automated=True)
             if window.contains(commit.committed_at):
                 commits.append(commit)
         for opened in raw.opened_pulls:
             if window.contains(parse.timestamp(opened["createdAt"])):
                 pulls[opened["number"]] = pull(opened)
-        commits = [
-            c.model_copy(update={"files": files[c.sha]}) if c.sha in files else c for c in commits
-        ]
+        commits = [c.updated(files=files[c.sha]) if c.sha in files else c for c in commits]
         issues = {
             issue.number: issue
             for node in raw.issues
@@ -455,7 +453,7 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _given_up(outcome: Outcome) -> list[_Raw]:
+def _given_up(outcome: Outcome[str, list[_Raw]]) -> list[_Raw]:
     """The repositories of a query GitHub stopped even at its smallest: a transient failure
     of exactly those, for the next run to redo."""
     return [_Raw(repo=repo, failure="error") for repo in outcome.items]

@@ -168,6 +168,6 @@ def _search(api: GitHubAPI, query: str, window: Window) -> tuple[list[str], int,
     return listing.active, total, listing.count if listing.count > SEARCH_LIMIT else 0
 
 
-def _pushed_since(node: dict, window: Window) -> bool:
+def _pushed_since(node: dict[str, Any], window: Window) -> bool:
     pushed = parse.timestamp(node.get("pushedAt"))
     return pushed is not None and pushed >= window.since

@@ -121,14 +121,11 @@ def _updated(item: Followup, node: FollowedNode) -> Followup:
     merged = bool(node.get("merged")) or node.get("state") == "MERGED"
     closed = merged or "CLOSED" in (node.get("state"), node.get("issueState"))
     when = node.get("mergedAt") if merged else node.get("closedAt")
-    return Followup.model_validate(
-        item.model_dump()
-        | {
-            "title": node.get("title") or item.title,
-            "url": node.get("url") or item.url,
-            "node_id": node.get("id") or item.node_id,
-            "state": "merged" if merged else "closed" if closed else "open",
-            "state_reason": node.get("stateReason") if closed else None,
-            "closed_at": when if closed else None,
-        }
+    return item.updated(
+        title=node.get("title") or item.title,
+        url=node.get("url") or item.url,
+        node_id=node.get("id") or item.node_id,
+        state="merged" if merged else "closed" if closed else "open",
+        state_reason=node.get("stateReason") if closed else None,
+        closed_at=when if closed else None,  # GitHub's ISO time, parsed as the field says
     )

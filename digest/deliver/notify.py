@@ -25,7 +25,7 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, assert_never
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
@@ -42,6 +42,11 @@ class Written:
     body: str
 
 
+# The forms a message is written in, one per kind of service: Apprise's three formats, and
+# the services that have their own form of one.
+Form = Literal["markdown", "html", "text", "slack", "teams", "telegram", "mail"]
+
+
 @dataclass(frozen=True)
 class Message:
     """One report's message, written for each kind of service."""
@@ -55,6 +60,26 @@ class Message:
     telegram: Written  # HTML whose plain text Telegram turns into no mention or hashtag
     mail: Written  # HTML whose every link is also text: Apprise's text part keeps only text
 
+    def written(self, form: Form) -> Written:
+        """The message as written for one kind of service."""
+        match form:
+            case "markdown":
+                return self.markdown
+            case "html":
+                return self.html
+            case "text":
+                return self.text
+            case "slack":
+                return self.slack
+            case "teams":
+                return self.teams
+            case "telegram":
+                return self.telegram
+            case "mail":
+                return self.mail
+            case _:
+                assert_never(form)
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -66,13 +91,18 @@ def channel_name(position: int, url: str) -> str:
     return f"#{position} ({urlsplit(url).scheme or '?'})"
 
 
-def notify(urls: Sequence[str], messages: Sequence[Message]) -> list[Failure]:
-    """Send every message to every channel; the channels that failed, and why."""
-    if not urls or not messages:
+def notify(sends: Sequence[tuple[str, Sequence[Message]]]) -> list[Failure]:
+    """Send each channel (an Apprise URL) its messages (none: it is not told this time);
+    the channels that failed, and why."""
+    told = [(position, url, messages) for position, (url, messages) in enumerate(sends, 1)]
+    for position, url, messages in told:
+        if not messages:  # limited to topics that matched nothing in these reports
+            log.info("nothing to tell %s: none of its topics matched", channel_name(position, url))
+    told = [send for send in told if send[2]]
+    if not told:
         return []
-    with ThreadPoolExecutor(max_workers=min(8, len(urls))) as pool:
-        positions = range(1, len(urls) + 1)
-        results = pool.map(lambda position, url: _send(position, url, messages), positions, urls)
+    with ThreadPoolExecutor(max_workers=min(8, len(told))) as pool:
+        results = pool.map(lambda send: _send(*send), told)
         return [failure for failure in results if failure is not None]
 
 
@@ -85,7 +115,7 @@ def _send(position: int, url: str, messages: Sequence[Message]) -> Failure | Non
         return Failure(channel, "not an Apprise URL this version understands")
     choice = _choose(service[0], url)
     for message in messages:
-        written: Written = getattr(message, choice.kind)
+        written = message.written(choice.kind)
         # A title shown apart is plain text; one the service renders is in the body's form.
         shown_apart = service[0].title_maxlen > 0 and not choice.title_rendered
         title = message.title if shown_apart else written.title
@@ -101,7 +131,7 @@ def _send(position: int, url: str, messages: Sequence[Message]) -> Failure | Non
 
 @dataclass(frozen=True)
 class _Choice:
-    kind: str  # the Message field sent
+    kind: Form  # the form of the message sent
     form: apprise.NotifyFormat  # declared: Apprise converts nothing
     title_rendered: bool = False  # the service renders the title's markup too
 
@@ -109,8 +139,10 @@ class _Choice:
 # Services whose plain text is shown as Markdown anyway: Discord renders every message's
 # content, so plain text would lose its links and could turn `*` into emphasis.
 _MARKDOWN_ANYWAY = {"discord"}
+# Apprise's formats (NotifyFormat's values), each the form of the same name.
+_APPRISE_FORMS: dict[str, Form] = {"markdown": "markdown", "html": "html", "text": "text"}
 # Services with their own form of a format, by Apprise protocol.
-_OWN_FORM = {
+_OWN_FORM: dict[tuple[str, str], Form] = {
     ("markdown", "slack"): "slack",
     ("markdown", "workflow"): "teams",
     ("markdown", "workflows"): "teams",
@@ -132,7 +164,7 @@ def _choose(plugin: apprise.NotifyBase, url: str) -> _Choice:
             return _Choice(kind, chosen, title_rendered=kind == "teams")
     if chosen == apprise.NotifyFormat.TEXT and protocols & _MARKDOWN_ANYWAY and not asked:
         return _Choice("markdown", apprise.NotifyFormat.MARKDOWN)
-    return _Choice(chosen.value, chosen)
+    return _Choice(_APPRISE_FORMS[chosen.value], chosen)
 
 
 def _names(protocol: str | Sequence[str] | None) -> list[str]:

@@ -45,8 +45,11 @@ _DOCUMENTS = Documents(__package__ or "digest.deliver")
 # What a post can fail with, once the report is published: a warning, never a failed run.
 _POST_FAILED = (*failures.ERRORS, DigestError)
 
-_PERMISSION = {"issue": "issues: write", "discussion": "discussions: write"}
-_TOKEN_PERMISSION = {"issue": "Issues", "discussion": "Discussions"}
+_PERMISSION: dict[AnnounceMode, str] = {
+    "issue": "issues: write",
+    "discussion": "discussions: write",
+}
+_TOKEN_PERMISSION: dict[AnnounceMode, str] = {"issue": "Issues", "discussion": "Discussions"}
 
 
 class AnnounceRefused(DigestError):

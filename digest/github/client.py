@@ -195,7 +195,7 @@ class GitHubAPI:
 
     def graphql(
         self, query: str, variables: dict[str, Any], *, cost: int = 1
-    ) -> tuple[dict[str, Any], list[dict]]:
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Run a query; return (data, errors). Errors on some aliases keep the others' data.
 
         `cost` is the query's worst-case cost by GitHub's formula: what it is paced by, and

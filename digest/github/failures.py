@@ -14,7 +14,7 @@ from typing import Any
 import requests
 from github import GithubException
 
-from digest.models import FailureKind
+from digest.failures import FailureKind
 
 log = logging.getLogger(__name__)
 

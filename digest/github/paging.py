@@ -101,20 +101,30 @@ class Ladder:
             self._at = max(self._at, smaller[0])
             return self.shapes[self._at]
 
-    def run(self, items: Sequence[T], ask: Callable[[Sequence[T], Shape], R]) -> list[Outcome]:
+    def run(
+        self, items: Sequence[T], ask: Callable[[Sequence[T], Shape], R]
+    ) -> list[Outcome[T, R]]:
         """`ask(chunk, shape)` for every chunk of `items` at the current shape; a chunk GitHub
         stops is asked again smaller after a pause, down to the smallest shape."""
         return self._run(items, ask, attempt=0)
 
-    def _run(self, items: Sequence[T], ask, attempt: int) -> list[Outcome]:
-        outcomes: list[Outcome] = []
+    def _run(
+        self, items: Sequence[T], ask: Callable[[Sequence[T], Shape], R], attempt: int
+    ) -> list[Outcome[T, R]]:
+        outcomes: list[Outcome[T, R]] = []
         while items:
             shape = self.current  # each chunk at what the run has learnt so far
             chunk, items = items[: shape.batch], items[shape.batch :]
             outcomes += self._attempt(chunk, Shape(len(chunk), shape.page), ask, attempt)
         return outcomes
 
-    def _attempt(self, chunk: Sequence[T], shape: Shape, ask, attempt: int) -> list[Outcome]:
+    def _attempt(
+        self,
+        chunk: Sequence[T],
+        shape: Shape,
+        ask: Callable[[Sequence[T], Shape], R],
+        attempt: int,
+    ) -> list[Outcome[T, R]]:
         try:
             return [Outcome(chunk, result=ask(chunk, shape))]
         except QueryTooHeavy as exc:
@@ -152,7 +162,7 @@ def paginate(
     more: Callable[[T], bool],
     *,
     spread: Spread = _one_by_one,
-) -> list[Outcome]:
+) -> list[Outcome[T, object]]:
     """Every page of every item. `ask(chunk, shape)` asks the next page of each item of
     `chunk` in one query and leaves each with where it goes on; `more(item)` says whether an
     item has a page left to ask. Rounds go on until none has: each in chunks of the ladder's
@@ -161,7 +171,7 @@ def paginate(
 
     A failure that is not the query's weight (an error answer, no connection) is `ask`'s to
     record on its items, or raises out of here."""
-    given_up: list[Outcome] = []
+    given_up: list[Outcome[T, object]] = []
     pending = [item for item in items if more(item)]
     while pending:
         size = ladder.current.batch  # what the run has learnt so far

@@ -14,16 +14,29 @@ from digest.models import Language
 class Locale:
     def __init__(self, language: Language, strings: dict[str, Any]):
         self.language = language
-        self._strings = strings
+        # The TOML file's shapes, each in a table of its own, so every lookup is typed:
+        # texts, counted phrases (`["{n} release", "{n} releases"]`), and two named tables.
+        self._texts: dict[str, str] = {}
+        self._counted: dict[str, tuple[str, str]] = {}
+        self._tables: dict[str, dict[str, str]] = {}
+        for key, value in strings.items():
+            if isinstance(value, str):
+                self._texts[key] = value
+            elif isinstance(value, list) and len(value) == 2:
+                self._counted[key] = (str(value[0]), str(value[1]))
+            elif isinstance(value, dict):
+                self._tables[key] = {k: str(v) for k, v in value.items()}
+            else:
+                raise ValueError(f"{language}.toml: {key} is neither text, a pair nor a table")
 
     def __getitem__(self, key: str) -> str:
-        return self._strings[key]
+        return self._texts[key]
 
     def format(self, key: str, **values: Any) -> str:
-        return self._strings[key].format(**values)
+        return self._texts[key].format(**values)
 
     def count(self, key: str, n: int, **values: Any) -> str:
-        singular, plural = self._strings[key]
+        singular, plural = self._counted[key]
         return (singular if n == 1 else plural).format(n=n, **values)
 
     def counts(self, *figures: list[tuple[str, int]]) -> list[str]:
@@ -36,10 +49,10 @@ class Locale:
 
     def kind(self, kind: str) -> str:
         """What kind of news an item is (significance.Kind), as a label."""
-        return self._strings["kinds"][str(kind)]
+        return self._tables["kinds"][str(kind)]
 
     def theme(self, key: str, **values: Any) -> str:
-        return self._strings["themes"][key].format(**values)
+        return self._tables["themes"][key].format(**values)
 
     def window(self, window: Window) -> str:
         """`Activity on 2026-02-04 (Asia/Shanghai)`, or the first and last day of a longer one."""
@@ -62,13 +75,13 @@ class Locale:
         return self.format("date_range", first=window.first, last=window.date)
 
     def join(self, parts: list[str]) -> str:
-        return self._strings["list_sep"].join(parts)
+        return self._texts["list_sep"].join(parts)
 
     def sentences(self, parts: list[str]) -> str:
-        return self._strings["sentence_sep"].join(parts)
+        return self._texts["sentence_sep"].join(parts)
 
     def paren(self, text: str, inner: str) -> str:
-        return self._strings["paren"].format(text=text, inner=inner)
+        return self._texts["paren"].format(text=text, inner=inner)
 
 
 @cache

@@ -36,8 +36,7 @@ def fates(told: list[Followup], activity: Activity, ask: Ask | None) -> list[Fol
 def as_of(item: Followup, window: Window) -> Followup:
     """The item as it was at the end of `window`: open if it closed after."""
     if item.resolved and item.closed_at is not None and item.closed_at >= window.until:
-        update = {"state": "open", "closed_at": None, "state_reason": None, "closed_by": None}
-        return item.model_copy(update=update)
+        return item.updated(state="open", closed_at=None, state_reason=None, closed_by=None)
     return item
 
 
@@ -52,25 +51,23 @@ def _shown(item: Followup, repo: RepoActivity, window: Window) -> Followup | Non
     issue = next((i for i in repo.issues if i.number == item.number), None)
     if issue and issue.closed_in_window:
         now = _now(item, issue, "closed", issue.closed_at)
-        return now.model_copy(update={"state_reason": issue.state_reason})
+        return now.updated(state_reason=issue.state_reason)
     if closer := _closer(item, repo):  # closed by a merge this window collected
-        update = {"state": "closed", "closed_at": closer.merged_at, "state_reason": "COMPLETED"}
-        return item.model_copy(update=update)
+        return item.updated(state="closed", closed_at=closer.merged_at, state_reason="COMPLETED")
     return None
 
 
 def _now(
     item: Followup, collected: PullRequest | Issue, state: str, when: dt.datetime | None
 ) -> Followup:
-    update = {
-        "state": state,
-        "closed_at": when,
-        "collected": True,
-        "title": collected.title,
-        "url": collected.url,
-        "node_id": collected.node_id or item.node_id,
-    }
-    return item.model_copy(update=update)
+    return item.updated(
+        state=state,
+        closed_at=when,
+        collected=True,
+        title=collected.title,
+        url=collected.url,
+        node_id=collected.node_id or item.node_id,
+    )
 
 
 def _closer(item: Followup, repo: RepoActivity) -> PullRequest | None:
@@ -83,4 +80,4 @@ def _closer(item: Followup, repo: RepoActivity) -> PullRequest | None:
 def _tied(item: Followup, repo: RepoActivity) -> Followup:
     """A closed issue with the merge of this window that closed it, told on one line."""
     closer = _closer(item, repo) if item.state == "closed" else None
-    return item.model_copy(update={"closed_by": closer.number}) if closer else item
+    return item.updated(closed_by=closer.number) if closer else item

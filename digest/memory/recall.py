@@ -100,4 +100,4 @@ def _aged(items: list[Followup], activity: Activity) -> list[Followup]:
         end = item.closed_at.astimezone(zone).date() if item.closed_at else window.date
         return (end - item.first_told).days
 
-    return [i.model_copy(update={"age": age(i)}) for i in items]
+    return [i.updated(age=age(i)) for i in items]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 from digest.calendar import Window
 from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity
@@ -105,13 +106,23 @@ def _earliest(known: Followup | None, item: Followup) -> Followup:
         return item
     first, then = (known, item) if known.first_told <= item.first_told else (item, known)
     topics = list(dict.fromkeys([*first.topics, *then.topics]))
-    return first.model_copy(update={"risk": known.risk or item.risk, "topics": topics})
+    return first.updated(risk=known.risk or item.risk, topics=topics)
 
 
 def _as_told(followup: Followup) -> Followup:
     """A follow-up as the item it follows, before anything became of it."""
-    told = {"repo", "kind", "number", "title", "url", "node_id", "first_told", "risk", "topics"}
-    return Followup.model_validate(followup.model_dump(include=told))
+    f = followup
+    return Followup(
+        repo=f.repo,
+        kind=f.kind,
+        number=f.number,
+        title=f.title,
+        url=f.url,
+        node_id=f.node_id,
+        first_told=f.first_told,
+        risk=f.risk,
+        topics=f.topics,
+    )
 
 
 def risk_refs(digest: Digest) -> set[Key]:
@@ -146,20 +157,23 @@ def _told(
 
 
 def _followup(
-    repo: str, kind: str, item: PullRequest | Issue, date: dt.date, risk: bool, topics: list[str]
+    repo: str,
+    kind: Literal["pr", "issue"],
+    item: PullRequest | Issue,
+    date: dt.date,
+    risk: bool,
+    topics: list[str],
 ) -> Followup:
-    return Followup.model_validate(
-        {
-            "repo": repo,
-            "kind": kind,
-            "number": item.number,
-            "title": item.title,
-            "url": item.url,
-            "node_id": item.node_id,
-            "first_told": date,
-            "risk": risk,
-            "topics": topics,
-        }
+    return Followup(
+        repo=repo,
+        kind=kind,
+        number=item.number,
+        title=item.title,
+        url=item.url,
+        node_id=item.node_id,
+        first_told=date,
+        risk=risk,
+        topics=topics,
     )
 
 

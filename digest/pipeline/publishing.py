@@ -1,18 +1,21 @@
-"""The archive a run writes to, and every file of the run published there at once."""
+"""The archive a run writes to, and every file of the run published there at once.
+
+Where a new output plugs in: a class with `files(rendered)` in render/ (render/files.py
+holds the report's, the index's and the feed's), and an opener in `OUTPUTS` here."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from digest.actions import Runner
 from digest.archive.base import Archive, Publication, Snapshot, report_spans
 from digest.archive.github import GitHubArchive
 from digest.archive.local import DirectoryArchive
 from digest.citations import without_backlinks
 from digest.github import GitHubAPI
 from digest.models import Digest, Files, Layout, Plan, PublishResult
-from digest.pipeline.base import log, required
+from digest.pipeline.base import Run, log, required
 from digest.pipeline.work import Done
 from digest.render import brief
 from digest.render.feed import FeedInfo, identity
@@ -33,11 +36,10 @@ def open_archive(plan: Plan, api: GitHubAPI | None) -> Archive:
     return archive.for_span(plan.jobs[0].span)  # the pull request is the first digest's
 
 
-def publish(
-    plan: Plan, done: list[Done], archive: Archive, runner: Runner
-) -> tuple[PublishResult, str]:
+def publish(run: Run, done: list[Done], archive: Archive) -> tuple[PublishResult, str]:
     """Every report of every digest of the run, with their indexes and feeds, as one
     commit, pull request or directory."""
+    plan, runner = run.plan, run.runner
     rendered: list[Files] = []
 
     def render(snapshot: Snapshot) -> Files:
@@ -68,27 +70,43 @@ def publish(
         {s.last for item in done for s in item.job.layout.spans("day", result.written)}
     )
     log.info("dates written: %s", ", ".join(map(str, written)) or "none (nothing changed)")
-    return result.model_copy(update={"dates_written": written}), rendered[-1].embedded_report
+    return result.updated(dates_written=written), rendered[-1].embedded_report
 
 
-def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> list[Output]:
-    """A digest's outputs, over what the archive holds: its reports and sidecars, its
-    index, and its feed when it has one. The site (`digest site`) is built apart."""
+# Opens one of a digest's outputs over what the archive holds (None: the digest has none).
+Opener = Callable[[Plan, Done, Archive, Snapshot], Output | None]
+
+
+def _reports(_plan: Plan, _item: Done, _archive: Archive, _snapshot: Snapshot) -> Output | None:
+    return Reports()
+
+
+def _index(_plan: Plan, item: Done, _archive: Archive, snapshot: Snapshot) -> Output | None:
     layout = item.job.layout
-    feed = None
-    if item.job.feed:
-        info = feed_identity(plan, layout, archive, item.digests[0].title)
-        existing = snapshot.read(layout.feed)
-        feed = Feed(info=info, existing=existing, url=archive.url, published=snapshot.read)
-    index = Index(
+    return Index(
         existing=snapshot.read(layout.index_file),
         dates={s.last for s in report_spans(snapshot, layout, "day")},
         spans=report_spans(snapshot, layout, "week") | report_spans(snapshot, layout, "month"),
     )
-    found: list[Output] = [Reports(), index]
-    if feed is not None:
-        found.append(feed)
-    return found
+
+
+def _feed(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> Output | None:
+    if not item.job.feed:
+        return None
+    layout = item.job.layout
+    info = feed_identity(plan, layout, archive, item.digests[0].title)
+    existing = snapshot.read(layout.feed)
+    return Feed(info=info, existing=existing, url=archive.url, published=snapshot.read)
+
+
+# A digest's outputs, in the order their files are published: its reports and sidecars,
+# its index, its feed. The site (`digest site`, commands.site) is an output too, written to
+# its own folder from the whole archive.
+OUTPUTS: tuple[Opener, ...] = (_reports, _index, _feed)
+
+
+def outputs(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> list[Output]:
+    return [o for opener in OUTPUTS if (o := opener(plan, item, archive, snapshot)) is not None]
 
 
 def feed_identity(plan: Plan, layout: Layout, archive: Archive, title: str) -> FeedInfo:

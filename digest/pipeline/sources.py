@@ -3,11 +3,15 @@ rollups collect again), or the files `digest collect` wrote (`summarize`, `repor
 
 A source answers one question: a job's activity, given the report it replaces (whose
 commits' files are not asked again). Weekly and monthly reports read the dailies in the
-archive first (digest.rollups) and ask a source only for the days without one."""
+archive first (pipeline/rollup/) and ask a source only for the days without one.
+
+Where a new source plugs in (a local clone, another forge): a class with `activity`, and an
+opener in `SOURCES`, which the commands ask in order for the plan's own dates."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,23 +19,11 @@ from digest.actions import Runner
 from digest.collect.collector import collect_activity
 from digest.collect.discover import discover
 from digest.errors import NothingRead
+from digest.failures import FAILURES
 from digest.github import GitHubAPI
 from digest.models import Activity, Digest, Discovery, Job, Plan
 from digest.pipeline.base import log, required
 from digest.shards import in_shard
-
-_FAILURE_HELP = {
-    "not_found": "not found, or the token cannot read it: check the name, and that the token "
-    "can read it (a workflow's GITHUB_TOKEN reads public repositories and its own; for other "
-    "private ones pass a token as github-token)",
-    "forbidden": "the token may not read it (SSO authorization or an organization policy)",
-    "rate_limited": "GitHub's rate limit was reached before it was read; the report is marked "
-    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
-    "error": "GitHub did not answer for it (see the log above); the report is marked "
-    "incomplete, and runs within `backfill` days redo it (or rerun the workflow)",
-    "postponed": "not started: the token's hourly GitHub budget was nearly spent; the report "
-    "is marked incomplete, and runs within `backfill` days collect it",
-}
 
 
 class Source(Protocol):
@@ -58,6 +50,27 @@ class FilesSource:
 
     def activity(self, job: Job, previous: Digest | None) -> Activity:
         return self.activity_read
+
+
+# Opens the plan's source, or None when the plan asks for another.
+Opener = Callable[[Plan, GitHubAPI | None, Runner], Source | None]
+
+
+def _files(plan: Plan, _api: GitHubAPI | None, _runner: Runner) -> Source | None:
+    return FilesSource(plan.activity) if plan.activity is not None else None
+
+
+def _github(plan: Plan, api: GitHubAPI | None, runner: Runner) -> Source | None:
+    return GitHubSource(plan, api, runner)
+
+
+# Asked in order: the files `--activity` names, else GitHub.
+SOURCES: tuple[Opener, ...] = (_files, _github)
+
+
+def open_source(plan: Plan, api: GitHubAPI | None, runner: Runner) -> Source:
+    """Where the activity of the plan's own dates comes from."""
+    return next(found for opener in SOURCES if (found := opener(plan, api, runner)) is not None)
 
 
 def collect(
@@ -97,17 +110,16 @@ def collect(
             exclude_authors=job.exclude_authors,
             sources=found.sources,
         )
-    update: dict[str, object] = {
-        "quiet": found.quiet,
-        "notes": found.notes,
-        "github_requests": api.requests - before,  # discovery's too
-    }
+    activity = activity.updated(
+        quiet=found.quiet,
+        notes=found.notes,
+        github_requests=api.requests - before,  # discovery's too
+    )
     if plan.shard is not None:  # what the report job needs to merge the shards in order
-        update |= {"shard": plan.shard, "order": found.repos}
-    activity = activity.model_copy(update=update)
+        activity = activity.updated(shard=plan.shard, order=found.repos)
     for repo in activity.repos:
         if repo.failure:
-            runner.warning(f"{repo.repo}: {_FAILURE_HELP[repo.failure]}")
+            runner.warning(f"{repo.repo}: {FAILURES[repo.failure].log}")
     if activity.repos and not any(repo.ok for repo in activity.repos):
         # A report of nothing but failures would replace a good report of the same day.
         raise NothingRead(api.api_url)

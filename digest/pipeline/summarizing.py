@@ -5,47 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from digest import topics
 from digest.actions import Runner
-from digest.archive.history import History
 from digest.collect.follow import follow_up
-from digest.github import GitHubAPI
 from digest.memory import horizon, recall
-from digest.models import Digest, PartialDigest, Plan, RepoSummary
-from digest.pipeline.base import log
+from digest.models import Digest, PartialDigest, RepoSummary
+from digest.pipeline.base import Run, log
 from digest.pipeline.work import Work
 from digest.summarize.run import summarize, summarize_repos, summarizer_for
 from digest.summarize.significance import is_risk
 
-if TYPE_CHECKING:
-    from digest.summarize.llm import LLMConfig
 
-
-def summarize_in_order(
-    plan: Plan,
-    todo: list[Work],
-    llm: LLMConfig | None,
-    runner: Runner,
-    history: History | None,
-    api: GitHubAPI | None,
-) -> list[Digest]:
+def summarize_in_order(run: Run, todo: list[Work]) -> list[Digest]:
     """Each report oldest first, so that one follows up the reports written before it in
     this run too (backfill), as well as those in the archive; in `todo`'s order."""
     written: dict[dt.date, Digest] = {}
     for work in sorted(todo, key=lambda w: w.job.window.date):
-        work = remembered(work, history, api, written)
-        written[work.job.window.date] = summarize_work(plan, work, llm, runner)
+        work = remembered(run, work, written)
+        written[work.job.window.date] = summarize_work(run, work)
     return [written[w.job.window.date] for w in todo]
 
 
-def remembered(
-    work: Work, history: History | None, api: GitHubAPI | None, written: dict[dt.date, Digest]
-) -> Work:
+def remembered(run: Run, work: Work, written: dict[dt.date, Digest]) -> Work:
     """The work with what the reports of its `follow-days` told, followed up (the state of
     what this window does not show asked from GitHub, 100 items a request)."""
-    job = work.job
+    job, history, api = work.job, run.history, run.api
     if job.follow_days <= 0 or history is None or job.period != "day":
         return work
     dates = horizon(job.window.date, job.follow_days)
@@ -64,7 +49,8 @@ def remembered(
     return replace(work, memory=memory)
 
 
-def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner) -> Digest:
+def summarize_work(run: Run, work: Work) -> Digest:
+    plan, runner, llm = run.plan, run.runner, run.llm(work.job)
     started = time.perf_counter()
     activity, job = work.activity, work.job
     matched = work.topics if work.topics is not None else topics.match(activity, job.topics)
@@ -89,8 +75,9 @@ def summarize_work(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner
     return digest
 
 
-def partial(plan: Plan, work: Work, llm: LLMConfig | None, runner: Runner) -> PartialDigest:
+def partial(run: Run, work: Work) -> PartialDigest:
     """`digest summarize`: one shard's repository summaries, the overall left to report."""
+    plan, runner, llm = run.plan, run.runner, run.llm(work.job)
     job, activity = work.job, work.activity
     with runner.group(f"Summarize {len(activity.repos)} repositories"):
         summarizer = summarizer_for(llm, activity, job.language, None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digest import backfill
 from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.models import Activity, Digest, Job, Memory, Plan, RepoSummary, TopicMatches
+from digest.pipeline import backfill
 from digest.pipeline.base import log
 from digest.pipeline.sources import Source
 

@@ -180,7 +180,7 @@ def _chat_text(text: str) -> str:
     return unlinked(_CHAT_MENTION.sub("@" + ZWSP, escaped))
 
 
-def _chat_emphasis(match: re.Match) -> str:
+def _chat_emphasis(match: re.Match[str]) -> str:
     mark, text, at = match.group(0), match.string, match.start()
     before = text[at - 1] if at else " "
     after = text[at + 1] if at + 1 < len(text) else " "

@@ -42,7 +42,7 @@ def _other(char: str) -> bool:
     return bool(char) and not char.isspace() and unicodedata.category(char)[0] not in "PS"
 
 
-def _inside_a_word(match: re.Match) -> str:
+def _inside_a_word(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     before = "" if _other(text[start - 1 : start]) else ZWSP
     after = "" if _other(text[end : end + 1]) else ZWSP

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from digest.locales import locale
+from digest.locales import Locale, locale
 from digest.models import Digest, Layout, Topic, TopicMatches
-from digest.render import brief, matches
+from digest.render import brief, topics
 from digest.render.sections import report_view
 
 log = logging.getLogger(__name__)
@@ -131,13 +131,37 @@ def topic_entry(
     matched in it, `link` where the report is read, its last line linking `report_url`."""
     loc = locale(digest.language)
     window = loc.window(digest.activity.window)
-    html = matches.entry_html(matched, window, report_url, loc)
+    html = _topic_html(matched, window, report_url, loc)
     title = loc.count(
         "topic_feed_entry", len(matched.items), topic=matched.name, report=brief.title(digest)
     )
     until = digest.activity.window.until
     key = _entry_key(info, digest, layout)
     return entry(info, digest.span.last, title, link, html, until, entry_id=key)
+
+
+# Items a topic's entry lists; a month's can hold hundreds, which its report lists in full.
+TOPIC_ITEMS = 30
+
+
+def _topic_html(matched: TopicMatches, window: str, report_url: str | None, loc: Locale) -> str:
+    """A topic's entry as HTML (brief.HTML's form, the reports' feed's): the window, each item
+    it matched as the report's Topics section tells it (repository, link, title, what it was,
+    why it matched), then a link to the report (None: none)."""
+    lines = [f"<p><em>{brief.HTML.line(window)}</em></p>", "<ul>"]
+    for item in matched.items[:TOPIC_ITEMS]:
+        link = topics.item_link(item)
+        cited = brief.html_link(link.label, link.url, link.code)
+        said = " · ".join(brief.HTML.line(f) for f in topics.facts(item, loc))
+        title = brief.HTML.line(item.title)
+        lines.append(f"<li>{brief.HTML.line(item.repo)} {cited} {title} · {said}</li>")
+    lines.append("</ul>")
+    if len(matched.items) > TOPIC_ITEMS:
+        more = loc.count("topic_feed_more", len(matched.items) - TOPIC_ITEMS)
+        lines.append(f"<p>{brief.HTML.line(more)}</p>")
+    if report_url:
+        lines.append(f"<p>{brief.html_link(loc['read_report'], report_url)}</p>")
+    return "\n".join(lines) + "\n"
 
 
 def render_feed(
@@ -193,7 +217,8 @@ def _atom(info: FeedInfo, entries: list[Entry], quiet: dt.datetime | None = None
         node.updated(item.updated)
         node.link(href=item.link)
         node.content(item.html, type="html")
-    return feed.atom_str(pretty=True).decode("utf-8")
+    text: str = feed.atom_str(pretty=True).decode("utf-8")  # feedgen is untyped
+    return text
 
 
 _WEEK = re.compile(r"/weekly/(\d{4})-W(\d{2})$")

@@ -1,8 +1,9 @@
 """Every file a run writes, rendered in memory so publishing can be all or nothing.
 
 The files come from a list of outputs, each turning the run's digests into files: the
-reports with their sidecars, the index, the feed (and next the site). `render_files` asks
-each in turn, in the order given, which is the order the files are published in."""
+reports with their sidecars, the index, the feed; the site (render/site/) is one too, over
+every report of the archive. `render_files` asks each in turn, in the order given, which is
+the order the files are published in."""
 
 from __future__ import annotations
 

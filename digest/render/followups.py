@@ -4,7 +4,9 @@ In the record: a followed pull request merged in this window says after how long
 date it was first told; an issue closed by a pull request merged in this window is told on
 that pull request's line, both linked (and not again among the closed issues); followed
 items this window's collection does not hold (a pull request closed without merging, an
-issue closed) get a group of their own, linked as GitHub returned them. Under the risks:
+issue closed) get a group of their own, linked as GitHub returned them. An item a topic
+matched is followed until it merges or closes, and says under which topic it was first
+seen. Under the risks:
 each risk still open, with the date first told and its age, and one line for each resolved.
 """
 
@@ -27,7 +29,7 @@ _PER_ITEM |= {k.name for k in (kinds.OPENED_ISSUES, kinds.CLOSED_ISSUES)}
 Entries = Callable[[list[Any], Locale], list[Entry]]
 
 
-class Told:
+class Followed:
     """One repository's followed items and the issues its merges closed, for its record."""
 
     def __init__(self, repo: RepoActivity, followed: Sequence[Followup]):
@@ -70,7 +72,7 @@ class Told:
         title = issue.title if issue else followed.title if followed else ""
         told = ""
         if followed:
-            told = loc.format("followed_told", date=followed.first_told, age=age(followed, loc))
+            told = _told("followed_told", followed, loc)
         return Closes(number, url, title, told)
 
     def left(self, loc: Locale) -> list[Entry]:
@@ -90,12 +92,24 @@ def age(followed: Followup, loc: Locale) -> str:
 
 
 def fate(followed: Followup, loc: Locale) -> str:
-    """`merged after 2 days, opened 2026-02-04`, `closed as not planned after …`."""
+    """`merged after 2 days, opened 2026-02-04`, `closed as not planned after …`; what a
+    topic had followed says under which topic it was first seen (`merged after 12 days,
+    first seen under FP4 / FP8 on 2026-02-03`)."""
     if followed.kind == "pr":
         key = "followed_merged" if followed.state == "merged" else "followed_closed_pull"
     else:
         key = {"NOT_PLANNED": "followed_not_planned", "DUPLICATE": "followed_duplicate"}.get(
             followed.state_reason or "", "followed_closed"
+        )
+    return _told(key, followed, loc)
+
+
+def _told(key: str, followed: Followup, loc: Locale) -> str:
+    """The locale's `key` for `followed`, or its `_topic` form when a topic followed it."""
+    if followed.topics:
+        topics = loc.join(followed.topics)
+        return loc.format(
+            f"{key}_topic", age=age(followed, loc), date=followed.first_told, topics=topics
         )
     return loc.format(key, age=age(followed, loc), date=followed.first_told)
 

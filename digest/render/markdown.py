@@ -55,12 +55,12 @@ def _escape_conversation(text: str) -> str:
     return _HEX_RUN.sub(_break_hex, escaped)
 
 
-def _break_hex(match: re.Match, mark: str = BREAK) -> str:
+def _break_hex(match: re.Match[str], mark: str = BREAK) -> str:
     run = match.group(0)
     return mark.join(run[i : i + _HEX_CHUNK] for i in range(0, len(run), _HEX_CHUNK))
 
 
-def _defuse_url(match: re.Match) -> str:
+def _defuse_url(match: re.Match[str]) -> str:
     """`https://x` stays readable (and copies whole) but is no link: a BREAK after the
     scheme."""
     if match.group(1):

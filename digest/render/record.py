@@ -13,7 +13,7 @@ from digest import kinds
 from digest.kinds import KINDS, ByKind
 from digest.locales import Locale
 from digest.models import Commit, Followup, Issue, PullRequest, Release, RepoActivity
-from digest.render.followups import Entries, Told
+from digest.render.followups import Entries, Followed
 from digest.render.view import Entry, Group, Link
 
 # How each kind's group is made: its items -> the group's entries (a group may fold many
@@ -28,12 +28,12 @@ def record_refs(repo: RepoActivity) -> set[str]:
 
 def record(repo: RepoActivity, loc: Locale, followed: Sequence[Followup] = ()) -> tuple[Group, ...]:
     """The groups of the record; `followed`: what became of the items earlier reports told."""
-    told = Told(repo, followed)
+    known = Followed(repo, followed)
     groups = [
-        Group(loc[kind.heading], tuple(told.entries(kind, kind.select(repo), _ENTRIES[kind], loc)))
+        Group(loc[kind.heading], tuple(known.entries(kind, kind.select(repo), _ENTRIES[kind], loc)))
         for kind in KINDS
     ]
-    groups.append(Group(loc["record_followed"], tuple(told.left(loc))))
+    groups.append(Group(loc["record_followed"], tuple(known.left(loc))))
     return tuple(g for g in groups if g.entries)
 
 
@@ -42,7 +42,7 @@ def followed_group(
 ) -> tuple[Group, ...]:
     """The record's group of followed items alone: for a repository with nothing else in
     the window."""
-    entries = Told(repo, followed).left(loc)
+    entries = Followed(repo, followed).left(loc)
     return (Group(loc["record_followed"], tuple(entries)),) if entries else ()
 
 

@@ -10,6 +10,7 @@ from collected URLs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from digest.locales import Locale, locale
 from digest.models import Digest
@@ -64,7 +65,8 @@ class _Writer:
 
     def section(self, section: Section, level: int) -> list[str]:
         heading = md.inline(section.heading)
-        if section.url:
+        if section.url and urlsplit(section.url).scheme in ("http", "https"):
+            # A page of the site (a relative path) is for the site to link.
             heading = md.link(section.heading, section.url)
         return [f"{self.h(level)} {heading}", *self.blocks(section.blocks, level + 1)]
 

@@ -1,13 +1,17 @@
 """What a weekly or monthly report says beyond a daily: its period's name, where its days
-came from, and each repository's figures against the previous period."""
+came from, and each repository's (and each topic's) figures against the previous period."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
+from digest import kinds
 from digest.calendar import Span
+from digest.kinds import ItemKind
 from digest.locales import Locale
-from digest.models import Digest, Rollup, Trend
+from digest.models import Digest, Figures, Rollup, TopicCounts, Trend
 
 
 def period_label(span: Span, loc: Locale) -> str:
@@ -63,8 +67,8 @@ def trend_line(trend: Trend, rollup: Rollup, loc: Locale) -> str:
     """`Against 2026-W05: 42 merged pull requests (+8), …, median time to merge 1.5 d (−0.3 d).`"""
     now, before = trend.figures, trend.previous
     parts = [
-        _counted(loc, key, getattr(now, key), getattr(before, key) if before else None)
-        for key in _COUNTED
+        _counted(loc, kind.counted, figure(now), figure(before) if before else None)
+        for kind, figure in _COUNTED
     ]
     if now.median_merge_hours is not None:
         value = _days(now.median_merge_hours, loc)
@@ -72,14 +76,35 @@ def trend_line(trend: Trend, rollup: Rollup, loc: Locale) -> str:
             change = now.median_merge_hours - before.median_merge_hours
             value = loc.paren(value, _days(change, loc, signed=True))
         parts.append(loc.format("trend_median", value=value))
-    figures = loc.join(parts)
-    if before is None:
+    return _against(loc.join(parts), before is not None, rollup, loc)
+
+
+def topic_trend(now: TopicCounts, before: TopicCounts | None, rollup: Rollup, loc: Locale) -> str:
+    """`Against 2026-W05: 7 merged pull requests (+2), 1 new issue (−1).`: a topic's counts
+    against the previous period's (`before`; None: the archive has no previous period), the
+    kinds either period has."""
+    mine, theirs = now.model_dump(), before.model_dump() if before else {}
+    parts = [
+        _counted(loc, key, n, theirs[key] if before else None)
+        for key, n in mine.items()
+        if n or theirs.get(key)
+    ]
+    return _against(loc.join(parts), before is not None, rollup, loc)
+
+
+def _against(figures: str, compared: bool, rollup: Rollup, loc: Locale) -> str:
+    if not compared:
         return loc.format("trend_first", figures=figures)
     return loc.format("trend_against", period=period_label(rollup.previous, loc), figures=figures)
 
 
-# Figures fields, named as the locales' counted phrases: `42 merged pull requests`.
-_COUNTED = ("merged_pulls", "opened_issues", "closed_issues", "releases")
+# The figures a trend counts, each with its kind's counted phrase: `42 merged pull requests`.
+_COUNTED: tuple[tuple[ItemKind[Any], Callable[[Figures], int]], ...] = (
+    (kinds.MERGED_PULLS, lambda f: f.merged_pulls),
+    (kinds.OPENED_ISSUES, lambda f: f.opened_issues),
+    (kinds.CLOSED_ISSUES, lambda f: f.closed_issues),
+    (kinds.RELEASES, lambda f: f.releases),
+)
 
 
 def _counted(loc: Locale, key: str, n: int, before: int | None) -> str:

@@ -10,27 +10,19 @@ the feed entry, the GitHub thread and the pull request (brief.py, dialects.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from digest import __version__, kinds
 from digest.citations import LinkTable
+from digest.failures import FAILURES
 from digest.locales import Locale, locale
-from digest.models import Digest, FailureKind, Item, RepoActivity, RepoSummary
+from digest.models import Digest, Item, RepoActivity, RepoSummary
 from digest.render.followups import earlier_risk, recalled
 from digest.render.record import followed_group, record, record_refs
 from digest.render.rollup import date_label, sources, trend_for, trend_line
+from digest.render.topics import section as topic_section
 from digest.render.view import Block, Link, Paragraph, Point, Points, Record, ReportView, Section
-
-# What a reader is told about a repository that could not be read (locale keys): only a
-# transient failure promises that it can still be filled in.
-FAILED: Mapping[FailureKind, str] = {
-    "not_found": "failed_not_found",
-    "forbidden": "failed_forbidden",
-    "rate_limited": "failed_transient",
-    "error": "failed_transient",
-    "postponed": "failed_postponed",
-}
 
 
 @dataclass(frozen=True)
@@ -64,6 +56,12 @@ def overview(c: Context) -> Section:
     )
 
 
+def topics(c: Context) -> Section | None:
+    """What each followed topic matched, across repositories (render/topics.py); none when
+    the digest follows no topic."""
+    return topic_section(c.digest, c.loc)
+
+
 def repositories(c: Context) -> Section:
     """A part per repository (but those discovery found quiet), then the quiet ones counted."""
     by_repo = {s.repo: s for s in c.digest.repos}
@@ -84,7 +82,12 @@ def closing(c: Context) -> Section:
     return Section("closing", c.loc["closing_heading"], (conclusion,), indexed=False)
 
 
-SECTIONS: tuple[Callable[[Context], Section | None], ...] = (overview, repositories, closing)
+SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
+    overview,
+    topics,
+    repositories,
+    closing,
+)
 
 
 def report_view(digest: Digest, *, retry_days: int = 0) -> ReportView:
@@ -148,7 +151,7 @@ def repository(activity: RepoActivity, summary: RepoSummary | None, c: Context) 
         return Section("repo", name, shown, url=activity.url or None, repo=name)
 
     if summary is None or summary.status == "failed" or not activity.ok:
-        failed = loc.format(FAILED[activity.failure or "error"], redo=c.redo)
+        failed = loc.format(FAILURES[activity.failure or "error"].report, redo=c.redo)
         return part(Paragraph(failed), Paragraph(trend_text, "trend"))
     if summary.status == "empty":  # but for what became of items told earlier, perhaps
         return part(

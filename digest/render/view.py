@@ -135,11 +135,15 @@ class Section:
     key: str  # at the top the section's anchor (`overview`); within, what its parts are (`repo`)
     heading: str
     blocks: tuple[Block, ...]
-    url: str | None = None  # where the heading links (a repository on GitHub)
+    # Where the heading links: a repository on GitHub (an absolute URL), or a page of the
+    # site as a path from its root (a topic's part: `topics/<slug>.html`), which only the
+    # site links (the Markdown report is not served beside the site).
+    url: str | None = None
     repo: str | None = None  # a repository's part: the site links its page
     indexed: bool = True  # found by the site's search (the closing restates the rest)
     # What a brief (chat, mail, the feed entry, the GitHub thread) shows of it.
     brief: tuple[Paragraph | Points, ...] = ()
+    brief_first: bool = False  # its brief comes before the other sections' (the topics)
 
 
 Block = Paragraph | Points | Record | Section
@@ -168,5 +172,6 @@ class ReportView:
 
     @property
     def brief(self) -> list[Paragraph | Points]:
-        """What a brief shows, section after section."""
-        return [block for section in self.sections for block in section.brief]
+        """What a brief shows, section after section (those it leads with first)."""
+        ordered = sorted(self.sections, key=lambda s: not s.brief_first)  # stable
+        return [block for section in ordered for block in section.brief]

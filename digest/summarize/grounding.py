@@ -63,7 +63,7 @@ def _tokens(text: str) -> list[dict[str, Any]]:
     return tokens if isinstance(tokens, list) else []
 
 
-def _flatten(nodes: Iterable[dict]) -> str:
+def _flatten(nodes: Iterable[dict[str, Any]]) -> str:
     parts = []
     for node in nodes:
         kind = node["type"]
@@ -87,7 +87,7 @@ def clean_text(text: str, known: Known, repo: str | None) -> tuple[str, list[str
     flat = " ".join(_flatten(_tokens(text or "")).split())
     found: list[str] = []
 
-    def url(match: re.Match) -> str:
+    def url(match: re.Match[str]) -> str:
         ref = known.urls.get(match.group(0).strip("<>").rstrip(".,;:"))
         if ref:
             found.append(ref)

@@ -101,7 +101,7 @@ class ModelSummarizer:
         for summary in self._previous.repos if self._previous else []:
             if summary.repo == repo and summary.cache_key == key and _reusable(summary):
                 log.info("%s: summary reused from the previous run", repo)
-                return summary.model_copy(update={"reused": True})
+                return summary.updated(reused=True)
         return None
 
     # -- per repository ------------------------------------------------------------------
@@ -116,13 +116,13 @@ class ModelSummarizer:
         if cached:
             return cached
         try:
-            summary = self._ask_repo(repo).model_copy(update={"cache_key": key})
+            summary = self._ask_repo(repo).updated(cache_key=key)
         except LLMFailure as failure:
             log.warning(
                 "%s: every model failed (%s); using the built-in summary", repo.repo, failure.kind
             )
             summary = builtin.summarize_repo(repo, self.loc, self._ongoing)
-            return summary.model_copy(update={"fallback": failure.kind})
+            return summary.updated(fallback=failure.kind)
         if well_grounded(summary):
             return summary
         log.warning(
@@ -132,14 +132,12 @@ class ModelSummarizer:
             (summary.points_kept or 0) + (summary.points_dropped or 0),
         )
         story = builtin.summarize_repo(repo, self.loc, self._ongoing)
-        return story.model_copy(
-            update={
-                "fallback": "ungrounded",
-                "usage": summary.usage,
-                "cache_key": key,
-                "points_kept": summary.points_kept,
-                "points_dropped": summary.points_dropped,
-            }
+        return story.updated(
+            fallback="ungrounded",
+            usage=summary.usage,
+            cache_key=key,
+            points_kept=summary.points_kept,
+            points_dropped=summary.points_dropped,
         )
 
     def _ask_repo(self, repo: RepoActivity) -> RepoSummary:
@@ -179,7 +177,7 @@ class ModelSummarizer:
             )
         method = models[0] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models))
         summary = ground_repo(_merge(answers), repo.repo, LinkTable([repo]), method)
-        return summary.model_copy(update={"usage": usage})
+        return summary.updated(usage=usage)
 
     def _ongoing_in(self, repo: str) -> list[tuple[str, str]]:
         """(ref, date first told) of `repo`'s items told before, as its prompt cites them."""
@@ -208,18 +206,18 @@ class ModelSummarizer:
         key = self._key("\n\n".join(texts) + (f"\n\n{said}" if said else ""))
         previous = self._previous.overall if self._previous else None
         if previous and previous.cache_key == key and not previous.fallback:
-            return previous.model_copy(update={"reused": True})
+            return previous.updated(reused=True)
         try:
             answer, usage = self._reduce(texts)
         except LLMFailure as failure:
             log.warning("overall summary: every model failed (%s)", failure.kind)
-            return self._builtin_overall(activity).model_copy(update={"fallback": failure.kind})
+            return self._builtin_overall(activity).updated(fallback=failure.kind)
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
         closing = held_to_risks(
             grounded.conclusion, self.language, self.loc, grounded.risks, self._earlier
         )
         led = self._led_by_topics(grounded, activity)
-        return led.model_copy(update={"conclusion": closing, "usage": usage, "cache_key": key})
+        return led.updated(conclusion=closing, usage=usage, cache_key=key)
 
     def _builtin_overall(self, activity: Activity) -> OverallSummary:
         return builtin.summarize_overall(
@@ -246,7 +244,7 @@ class ModelSummarizer:
         if not any(m.name.casefold() in overview.casefold() for m in matched):
             said = builtin.topics_sentences(self._topics, self.loc)
             overview = self.loc.sentences([*said, overview])
-        return summary.model_copy(update={"highlights": highlights, "overview": overview})
+        return summary.updated(highlights=highlights, overview=overview)
 
     def _overall_prompt(self, summaries: str, part: int | None, parts: int) -> str:
         return prompting.render(

@@ -46,7 +46,7 @@ class Block:
 
 
 @cache
-def prompts(language: Language) -> dict:
+def prompts(language: Language) -> dict[str, Any]:
     text = files(__package__).joinpath("prompts", f"{language}.toml").read_text("utf-8")
     return tomllib.loads(text)
 

@@ -8,9 +8,9 @@ from operator import add
 from typing import TYPE_CHECKING
 
 from digest import __version__
+from digest.failures import TRANSIENT
 from digest.locales import locale
 from digest.models import (
-    TRANSIENT,
     Activity,
     Digest,
     Language,

@@ -5,10 +5,12 @@ Points cite collected objects by id and carry no links: the renderer makes every
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def _all_required(schema: dict) -> None:
+def _all_required(schema: dict[str, Any]) -> None:
     # OpenAI's strict structured output wants every property required; parsing still
     # accepts an answer that left out a list (as models do), as empty.
     schema["required"] = list(schema.get("properties", {}))

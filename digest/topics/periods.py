@@ -58,10 +58,8 @@ def _combined(earlier: TopicItem, later: TopicItem) -> TopicItem:
     why: dict[tuple[str, str], TopicWhy] = {}
     for reason in [*earlier.why, *later.why]:
         why.setdefault((reason.kind, reason.value.casefold()), reason)
-    return later.model_copy(
-        update={
-            "events": [e for e in _EVENTS if e in events],
-            "why": list(why.values()),
-            "files_unread": earlier.files_unread and later.files_unread,
-        }
+    return later.updated(
+        events=[e for e in _EVENTS if e in events],
+        why=list(why.values()),
+        files_unread=earlier.files_unread and later.files_unread,
     )

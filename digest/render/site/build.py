@@ -1,5 +1,7 @@
-"""Build the site: render every page in memory, index the reports for search in a scratch
-folder, then bring the site folder up to date, writing only the files that changed."""
+"""The site as an output, like the report and the feed (render/files.py): every page rendered
+in memory from the digests it is handed. Writing it is `write_site`: the reports indexed for
+search in a scratch folder, then the site folder brought up to date, writing only the files
+that changed."""
 
 from __future__ import annotations
 
@@ -9,11 +11,33 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from digest.models import Language, RenderedFile
+from digest.render.files import Rendered
 from digest.render.site import output, search
 from digest.render.site.feed import FeedSource, site_feed, topic_feed
 from digest.render.site.pages import Report, render_pages, site_report
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The static site of the digests it renders (any kinds, any order; at least one): with
+    a feed of its own when the reports folder keeps one (`feed`); `base_url`: where the site
+    is served, when known (the feed's links are then absolute)."""
+
+    feed: FeedSource | None = None
+    base_url: str | None = None
+
+    def files(self, rendered: Rendered) -> list[RenderedFile]:
+        reports = [Report.of(digest) for digest in rendered.digests]
+        named = site_report(reports).digest
+        own_feed, topic_feeds = None, None
+        if source := self.feed:
+            own_feed = site_feed(reports, named.title, source, self.base_url)
+            topic_feeds = partial(topic_feed, named=named, source=source, base_url=self.base_url)
+        pages = render_pages(reports, feed=own_feed, topic_feed=topic_feeds)
+        return [RenderedFile(path=path, content=content) for path, content in pages.items()]
 
 
 @dataclass(frozen=True)
@@ -24,27 +48,14 @@ class SiteBuilt:
     removed: list[str]  # no longer part of the site
 
 
-def build_site(
-    reports: list[Report],
-    site_dir: Path,
-    *,
-    feed: FeedSource | None = None,
-    base_url: str | None = None,
-) -> SiteBuilt:
-    """The site of `reports` (any kinds, any order; at least one) in `site_dir`, with a feed
-    of its own when the reports folder keeps one (`feed`); `base_url`: where the site is
-    served, when known (the feed's links are then absolute)."""
-    output.check(site_dir)  # before any work: a folder that is not ours is bad input
-    named = site_report(reports).digest
-    own_feed = site_feed(reports, named.title, feed, base_url) if feed else None
-    topic_feeds = partial(topic_feed, named=named, source=feed, base_url=base_url) if feed else None
-    rendered = render_pages(reports, feed=own_feed, topic_feed=topic_feeds)
-    language = named.language
+def write_site(files: list[RenderedFile], site_dir: Path, language: Language) -> SiteBuilt:
+    """The site's `files` and their search index (in `language`) in `site_dir`."""
+    output.check(site_dir)  # before anything is written: a folder that is not ours is bad input
     with tempfile.TemporaryDirectory(prefix="digest-site-") as scratch:
         root = Path(scratch)
-        for path, content in rendered.items():
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / path).write_bytes(content)
+        for file in files:
+            (root / file.path).parent.mkdir(parents=True, exist_ok=True)
+            (root / file.path).write_bytes(file.content.encode("utf-8"))
         search.index(root, language, str(site_dir))
         built = {
             p.relative_to(root).as_posix(): p.read_bytes()

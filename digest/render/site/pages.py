@@ -1,4 +1,4 @@
-"""Every page of the site, rendered in memory: path -> bytes.
+"""Every page of the site, rendered in memory: path -> text.
 
 Links between pages are relative (the site works under any path: a project's GitHub Pages,
 a folder opened locally). Nothing here reads a clock or the environment: the same digests
@@ -21,7 +21,7 @@ from markupsafe import escape
 
 from digest import calendar
 from digest.locales import Locale, locale
-from digest.models import Digest, Language, Topic, TopicCounts
+from digest.models import Digest, Language, TopicCounts
 from digest.render.rollup import period_label
 from digest.render.sections import report_view
 from digest.render.site import charts, topics
@@ -72,6 +72,11 @@ class Report:
         return self.digest.activity.window.date
 
 
+def site_language(digests: list[Digest]) -> Language:
+    """The language the site is written (and searched) in: its naming report's."""
+    return site_report([Report.of(d) for d in digests]).digest.language
+
+
 def site_report(reports: list[Report]) -> Report:
     """The report that names the site and sets its language: the latest daily (a monthly
     report's last day is later than the dailies so far, and it has a title of its own)."""
@@ -111,15 +116,9 @@ class Site:
     topic_pages: frozenset[str] = frozenset()
 
     def topic_page(self, part: Section) -> str | None:
-        """The page of the topic a report's part is about (a nested section `topic`, headed
-        by the topic's name, or linking `topics/<slug>.html`), when the site has it."""
-        if part.key != "topic":
-            return None
-        named = topics.page_of(Topic(name=part.heading).slug)
-        for page in (part.url, named):
-            if page in self.topic_pages:
-                return page
-        return None
+        """The page of the topic a report's part is about (render/topics.py: a part `topic`
+        whose `url` is its page, from the site's root), when the site has it."""
+        return part.url if part.key == "topic" and part.url in self.topic_pages else None
 
 
 class Page:
@@ -142,7 +141,7 @@ def render_pages(
     *,
     feed: str | None,
     topic_feed: Callable[[TopicHistory], str] | None = None,
-) -> dict[str, bytes]:
+) -> dict[str, str]:
     """The site's pages, assets and feed, and each topic's feed (`topic_feed`); `reports` in
     any order, of any kinds."""
     ordered = sorted(reports, key=lambda r: (r.date, r.kind != "day", r.kind, r.key))
@@ -175,16 +174,16 @@ def render_pages(
         out[topic.page] = _topic(site, loc, topic)
     out["archive.html"] = _archive(site, loc, ordered, views)
     out["search.html"] = _render("search.html.j2", Page("search.html"), site, loc)
-    rendered = {path: page.encode("utf-8") for path, page in out.items()}
     for asset in ASSETS + (TOPIC_ASSETS if followed else ()):
         name = asset.split("/", 1)[1]
-        rendered[asset] = files(__package__).joinpath("static", name).read_bytes()
+        # As the file holds it: decoded from bytes, so no line ending is translated.
+        out[asset] = files(__package__).joinpath("static", name).read_bytes().decode("utf-8")
     if feed is not None:
-        rendered["feed.xml"] = feed.encode("utf-8")
+        out["feed.xml"] = feed
     if topic_feed is not None:
         for topic in followed:
-            rendered[topic.feed] = topic_feed(topic).encode("utf-8")
-    return rendered
+            out[topic.feed] = topic_feed(topic)
+    return out
 
 
 def _render(template: str, page: Page, site: Site, loc: Locale, **values: Any) -> str:

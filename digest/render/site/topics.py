@@ -27,7 +27,7 @@ from digest.models import (
     TopicMatches,
     topic_counts,
 )
-from digest.render import matches
+from digest.render import topics
 from digest.render.site.html import Link, link
 
 RECENT_DAYS = 7  # the home page's count of each topic: its last week
@@ -87,7 +87,7 @@ class TopicHistory:
 
     @property
     def page(self) -> str:
-        return page_of(self.slug)
+        return topics.page(self.slug)  # where the report's Topics section links it
 
     @property
     def feed(self) -> str:
@@ -97,10 +97,6 @@ class TopicHistory:
         """What it matched in the dailies from `first` to `last`."""
         days = [c for d, c in self.per_day.items() if first <= d <= last]
         return sum(days, TopicCounts())
-
-
-def page_of(slug: str) -> str:
-    return f"topics/{slug}.html"
 
 
 def histories(
@@ -156,14 +152,15 @@ def _matched(
     if not events:
         return None
     told.update((slug, key, e) for e in events)
-    shown = matches.item_link(item)
+    shown = topics.item_link(item)
+    happened, *why = topics.facts(item.updated(events=events), loc)
     return Matched(
         date=date,
         report=page,
         repo=item.repo,
         link=link(shown.label, shown.url, shown.code),
         title=item.title,
-        happened=matches.happened(events, loc),
-        why=matches.reasons(item, loc),
+        happened=happened,
+        why=" · ".join(why),
         counts=topic_counts([(item.ref, events)]),
     )

@@ -51,21 +51,19 @@ def _repo(window: Window, versions: list[RepoActivity]) -> RepoActivity:
     was read on none of them; days it failed on are the rollup's to name."""
     read = [v for v in versions if v.ok]
     if not read:
-        return versions[-1].model_copy(update={"commits": [], "pulls": [], "issues": []})
+        return versions[-1].updated(commits=[], pulls=[], issues=[])
     latest = read[-1]
     commits = _merged(read, lambda r: r.commits, lambda c: c.sha, _commit)
     pulls = _merged(read, lambda r: r.pulls, lambda p: p.number, _later_pull)
     issues = _merged(read, lambda r: r.issues, lambda i: i.number, _later)
     releases = _merged(read, lambda r: r.releases, lambda r: r.tag, _later)
     # Only what happened in the period: a day read late may know of what came after it.
-    in_pulls = [p for p in (_pull(window, p) for p in pulls) if _told(p)]
-    return latest.model_copy(
-        update={
-            "commits": [c for c in commits if window.contains(c.committed_at)],
-            "pulls": in_pulls,
-            "issues": [i for i in (_issue(window, i) for i in issues) if _told(i)],
-            "releases": [r for r in releases if window.contains(r.published_at)],
-        }
+    in_pulls = [p for p in (_pull(window, p) for p in pulls) if _in_period(p)]
+    return latest.updated(
+        commits=[c for c in commits if window.contains(c.committed_at)],
+        pulls=in_pulls,
+        issues=[i for i in (_issue(window, i) for i in issues) if _in_period(i)],
+        releases=[r for r in releases if window.contains(r.published_at)],
     )
 
 
@@ -95,37 +93,29 @@ def _commit(earlier: Commit, later: Commit) -> Commit:
 
 def _later_pull(earlier: PullRequest, later: PullRequest) -> PullRequest:
     if later.merged_at is None and earlier.merged_at is not None:
-        return later.model_copy(
-            update={
-                "state": "merged",
-                "merged_at": earlier.merged_at,
-                "merge_commit_sha": earlier.merge_commit_sha,
-            }
+        return later.updated(
+            state="merged", merged_at=earlier.merged_at, merge_commit_sha=earlier.merge_commit_sha
         )
     return later
 
 
 def _pull(window: Window, pull: PullRequest) -> PullRequest:
-    return pull.model_copy(
-        update={
-            "merged_in_window": window.contains(pull.merged_at),
-            "opened_in_window": window.contains(pull.created_at),
-        }
+    return pull.updated(
+        merged_in_window=window.contains(pull.merged_at),
+        opened_in_window=window.contains(pull.created_at),
     )
 
 
-def _told(item: PullRequest | Issue) -> bool:
+def _in_period(item: PullRequest | Issue) -> bool:
     if isinstance(item, PullRequest):
         return item.opened_in_window or item.merged_in_window
     return item.opened_in_window or item.closed_in_window
 
 
 def _issue(window: Window, issue: Issue) -> Issue:
-    return issue.model_copy(
-        update={
-            "opened_in_window": window.contains(issue.created_at),
-            "closed_in_window": window.contains(issue.closed_at),
-        }
+    return issue.updated(
+        opened_in_window=window.contains(issue.created_at),
+        closed_in_window=window.contains(issue.closed_at),
     )
 
 

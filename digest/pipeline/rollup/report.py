@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from digest import rollups
-from digest.actions import Runner
 from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.memory import period_dates, recall_period
-from digest.models import Activity, Digest, Job, Memory, Plan
+from digest.models import Activity, Digest, Job, Memory
+from digest.pipeline.base import Run, required
+from digest.pipeline.rollup import days as rollups
 from digest.pipeline.sources import Source
 from digest.pipeline.summarizing import summarize_work
 from digest.pipeline.work import Done, Work
 from digest.summarize.significance import is_risk
 
-if TYPE_CHECKING:
-    from digest.summarize.llm import LLMConfig
 
-
-def rollup_work(
-    plan: Plan,
-    job: Job,
-    history: History,
-    github: Source,
-    llm: LLMConfig | None,
-    runner: Runner,
-) -> Done:
-    """Only days with no usable daily report are collected, each alone. Backfill does not
-    apply."""
-    span = job.span
+def rollup_work(run: Run, job: Job, github: Source) -> Done:
+    """Only days with no usable daily report are collected (from `github`), each alone.
+    Backfill does not apply."""
+    span, history, runner = job.span, required(run.history), run.runner
 
     def collect_day(dated: Job, daily: Digest | None) -> Activity | None:
         try:
@@ -39,11 +27,11 @@ def rollup_work(
             return None  # the report says which day it lacks
 
     built = rollups.build(job, history, collect_day)
-    titled = job.model_copy(update={"title": job.title or rollups.default_title(job)})
+    titled = job.updated(title=job.title or rollups.default_title(job))
     memory = remembered(job, built.activity, history)
     previous = history.digest(job.layout, span)
     work = Work(titled, built.activity, previous, memory=memory, topics=built.topics)
-    digest = summarize_work(plan, work, llm, runner).model_copy(update={"rollup": built.rollup})
+    digest = summarize_work(run, work).updated(rollup=built.rollup)
     return Done(titled, [digest], [])
 
 

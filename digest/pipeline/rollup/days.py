@@ -4,7 +4,7 @@ A rollup asks GitHub for nothing the archive already holds: each day of the peri
 from its daily report, and only a day with no usable one is collected, alone (all of it when
 there is no daily or its sidecar is unreadable; only the missing repositories when the daily
 is incomplete or lacks some). The period's activity is the union of its days
-(summarize/rollup.py); its trends compare each repository with the previous period, read
+(union.py); its trends compare each repository with the previous period, read
 from that period's rollup, or else from its dailies when every one of them is usable.
 """
 
@@ -19,7 +19,7 @@ from digest import __version__, calendar, topics
 from digest.archive.history import History
 from digest.locales import locale
 from digest.models import Activity, Digest, Job, Rollup, TopicCounts, TopicMatches
-from digest.summarize.rollup import trends, union
+from digest.pipeline.rollup.union import trends, union
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def build(job: Job, history: History, collect_day: CollectDay) -> Built:
             continue
         dated = day.job
         if day.collect is not None:  # only what the daily lacks, without discovering again
-            dated = dated.model_copy(update={"repos": day.collect, "orgs": [], "search": None})
+            dated = dated.updated(repos=day.collect, orgs=[], search=None)
         fresh = collect_day(dated, day.daily)
         if fresh is None:
             unread.append(day.date)
@@ -117,7 +117,7 @@ def _with(daily: Activity, fresh: Activity) -> Activity:
     replaced = daily.replacing(fresh)
     held = {r.repo.lower() for r in replaced.repos}
     added = [r for r in fresh.repos if r.repo.lower() not in held]
-    return replaced.model_copy(update={"repos": [*replaced.repos, *added]})
+    return replaced.updated(repos=[*replaced.repos, *added])
 
 
 def previous_activity(job: Job, history: History) -> Activity | None:
@@ -135,9 +135,7 @@ def previous_activity(job: Job, history: History) -> Activity | None:
         *({r.repo.lower() for r in d.activity.repos if r.ok} - _lower(d.incomplete) for d in read)
     )
     whole = union(job.window, [d.activity for d in read], __version__)
-    return whole.model_copy(
-        update={"repos": [r for r in whole.repos if r.repo.lower() in every_day]}
-    )
+    return whole.updated(repos=[r for r in whole.repos if r.repo.lower() in every_day])
 
 
 def previous_topics(job: Job, history: History) -> dict[str, TopicCounts]:
@@ -165,7 +163,7 @@ def _lower(names: list[str]) -> set[str]:
     return {n.lower() for n in names}
 
 
-_TITLES = {"week": "weekly_title", "month": "monthly_title"}
+_TITLES: dict[calendar.Period, str] = {"week": "weekly_title", "month": "monthly_title"}
 
 
 def default_title(job: Job) -> str:
