@@ -14,9 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import feedparser
 import pytest
 
-from tests.conftest import local_github, module_environment
 from tests.test_site import (
-    AXE,
     IMG,
     LABEL_SIZES,
     READ,
@@ -27,9 +25,11 @@ from tests.test_site import (
     feed_links,
     files,
     latin_words,
+    made_archive,
     no_alert,
     pagefind,
     requested,
+    serious_violations,
     serving,
 )
 from tests.test_topic_feeds import CRASH, CRASH_SLUG, add_repos, write_topic_reports
@@ -39,17 +39,9 @@ NAMES = ["Scheduler", "Attacks", "Kernels", CRASH, "Quiet", "Gone"]  # the home 
 BASE = "http://site.invalid/"
 
 
-def made(folder: Path, *extra: str) -> Path:
-    with module_environment() as env, local_github(env) as github:
-        add_repos(github)
-        write_topic_reports(folder, *extra)
-        assert build(folder) == 0
-    return folder
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return made(tmp_path_factory.mktemp("topic-site"))
+    return made_archive(tmp_path_factory.mktemp("topic-site"), write=write_topic_reports)
 
 
 @pytest.fixture(scope="module")
@@ -268,15 +260,7 @@ def test_axe_finds_no_serious_violation_on_a_topic_page(browser, served, scheme)
         {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
     )
     browser.get(served + "topics/kernels.html")
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    browser.set_script_timeout(60)
-    result = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']})"
-        ".then(r => done(r.violations)).catch(e => done(String(e)));"
-    )
-    assert isinstance(result, list), result
-    assert [v["id"] for v in result if v["impact"] in ("serious", "critical")] == []
+    assert serious_violations(browser) == []
     bars = browser.execute_script(
         "return [...document.querySelectorAll('rect.bar-opened_pulls')]"
         ".map(r => getComputedStyle(r).fill)"
@@ -321,7 +305,8 @@ def test_a_chinese_topic_page_shows_no_english_ui_string(browser, tmp_path_facto
 
     from tests.test_site import LOCALES
 
-    folder = made(tmp_path_factory.mktemp("zh-topic-site"), "--language", "zh")
+    zh = tmp_path_factory.mktemp("zh-topic-site")
+    folder = made_archive(zh, "--language", "zh", write=write_topic_reports)
     data = set().union(
         *(latin_words(json.loads(p.read_text())) for p in (folder / "reports").glob("*.json"))
     )

@@ -6,6 +6,9 @@ one is built from the same entries (render.feed: the same ids, titles and briefs
 title. Links are absolute when the site's address is known; otherwise relative to feed.xml,
 which a feed reader resolves against the address it fetched the feed from (RFC 4287 and
 xml:base, RFC 3986 §5.1.3: with no xml:base, the document's own URI is the base).
+
+Each topic's feed, `topics/<slug>.xml`, is the same over the reports folder's feed of the
+topic (`reports/topics/<slug>.xml`): its entries, linking the site's pages.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from digest.render.rollup import period_label
 from digest.render.sections import report_view
 from digest.render.site import charts, topics
 from digest.render.site.html import Link, fact, joined, link, text, web_url
-from digest.render.site.timeline import SERIES, RepoHistory, histories, weeks
+from digest.render.site.timeline import SERIES, RepoHistory, histories, iso_weeks, weeks
 from digest.render.site.topics import TopicHistory
 from digest.render.view import ReportView, Section
 
@@ -389,23 +389,15 @@ def _topic(site: Site, loc: Locale, topic: TopicHistory) -> str:
 def _topic_weeks(topic: TopicHistory, loc: Locale) -> list[TopicWeek]:
     """The topic's timeline by ISO week, the latest first; in a week, the latest day first,
     each day's items in the order its report lists them."""
-    by_week: dict[tuple[int, int], list[topics.Matched]] = {}
-    for item in topic.items:
-        year, week, _ = item.date.isocalendar()
-        by_week.setdefault((year, week), []).append(item)
-    found = []
-    for (year, week), items in sorted(by_week.items(), reverse=True):
-        monday = dt.date.fromisocalendar(year, week, 1)
-        newest = sorted(items, key=lambda m: m.date, reverse=True)  # stable: the report's order
-        found.append(
-            TopicWeek(
-                key=f"{year}-W{week:02d}",
-                label=loc.format("date_range", first=monday, last=monday + dt.timedelta(days=6)),
-                counts=_topic_counts(sum((m.counts for m in items), TopicCounts()), loc),
-                items=newest,
-            )
+    return [
+        TopicWeek(
+            key,
+            days,
+            _topic_counts(sum((m.counts for m in items), TopicCounts()), loc),
+            sorted(items, key=lambda m: m.date, reverse=True),  # stable: the report's order
         )
-    return found
+        for key, days, items in iso_weeks(topic.items, lambda m: m.date, loc)
+    ]
 
 
 @dataclass(frozen=True)
