@@ -58,6 +58,10 @@ class Layout(Frozen):
     def feed(self) -> str:
         return f"{self.reports_dir}/feed.xml"
 
+    def topic_feed(self, slug: str) -> str:
+        """A topic's feed (`Topic.slug`), beside the reports' own: `reports/topics/fp4-fp8.xml`."""
+        return f"{self.reports_dir}/topics/{slug}.xml"
+
     def folder(self, period: Period) -> str:
         """Dailies live directly in `reports_dir`; weeks and months in folders of their own."""
         return self.reports_dir if period == "day" else f"{self.reports_dir}/{_FOLDERS[period]}"
@@ -559,13 +563,18 @@ class TopicMatches(Frozen):
 
     @property
     def counts(self) -> TopicCounts:
-        found: dict[str, int] = {}
-        for item in self.items:
-            kind = item.ref.split(":", 1)[0]
-            for event in item.events:
-                if counted := _COUNTED.get((kind, event)):
-                    found[counted] = found.get(counted, 0) + 1
-        return TopicCounts(**found)
+        return topic_counts((item.ref, item.events) for item in self.items)
+
+
+def topic_counts(items: Iterable[tuple[str, Iterable[TopicEvent]]]) -> TopicCounts:
+    """What items add to a topic's counts, each as (its ref, its events in the window)."""
+    found: dict[str, int] = {}
+    for ref, events in items:
+        kind = ref.split(":", 1)[0]
+        for event in events:
+            if counted := _COUNTED.get((kind, event)):
+                found[counted] = found.get(counted, 0) + 1
+    return TopicCounts(**found)
 
 
 class Followup(Frozen):

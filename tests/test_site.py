@@ -16,7 +16,7 @@ import re
 import shutil
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -74,11 +74,11 @@ def build(folder: Path, *extra: str) -> int:
     return main(["run", "--stage", "site", "--repos", REPOS, "--output-dir", str(folder), *extra])
 
 
-def made_archive(folder: Path, *extra: str) -> Path:
-    """`folder` with four days of reports and their site in `_site`."""
+def made_archive(folder: Path, *extra: str, write: Callable[..., None] = write_reports) -> Path:
+    """`folder` with four days of reports (`write` writes them) and their site in `_site`."""
     with module_environment() as env, local_github(env) as github:
         add_repos(github)
-        write_reports(folder, *extra)
+        write(folder, *extra)
         assert build(folder) == 0
     return folder
 
@@ -566,14 +566,8 @@ def test_no_request_leaves_the_site(page, served, path):
     assert [u for u in urls if not u.startswith((served, "data:"))] == []
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(
-    ("name", "path"),
-    [("home", "index.html"), ("report", "reports/2026-02-03.html"),
-     ("repository", "repos/vllm-project/vllm.html"), ("search", "search.html")],
-)  # fmt: skip
-def test_axe_finds_no_serious_or_critical_violation(page, tmp_path, name, path, scheme):
-    driver = page(path, scheme)
+def serious_violations(driver) -> list[tuple[str, str, list[str]]]:
+    """What axe-core finds serious or critical on the open page: (rule, impact, where)."""
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     driver.set_script_timeout(60)
     result = driver.execute_async_script(
@@ -582,12 +576,22 @@ def test_axe_finds_no_serious_or_critical_violation(page, tmp_path, name, path, 
         ".then(r => done(r.violations)).catch(e => done(String(e)));"
     )
     assert isinstance(result, list), result
-    serious = [
+    return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in result
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("home", "index.html"), ("report", "reports/2026-02-03.html"),
+     ("repository", "repos/vllm-project/vllm.html"), ("search", "search.html")],
+)  # fmt: skip
+def test_axe_finds_no_serious_or_critical_violation(page, tmp_path, name, path, scheme):
+    driver = page(path, scheme)
+    assert serious_violations(driver) == []
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     assert screenshot(driver, f"{name}-{scheme}", folder).stat().st_size > 10_000

@@ -177,8 +177,9 @@ def site(plan: Plan, runner: Runner, github: GitHubAPI | None) -> int:
         feed = None
         if job.feed:
             info = feed_identity(plan, job.layout, archive, reports[-1].title)
-            published = archive.snapshot().read(job.layout.feed)
-            feed = FeedSource(info=info, layout=job.layout, published=published)
+            snapshot = archive.snapshot()
+            published = snapshot.read(job.layout.feed)
+            feed = FeedSource(info, job.layout, published, read=snapshot.read)
         # An output like the reports folder's, over every report of the archive.
         site_output = Site(feed=feed, base_url=plan.site_url)
         files = render_files(reports, layout=job.layout, outputs=[site_output]).files

@@ -95,7 +95,8 @@ def _feed(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> Outpu
         return None
     layout = item.job.layout
     info = feed_identity(plan, layout, archive, item.digests[0].title)
-    return Feed(info=info, existing=snapshot.read(layout.feed), url=archive.url)
+    existing = snapshot.read(layout.feed)
+    return Feed(info=info, existing=existing, url=archive.url, published=snapshot.read)
 
 
 # A digest's outputs, in the order their files are published: its reports and sidecars,

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from digest.models import Digest, Layout
-from digest.render import brief
+from digest.locales import Locale, locale
+from digest.models import Digest, Layout, Topic, TopicMatches
+from digest.render import brief, topics
 from digest.render.sections import report_view
 
 log = logging.getLogger(__name__)
@@ -94,16 +95,81 @@ def report_entry(
     """A report's entry: `link` where the report is read, the brief linking `report_url`
     (None: no link). A day's id is `info.entry_id(date)`; a week's or a month's is named
     after its folder, `…/reports/weekly/2026-W06`."""
-    span = digest.span
-    folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
-    key = None if span.period == "day" else f"{info.id}/{folder}/{span.label}"
     html = brief.render(report_view(digest), report_url, brief.HTML)
     until = digest.activity.window.until
-    return entry(info, span.last, brief.title(digest), link, html, until, entry_id=key)
+    key = _entry_key(info, digest, layout)
+    return entry(info, digest.span.last, brief.title(digest), link, html, until, entry_id=key)
 
 
-def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
-    """The feed with `new` entries added (or replacing the same ids), the newest 50 kept."""
+def _entry_key(info: FeedInfo, digest: Digest, layout: Layout) -> str | None:
+    """A week's or a month's entry id, named after its folder; None for a day's."""
+    span = digest.span
+    folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
+    return None if span.period == "day" else f"{info.id}/{folder}/{span.label}"
+
+
+# -- a topic's feed ---------------------------------------------------------------------------
+
+
+def topic_identity(info: FeedInfo, topic: Topic, digest: Digest, link: str) -> FeedInfo:
+    """The ids of a topic's feed, under the reports' feed's (`…/topics/fp4-fp8`): one topic
+    (by its slug) keeps one feed and its entries their ids, whoever writes it and where.
+    Named after the topic and `digest`'s title: `FP4 / FP8 — Daily digest`."""
+    title = locale(digest.language).format("topic_feed_title", topic=topic.name, title=digest.title)
+    return _info(f"{info.id}/topics/{topic.slug}", title, link)
+
+
+def topic_entry(
+    info: FeedInfo,
+    digest: Digest,
+    matched: TopicMatches,
+    layout: Layout,
+    link: str,
+    report_url: str | None,
+) -> Entry:
+    """A report's entry in a topic's feed (`info`: topic_identity): the items the topic
+    matched in it, `link` where the report is read, its last line linking `report_url`."""
+    loc = locale(digest.language)
+    window = loc.window(digest.activity.window)
+    html = _topic_html(matched, window, report_url, loc)
+    title = loc.count(
+        "topic_feed_entry", len(matched.items), topic=matched.name, report=brief.title(digest)
+    )
+    until = digest.activity.window.until
+    key = _entry_key(info, digest, layout)
+    return entry(info, digest.span.last, title, link, html, until, entry_id=key)
+
+
+# Items a topic's entry lists; a month's can hold hundreds, which its report lists in full.
+TOPIC_ITEMS = 30
+
+
+def _topic_html(matched: TopicMatches, window: str, report_url: str | None, loc: Locale) -> str:
+    """A topic's entry as HTML (brief.HTML's form, the reports' feed's): the window, each item
+    it matched as the report's Topics section tells it (repository, link, title, what it was,
+    why it matched), then a link to the report (None: none)."""
+    lines = [f"<p><em>{brief.HTML.line(window)}</em></p>", "<ul>"]
+    for item in matched.items[:TOPIC_ITEMS]:
+        link = topics.item_link(item)
+        cited = brief.html_link(link.label, link.url, link.code)
+        said = " · ".join(brief.HTML.line(f) for f in topics.facts(item, loc))
+        title = brief.HTML.line(item.title)
+        lines.append(f"<li>{brief.HTML.line(item.repo)} {cited} {title} · {said}</li>")
+    lines.append("</ul>")
+    if len(matched.items) > TOPIC_ITEMS:
+        more = loc.count("topic_feed_more", len(matched.items) - TOPIC_ITEMS)
+        lines.append(f"<p>{brief.HTML.line(more)}</p>")
+    if report_url:
+        lines.append(f"<p>{brief.html_link(loc['read_report'], report_url)}</p>")
+    return "\n".join(lines) + "\n"
+
+
+def render_feed(
+    existing: str | None, info: FeedInfo, new: list[Entry], quiet: dt.datetime | None = None
+) -> str:
+    """The feed with `new` entries added (or replacing the same ids), the newest 50 kept.
+    `quiet`: when it has no entry yet (a topic that matched nothing so far), the time it is
+    dated, unless the feed already published has one."""
     old = {e.id: e for e in _entries(existing)}
     merged = dict(old)
     for item in new:
@@ -113,24 +179,27 @@ def render_feed(existing: str | None, info: FeedInfo, new: list[Entry]) -> str:
         elif (before.title, before.html, before.link) != (item.title, item.html, item.link):
             later = max(item.updated, before.updated + dt.timedelta(seconds=1))
             merged[item.id] = Entry(item.id, item.title, item.link, item.html, later)
-    return _atom(info, list(merged.values()))
+    return _atom(info, list(merged.values()), _updated(existing) or quiet)
 
 
-def republish(info: FeedInfo, entries: list[Entry], published: str | None) -> str:
+def republish(
+    info: FeedInfo, entries: list[Entry], published: str | None, quiet: dt.datetime | None = None
+) -> str:
     """A feed of `entries` that the feed `published` also holds, linked elsewhere (the site's
     pages instead of the reports). An entry keeps its id (RFC 4287: a republished entry's id
     does not change) and that feed's `updated` when later, so a changed report shows as
-    changed in both; nothing else is taken from it."""
+    changed in both; nothing else is taken from it. `quiet`: as render_feed's."""
     updated = {e.id: e.updated for e in _entries(published)}
     dated = [
         Entry(e.id, e.title, e.link, e.html, max(e.updated, updated.get(e.id, e.updated)))
         for e in entries
     ]
-    return _atom(info, dated)
+    return _atom(info, dated, _updated(published) or quiet)
 
 
-def _atom(info: FeedInfo, entries: list[Entry]) -> str:
-    """The Atom document of the newest 50 of `entries`."""
+def _atom(info: FeedInfo, entries: list[Entry], quiet: dt.datetime | None = None) -> str:
+    """The Atom document of the newest 50 of `entries`; dated `quiet` when there is none
+    (feedgen would date it now, and a rerun would change it)."""
     kept = sorted(entries, key=_newest_first, reverse=True)[:MAX_ENTRIES]
     feed = FeedGenerator()
     feed.id(info.id)
@@ -139,6 +208,8 @@ def _atom(info: FeedInfo, entries: list[Entry]) -> str:
     feed.link(href=info.link, rel="alternate")
     if kept:
         feed.updated(max(e.updated for e in kept))
+    elif quiet is not None:
+        feed.updated(quiet)
     for item in kept:
         node = feed.add_entry(order="append")
         node.id(item.id)
@@ -168,6 +239,21 @@ def _newest_first(item: Entry) -> tuple[str, int, str]:
     except ValueError:
         pass
     return (item.id[-10:], 0, item.id)
+
+
+def _updated(text: str | None) -> dt.datetime | None:
+    """When a feed digest wrote before is dated, if it has no entry (else its entries say)."""
+    try:
+        root = ET.fromstring(text) if text else None
+    except ET.ParseError:
+        return None
+    if root is None or root.find(f"{_ATOM}entry") is not None:
+        return None
+    found = (root.findtext(f"{_ATOM}updated") or "").strip()
+    try:
+        return dt.datetime.fromisoformat(found) if found else None
+    except ValueError:
+        return None
 
 
 def _entries(text: str | None) -> list[Entry]:

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from digest.calendar import Span
 from digest.locales import locale
-from digest.models import Digest, Files, Layout, RenderedFile
-from digest.render.feed import FeedInfo, render_feed, report_entry
+from digest.models import Digest, Files, Layout, RenderedFile, Topic
+from digest.render.feed import FeedInfo, render_feed, report_entry, topic_entry, topic_identity
 from digest.render.index import render_index
 from digest.render.report import render_report
 
@@ -75,13 +75,20 @@ class Index:
         return [RenderedFile(path=rendered.layout.index_file, content=index)]
 
 
+def _unpublished(_path: str) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Feed:
-    """The folder's Atom feed, with the entries of the reports this run writes."""
+    """The folder's Atom feed, with the entries of the reports this run writes; and a feed
+    per topic the reports follow (`reports/topics/<slug>.xml`), an entry a report where the
+    topic matched, with what it matched."""
 
     info: FeedInfo  # its ids: render.feed.identity
     existing: str | None  # the feed already published
     url: Callable[[str], str | None]  # a repository path -> its web URL (None: local)
+    published: Callable[[str], str | None] = _unpublished  # a topic's feed already published
 
     def files(self, rendered: Rendered) -> list[RenderedFile]:
         layout = rendered.layout
@@ -91,9 +98,39 @@ class Feed:
             url = self.url(path)
             link = url or posixpath.relpath(path, layout.reports_dir)  # beside feed.xml
             entries.append(report_entry(self.info, digest, layout, link, url))
-        return [
-            RenderedFile(path=layout.feed, content=render_feed(self.existing, self.info, entries))
+        feed = render_feed(self.existing, self.info, entries)
+        return [RenderedFile(path=layout.feed, content=feed), *self._topics(rendered)]
+
+    def _topics(self, rendered: Rendered) -> list[RenderedFile]:
+        """Every followed topic's feed, one that matched nothing yet too (it can be read from
+        the day it is declared), in the order the run's own report declares them."""
+        topics: dict[str, Topic] = {}
+        for digest in rendered.digests:
+            for matched in digest.topics:
+                topics.setdefault(matched.topic.slug, matched.topic)
+        return [self._topic(rendered, topic) for topic in topics.values()]
+
+    def _topic(self, rendered: Rendered, topic: Topic) -> RenderedFile:
+        layout = rendered.layout
+        path = layout.topic_feed(topic.slug)
+        link = self.info.link if self.info.link != "." else ".."  # the reports folder
+        info = topic_identity(self.info, topic, rendered.digests[0], link)
+        followed = [
+            (digest, matched)
+            for digest in rendered.digests
+            for matched in digest.topics
+            if matched.topic.slug == topic.slug
         ]
+        entries = []
+        for digest, matched in followed:
+            if matched.items:
+                report = layout.report_of(digest.span)
+                url = self.url(report)
+                read = url or posixpath.relpath(report, posixpath.dirname(path))
+                entries.append(topic_entry(info, digest, matched, layout, read, url))
+        first = min(digest.activity.window.until for digest, _ in followed)
+        feed = render_feed(self.published(path), info, entries, quiet=first)
+        return RenderedFile(path=path, content=feed)
 
 
 def render_files(

@@ -87,13 +87,21 @@ def _groups(entries: Sequence[tuple[str, Entry]], digest: Digest) -> tuple[Group
 
 def _entry(item: TopicItem, followed: dict[str, Followup], loc: Locale) -> Entry:
     """`#12 Title · merged pull request · “fp8” in the title, label quantization`."""
-    kind = item.ref.split(":", 1)[0]
-    facts = [_events(kind, item, loc), loc.join([_why(w, kind, loc) for w in item.why])]
-    if item.files_unread:
-        facts.append(loc["topic_files_unread"])
+    said = facts(item, loc)
     if told := followed.get(item.qualified_ref.lower()):
-        facts.append(fate(told, loc))
-    return Entry((_link(item),), item.title, tuple(facts), ref=item.ref)
+        said.append(fate(told, loc))
+    return Entry((item_link(item),), item.title, tuple(said), ref=item.ref)
+
+
+def facts(item: TopicItem, loc: Locale) -> list[str]:
+    """What an item was (`merged pull request`) and why the topic matched it, and "files not
+    all read" where its paths could not all be seen: the same words in the report, a topic's
+    feed and its page on the site."""
+    kind = item.ref.split(":", 1)[0]
+    said = [_events(kind, item, loc), loc.join([_why(w, kind, loc) for w in item.why])]
+    if item.files_unread:
+        said.append(loc["topic_files_unread"])
+    return said
 
 
 def _followed_entry(followed: Followup, loc: Locale) -> Entry:
@@ -116,7 +124,7 @@ def _left(topic: TopicMatches, followed: dict[str, Followup]) -> list[Followup]:
     ]
 
 
-def _link(item: TopicItem) -> Link:
+def item_link(item: TopicItem) -> Link:
     kind, _, name = item.ref.partition(":")
     if kind in ("pr", "issue"):
         return Link(f"#{name}", item.url)
@@ -158,7 +166,7 @@ def _none_line(quiet: Sequence[TopicMatches], digest: Digest, loc: Locale) -> st
 
 def _brief_point(topic: TopicMatches, loc: Locale) -> Point:
     """`FP4 / FP8: 5 items (#3002, #2462, …)`: its first items linked."""
-    links = tuple(_link(item) for item in topic.items[:BRIEF_LINKS])
+    links = tuple(item_link(item) for item in topic.items[:BRIEF_LINKS])
     refs = tuple(item.qualified_ref for item in topic.items[:BRIEF_LINKS])
     return Point(loc.count("topic_brief", len(topic.items), name=topic.name), links, refs)
 

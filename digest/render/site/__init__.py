@@ -1,5 +1,6 @@
 """The static site of the whole archive: every report as a page, a page per repository with
-its timeline and charts, an archive by month, search (Pagefind), the feed.
+its timeline and charts, a page and a feed per topic followed (`topics`), an archive by month,
+search (Pagefind), the feed.
 
 An output over digests, like the report and the feed (`Site`): it is handed the digests
 (never the archive), and `write_site` brings one folder up to date with its files. Pages are

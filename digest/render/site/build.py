@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from digest.models import Language, RenderedFile
 from digest.render.files import Rendered
 from digest.render.site import output, search
-from digest.render.site.feed import FeedSource, site_feed
+from digest.render.site.feed import FeedSource, site_feed, topic_feed
 from digest.render.site.pages import Report, render_pages, site_report
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,11 @@ class Site:
     def files(self, rendered: Rendered) -> list[RenderedFile]:
         reports = [Report.of(digest) for digest in rendered.digests]
         named = site_report(reports).digest
-        own_feed = site_feed(reports, named.title, self.feed, self.base_url) if self.feed else None
-        pages = render_pages(reports, feed=own_feed)
+        own_feed, topic_feeds = None, None
+        if source := self.feed:
+            own_feed = site_feed(reports, named.title, source, self.base_url)
+            topic_feeds = partial(topic_feed, named=named, source=source, base_url=self.base_url)
+        pages = render_pages(reports, feed=own_feed, topic_feed=topic_feeds)
         return [RenderedFile(path=path, content=content) for path, content in pages.items()]
 
 

@@ -6,15 +6,29 @@ one is built from the same entries (render.feed: the same ids, titles and briefs
 title. Links are absolute when the site's address is known; otherwise relative to feed.xml,
 which a feed reader resolves against the address it fetched the feed from (RFC 4287 and
 xml:base, RFC 3986 §5.1.3: with no xml:base, the document's own URI is the base).
+
+Each topic's feed, `topics/<slug>.xml`, is the same over the reports folder's feed of the
+topic (`reports/topics/<slug>.xml`): its entries, linking the site's pages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from digest.models import Layout
-from digest.render.feed import MAX_ENTRIES, FeedInfo, identity_of, report_entry, republish
+from digest.models import Digest, Layout
+from digest.render.feed import (
+    MAX_ENTRIES,
+    FeedInfo,
+    identity_of,
+    report_entry,
+    republish,
+    topic_entry,
+    topic_identity,
+)
 from digest.render.site.pages import Report
+from digest.render.site.topics import TopicHistory
 
 PATH = "feed.xml"  # at the site's root: a relative link in it reads as from the root
 _KIND_ORDER = {"day": 0, "week": 1, "month": 2}  # a day's daily, then its week, its month
@@ -27,11 +41,16 @@ class FeedSource:
     info: FeedInfo  # its ids (render.feed.identity), which the site's entries keep
     layout: Layout  # where the reports are (a week's or a month's id names its folder)
     published: str | None  # that feed as published: when each entry last changed
+    # A file of the reports folder as published (a topic's feed, `Layout.topic_feed`).
+    read: Callable[[str], str | None] = field(default=lambda _path: None)
 
 
-def feed_link(path: str, base_url: str | None) -> str:
-    """A page of the site as the feed links it: from `base_url`, else from feed.xml."""
-    return f"{base_url.rstrip('/')}/{path}" if base_url else path
+def feed_link(path: str, base_url: str | None, here: str = PATH) -> str:
+    """A page of the site as the feed at `here` links it: from `base_url`, else relative to
+    the feed (a topic's, in topics/, links `../reports/…`)."""
+    if base_url:
+        return f"{base_url.rstrip('/')}/{path}"
+    return posixpath.relpath(path, posixpath.dirname(here) or ".")
 
 
 def site_feed(reports: list[Report], title: str, source: FeedSource, base_url: str | None) -> str:
@@ -49,3 +68,26 @@ def site_feed(reports: list[Report], title: str, source: FeedSource, base_url: s
         entry_id=reports_feed.entry_id,
     )
     return republish(info, entries, source.published)
+
+
+def topic_feed(
+    history: TopicHistory, named: Digest, source: FeedSource, base_url: str | None
+) -> str:
+    """A topic's feed on the site, `topics/<slug>.xml`: an entry a report (any kind) where the
+    topic matched, linking its page; the entries of the reports folder's feed of the topic
+    (the same ids, the same `updated` when that feed has a later one). Named after the topic
+    and the site (`named`: the report that names it)."""
+    here = history.feed
+    published = source.read(source.layout.topic_feed(history.slug))
+    reports_feed = identity_of(source.published, source.info)
+    page = feed_link(history.page, base_url, here)
+    info = identity_of(published, topic_identity(reports_feed, history.topic, named, page))
+    entries = []
+    for followed in history.reports:
+        if not followed.matched.items:
+            continue
+        read = feed_link(followed.page, base_url, here)
+        digest = followed.digest
+        entries.append(topic_entry(info, digest, followed.matched, source.layout, read, read))
+    first = min(f.digest.activity.window.until for f in history.reports)
+    return republish(info, entries, published, quiet=first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -20,15 +21,17 @@ from markupsafe import escape
 
 from digest import calendar
 from digest.locales import Locale, locale
-from digest.models import Digest, Language
+from digest.models import Digest, Language, TopicCounts
 from digest.render.rollup import period_label
 from digest.render.sections import report_view
-from digest.render.site import charts
+from digest.render.site import charts, topics
 from digest.render.site.html import Link, fact, joined, link, text, web_url
-from digest.render.site.timeline import SERIES, RepoHistory, histories, weeks
-from digest.render.view import ReportView
+from digest.render.site.timeline import SERIES, RepoHistory, histories, iso_weeks, weeks
+from digest.render.site.topics import TopicHistory
+from digest.render.view import ReportView, Section
 
 ASSETS = ("assets/site.css", "assets/search.js")
+TOPIC_ASSETS = ("assets/topics.css",)  # only a site of topics has them: others stay as they were
 RECENT = 10  # reports listed on the home page
 DAYS_CHARTED = 91  # the daily chart's span: thirteen weeks
 
@@ -109,6 +112,13 @@ class Site:
     title: str
     language: Language
     feed: bool
+    topic_feeds: bool = False  # each topic's page has its feed
+    topic_pages: frozenset[str] = frozenset()
+
+    def topic_page(self, part: Section) -> str | None:
+        """The page of the topic a report's part is about (render/topics.py: a part `topic`
+        whose `url` is its page, from the site's root), when the site has it."""
+        return part.url if part.key == "topic" and part.url in self.topic_pages else None
 
 
 class Page:
@@ -126,17 +136,30 @@ class Page:
         return self._urls[target]
 
 
-def render_pages(reports: list[Report], *, feed: str | None) -> dict[str, str]:
-    """The site's pages, assets and feed; `reports` in any order, of any kinds."""
+def render_pages(
+    reports: list[Report],
+    *,
+    feed: str | None,
+    topic_feed: Callable[[TopicHistory], str] | None = None,
+) -> dict[str, str]:
+    """The site's pages, assets and feed, and each topic's feed (`topic_feed`); `reports` in
+    any order, of any kinds."""
     ordered = sorted(reports, key=lambda r: (r.date, r.kind != "day", r.kind, r.key))
     latest = site_report(reports).digest
-    site = Site(title=latest.title, language=latest.language, feed=feed is not None)
-    loc = locale(site.language)
+    loc = locale(latest.language)
+    followed = topics.histories([(r.kind, r.path, r.digest) for r in ordered], loc, latest)
+    site = Site(
+        title=latest.title,
+        language=latest.language,
+        feed=feed is not None,
+        topic_feeds=topic_feed is not None,
+        topic_pages=frozenset(t.page for t in followed),
+    )
     views = {r.path: Shown(r.kind, r.path, report_view(r.digest)) for r in ordered}
     dailies = [r for r in ordered if r.kind == "day"]
     repos = histories([(r.date, r.path, r.digest) for r in dailies], repo_page)
     out: dict[str, str] = {}
-    out["index.html"] = _home(site, loc, ordered, views, repos)
+    out["index.html"] = _home(site, loc, ordered, views, repos, followed)
     for kind in ("day", "week", "month"):
         same = [r for r in ordered if r.kind == kind]
         for index, report in enumerate(same):
@@ -147,14 +170,19 @@ def render_pages(reports: list[Report], *, feed: str | None) -> dict[str, str]:
     first_day = dailies[0].date if dailies else last_day
     for history in repos.values():
         out[history.page] = _repo(site, loc, history, first_day, last_day)
+    for topic in followed:
+        out[topic.page] = _topic(site, loc, topic)
     out["archive.html"] = _archive(site, loc, ordered, views)
     out["search.html"] = _render("search.html.j2", Page("search.html"), site, loc)
-    for asset in ASSETS:
+    for asset in ASSETS + (TOPIC_ASSETS if followed else ()):
         name = asset.split("/", 1)[1]
         # As the file holds it: decoded from bytes, so no line ending is translated.
         out[asset] = files(__package__).joinpath("static", name).read_bytes().decode("utf-8")
     if feed is not None:
         out["feed.xml"] = feed
+    if topic_feed is not None:
+        for topic in followed:
+            out[topic.feed] = topic_feed(topic)
     return out
 
 
@@ -220,6 +248,7 @@ def _home(
     ordered: list[Report],
     views: dict[str, Shown],
     repos: dict[str, RepoHistory],
+    followed: list[TopicHistory],
 ) -> str:
     by_kind = {kind: [r for r in ordered if r.kind == kind] for kind in ("day", "week", "month")}
     latest = by_kind["day"][-1] if by_kind["day"] else ordered[-1]
@@ -239,7 +268,20 @@ def _home(
         recent=recent,
         repos=sorted(repos.values(), key=lambda h: h.name.lower()),
         totals={key: _totals(h, loc) for key, h in repos.items()},
+        topics=[(t, _recent(t, latest.date, loc)) for t in followed],
     )
+
+
+def _recent(topic: TopicHistory, last: dt.date, loc: Locale) -> str:
+    """What a topic matched in the last days of the archive (`2 merged pull requests`)."""
+    first = last - dt.timedelta(days=topics.RECENT_DAYS - 1)
+    counts = _topic_counts(topic.total(first, last), loc)
+    return loc.format("site_topic_recent", counts=counts) if counts else loc["site_topic_quiet"]
+
+
+def _topic_counts(counts: TopicCounts, loc: Locale) -> str:
+    figures = counts.model_dump()
+    return loc.join(loc.counts([(kind.counted, figures[key]) for key, kind in topics.COUNTED]))
 
 
 def _listed(shown: Shown, loc: Locale) -> Listed:
@@ -285,7 +327,8 @@ def _report(site: Site, shown: Shown, before: str | None, after: str | None) -> 
 
 
 def _repo(site: Site, loc: Locale, history: RepoHistory, first: dt.date, last: dt.date) -> str:
-    charted = _activity(loc, history, first, last)
+    rows = [Row(kind.name, loc[kind.heading], f"bar-{kind.name}") for kind in SERIES]
+    charted = _activity(loc, history.per_day, rows, (first, last), "site_chart_missing_days")
     return _render(
         "repo.html.j2",
         Page(history.page),
@@ -296,56 +339,132 @@ def _repo(site: Site, loc: Locale, history: RepoHistory, first: dt.date, last: d
         releases=sorted(history.releases, key=lambda e: (e.date, e.link.label), reverse=True),
         charts=charted.charts,
         table=charted.table,
-        headings=[loc[kind.heading] for kind in SERIES],
+        headings=[row.name for row in rows],
         weeks=weeks(history, loc),
     )
 
 
+# -- a topic -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicWeek:
+    key: str  # 2026-W06
+    label: str  # 2026-02-02 to 2026-02-08
+    counts: str
+    items: list[topics.Matched]  # the latest first
+
+
+def _topic(site: Site, loc: Locale, topic: TopicHistory) -> str:
+    counts = {day: c.model_dump() for day, c in topic.per_day.items()}
+    # A row for each kind it matched (none at all: no chart, the page says so).
+    rows = [
+        Row(key, loc[kind.heading], f"bar-{kind.name}")
+        for key, kind in topics.COUNTED
+        if any(day[key] for day in counts.values())
+    ]
+    span = (min(counts), max(counts)) if counts else None
+    missing = "site_chart_missing_topic_days"
+    charted = _activity(loc, counts, rows, span, missing) if rows and span else None
+    followed = [f.digest.span for f in topic.reports]
+    return _render(
+        "topic.html.j2",
+        Page(topic.page),
+        site,
+        loc,
+        topic=topic,
+        since=loc.format(
+            "site_topic_since",
+            first=min(s.first for s in followed),
+            last=max(s.last for s in followed),
+        ),
+        totals=_topic_counts(sum(topic.per_day.values(), TopicCounts()), loc),
+        charts=charted.charts if charted else [],
+        table=charted.table if charted else [],
+        headings=[row.name for row in rows],
+        weeks=_topic_weeks(topic, loc),
+    )
+
+
+def _topic_weeks(topic: TopicHistory, loc: Locale) -> list[TopicWeek]:
+    """The topic's timeline by ISO week, the latest first; in a week, the latest day first,
+    each day's items in the order its report lists them."""
+    return [
+        TopicWeek(
+            key,
+            days,
+            _topic_counts(sum((m.counts for m in items), TopicCounts()), loc),
+            sorted(items, key=lambda m: m.date, reverse=True),  # stable: the report's order
+        )
+        for key, days, items in iso_weeks(topic.items, lambda m: m.date, loc)
+    ]
+
+
 @dataclass(frozen=True)
 class Charted:
-    """A repository's charts (per day, per week) and the weekly numbers as a table: rows of
+    """A page's charts (per day, per week) and the weekly numbers as a table: rows of
     (week, the days of it the archive holds when not all, the figures)."""
 
     charts: list[ChartView]
     table: list[tuple[str, str, list[int]]]
 
 
-def _activity(loc: Locale, history: RepoHistory, first: dt.date, last: dt.date) -> Charted:
+@dataclass(frozen=True)
+class Row:
+    """A series of a chart: its key in the day's figures, its name, its bars' class."""
+
+    key: str
+    name: str
+    css: str
+
+
+def _activity(
+    loc: Locale,
+    per_day: Mapping[dt.date, Mapping[str, int]],
+    rows: list[Row],
+    span: tuple[dt.date, dt.date],
+    missing_key: str,
+) -> Charted:
+    """The charts of `per_day` (each day the archive reports on: its figures by row key)
+    from `span`'s first day to its last; `missing_key`: the locale's note on days with no
+    report."""
+    first, last = span
     start = max(first, last - dt.timedelta(days=DAYS_CHARTED - 1))
     days = [start + dt.timedelta(days=k) for k in range((last - start).days + 1)]
     mondays = _mondays(first, last)
-    by_day = {d.isoformat(): history.per_day.get(d, {}) for d in days}
+    by_day = {d.isoformat(): per_day.get(d, {}) for d in days}
     by_week = {
         _week_key(monday): {
-            kind.name: sum(
-                history.per_day.get(monday + dt.timedelta(days=k), {}).get(kind.name, 0)
-                for k in range(7)
+            row.key: sum(
+                per_day.get(monday + dt.timedelta(days=k), {}).get(row.key, 0) for k in range(7)
             )
-            for kind in SERIES
+            for row in rows
         }
         for monday in mondays
     }
-    # The days this repository's reports cover: a week with fewer (the archive's first, the
-    # week in progress) or a day with none is no slump, and its column says so.
+    # The days the reports cover: a week with fewer (the archive's first, the week in
+    # progress) or a day with none is no slump, and its column says so.
     reported = {
-        _week_key(monday): sum(monday + dt.timedelta(days=k) in history.per_day for k in range(7))
+        _week_key(monday): sum(monday + dt.timedelta(days=k) in per_day for k in range(7))
         for monday in mondays
     }
     partial = {key: loc.format("site_days_of_week", n=n) for key, n in reported.items() if n < 7}
-    missing = [d.isoformat() for d in days if d not in history.per_day]
-    missing_note = loc.count("site_chart_missing_days", len(missing)) if missing else ""
+    missing = [d.isoformat() for d in days if d not in per_day]
+    missing_note = loc.count(missing_key, len(missing)) if missing else ""
     weeks_note = loc.join([loc.paren(key, days) for key, days in partial.items()])
     partial_note = loc.format("site_chart_partial_weeks", weeks=weeks_note) if partial else ""
     day_keys, week_keys = (
         ("site_chart_days", "site_chart_day_series"),
         ("site_chart_weeks", "site_chart_week_series"),
     )
-    daily = _chart(loc, "chart-day", day_keys, by_day, Shaded(missing, missing_note))
-    weekly = _chart(loc, "chart-week", week_keys, by_week, Shaded(list(partial), partial_note))
+    daily = _chart(loc, "chart-day", day_keys, by_day, Shaded(missing, missing_note), rows)
+    weekly = _chart(
+        loc, "chart-week", week_keys, by_week, Shaded(list(partial), partial_note), rows
+    )
     return Charted(
         charts=[daily, weekly],
         table=[
-            (key, partial.get(key, ""), [counts[kind.name] for kind in SERIES])
+            (key, partial.get(key, ""), [counts[row.key] for row in rows])
             for key, counts in reversed(by_week.items())
         ],
     )
@@ -384,19 +503,18 @@ def _chart(
     loc: Locale,
     id: str,
     keys: tuple[str, str],
-    columns: dict[str, dict[str, int]],
+    columns: Mapping[str, Mapping[str, int]],
     shaded: Shaded,
+    rows: list[Row],
 ) -> ChartView:
-    """A bar chart of every kind in SERIES, a column a period (a day or a week): `columns`,
-    in order, the counts by kind keyed by the period's label; `keys`: the locale's keys for
-    the chart's title (counting the periods) and each series' sentence."""
+    """A bar chart of `rows`, a column a period (a day or a week): `columns`, in order, the
+    figures by row keyed by the period's label; `keys`: the locale's keys for the chart's
+    title (counting the periods) and each series' sentence."""
     titled, described = keys
     title = loc.count(titled, len(columns))
     series = [
-        charts.Series(
-            loc[kind.heading], f"bar-{kind.name}", [c.get(kind.name, 0) for c in columns.values()]
-        )
-        for kind in SERIES
+        charts.Series(row.name, row.css, [c.get(row.key, 0) for c in columns.values()])
+        for row in rows
     ]
     sentences = [loc.format(described, name=s.name, total=s.total, peak=s.peak) for s in series]
     labels = list(columns)

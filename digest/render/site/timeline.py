@@ -11,15 +11,17 @@ rerun under another date) is told once, on the first date that recorded it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from digest import kinds
 from digest.kinds import ItemKind
 from digest.locales import Locale
 from digest.models import Digest, Issue, PullRequest, Release
 from digest.render.site.html import Link, link, web_url
+
+T = TypeVar("T")
 
 # What the charts and the timeline follow, in this order.
 SERIES: tuple[ItemKind[Any], ...] = (
@@ -108,27 +110,32 @@ class Week:
 
 def weeks(history: RepoHistory, loc: Locale) -> list[Week]:
     """The timeline by ISO week, the latest first."""
-    by_week: dict[tuple[int, int], list[Event]] = {}
-    for event in history.events:
-        year, week, _ = event.date.isocalendar()
-        by_week.setdefault((year, week), []).append(event)
     found = []
-    for (year, week), events in sorted(by_week.items(), reverse=True):
-        monday = dt.date.fromisocalendar(year, week, 1)
+    for key, label, events in iso_weeks(history.events, lambda e: e.date, loc):
         groups = [
             (loc[kind.heading], sorted((e for e in events if e.kind == kind.name), key=_order))
             for kind in SERIES
         ]
         groups = [(heading, items) for heading, items in groups if items]
         figures = [(kind.counted, sum(1 for e in events if e.kind == kind.name)) for kind in SERIES]
-        found.append(
-            Week(
-                key=f"{year}-W{week:02d}",
-                label=loc.format("date_range", first=monday, last=monday + dt.timedelta(days=6)),
-                counts=loc.join(loc.counts(figures)),
-                groups=groups,
-            )
-        )
+        found.append(Week(key, label, loc.join(loc.counts(figures)), groups))
+    return found
+
+
+def iso_weeks(
+    items: Iterable[T], date: Callable[[T], dt.date], loc: Locale
+) -> list[tuple[str, str, list[T]]]:
+    """`items` by ISO week, the latest week first: its key (`2026-W06`), its days (`2026-02-02
+    to 2026-02-08`) and its items, in their order."""
+    by_week: dict[tuple[int, int], list[T]] = {}
+    for item in items:
+        year, week, _ = date(item).isocalendar()
+        by_week.setdefault((year, week), []).append(item)
+    found = []
+    for (year, week), held in sorted(by_week.items(), reverse=True):
+        monday = dt.date.fromisocalendar(year, week, 1)
+        days = loc.format("date_range", first=monday, last=monday + dt.timedelta(days=6))
+        found.append((f"{year}-W{week:02d}", days, held))
     return found
 
 
