@@ -1,6 +1,6 @@
 """Try digest end to end with no token and no network: the local GitHub the tests use serves a
-small day of two repositories (tests/fakegithub/serve.py), and digest reports it, then builds
-the site of that archive.
+small day of two repositories (tests/fakegithub/serve.py), and digest reports it, following
+two topics across them, then builds the site of that archive.
 
     uv run python -m tests.demo            # the built-in summarizer, into ./demo
     uv run python -m tests.demo --model    # a local OpenAI-style model writes the stories
@@ -23,6 +23,10 @@ from tests.fakegithub.server import FakeGitHub
 from tests.fakellm.server import FakeLLM, diligent
 
 
+# One that matches the day (a pull request and an issue) and one that matches nothing.
+TOPICS = "FP4: mxfp4, nvfp4\nBlackwell: blackwell, sm100"
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.demo", description=__doc__)
     parser.add_argument("--output-dir", default="demo", help="where to write (default: demo)")
@@ -37,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         github = servers.enter_context(FakeGitHub(day(), token=TOKEN))
         os.environ.update(GITHUB_API_URL=github.api_url, GITHUB_TOKEN=TOKEN)
         run = ["run", "--repos", ",".join(REPOS), "--date", DATE, "--language", args.language]
+        run += ["--topics", TOPICS]
         if args.model:
             model = servers.enter_context(FakeLLM(diligent))
             run += ["--model", "openai/local", "--api-base", model.api_base, "--api-key", "-"]
@@ -46,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(args.output_dir)
         print(f"\nThe report: {folder / 'reports' / DATE}.md (and its .json sidecar)")
         print(f"The index:  {folder / 'README.md'}; the feed: {folder / 'reports/feed.xml'}")
+        print(f"A topic's feed: {folder / 'reports/topics/fp4.xml'}")
         site = folder / "_site"
         print(f"The site:   python3 -m http.server -d {site} 8000, then open localhost:8000")
     return code
