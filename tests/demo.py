@@ -22,7 +22,6 @@ from tests.fakegithub.serve import DATE, REPOS, TOKEN, day
 from tests.fakegithub.server import FakeGitHub
 from tests.fakellm.server import FakeLLM, diligent
 
-
 # One that matches the day (a pull request and an issue) and one that matches nothing.
 TOPICS = "FP4: mxfp4, nvfp4\nBlackwell: blackwell, sm100"
 
