@@ -7,9 +7,9 @@
 
 The archive is February 2026 of the five repositories in ../shared/data, written against the
 local GitHub as scheduled runs would: a run on Feb 1, one on Feb 28 that backfills the 27
-days between, the weeklies W06 to W08 and the monthly. Then `digest run --stage site`, and:
-With `--config`, every run reads that configuration file (its `topics:` give the site a page
-and a feed per topic). Then:
+days between, the weeklies W06 to W08 and the monthly; with `--config`, every run reads that
+configuration file (its `topics:` give the site a page and a feed per topic). Then
+`digest run --stage site`, and:
 - links: every href and src of every page, and every link of every feed (feed.xml, each
   topic's topics/<slug>.xml) as a feed reader resolves it (from the feed's own URL), that is
   not a file of the site;
