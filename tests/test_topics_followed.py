@@ -5,11 +5,14 @@ old; their state asked with the other followed items, 100 a request."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from digest.cli import main
 from tests.fakegithub.builders import at
 from tests.fakegithub.server import FakeIssue, FakePull, FakeRepo, node_id
+from tests.readers import seen
 from tests.test_followups import REPO, WEB, day_of, merge, run_day
 
 FOLLOW = ("--follow-days", "3", "--topics", "FP4: nvfp4, mxfp4")
@@ -130,3 +133,32 @@ def test_a_topic_item_closed_without_merging_is_told_with_its_topic(
     assert told in report.line_with(f"{WEB}/pull/50", under=repos).text
     line = report.line_with(f"{WEB}/pull/50", under=topics)
     assert "nvfp4 GEMM for SM100" in line.text and told in line.text
+
+
+def test_the_topic_page_lists_what_it_matched_still_open_until_it_merges(github, tmp_path):
+    """The site's page of FP4 lists what FP4 matched in earlier reports that the latest
+    report still follows open (each linked, with the report that first told it), and not the
+    pull request no topic matched; once that pull request merges, its page lists it no more."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    fp4 = FakePull(50, "nvfp4 GEMM for SM100", at(f"{day_of(1)} 11:00"))
+    repo.pulls += [fp4, FakePull(51, "Experimental scheduler", at(f"{day_of(1)} 12:00"))]
+    repo.issues.append(FakeIssue(52, "Which GPUs run mxfp4?", at(f"{day_of(2)} 13:00")))
+    for n in range(1, 5):
+        run_day(github, out, day_of(n), *FOLLOW)
+
+    def still_open() -> list[str]:
+        assert main(["site", "--output-dir", str(out)]) == 0
+        page = (out / "_site/topics/fp4.html").read_text(encoding="utf-8")
+        section = re.search(r'<section aria-labelledby="still-open">(.*?)</section>', page, re.S)
+        return (
+            [seen(li) for li in re.findall(r"<li>(.*?)</li>", section[1], re.S)] if section else []
+        )
+
+    assert still_open() == [
+        f"{REPO} #50 nvfp4 GEMM for SM100 · told on 2026-02-01",
+        f"{REPO} #52 Which GPUs run mxfp4? · told on 2026-02-02",
+    ]
+    merge(repo, fp4, at(f"{day_of(5)} 15:00"))
+    run_day(github, out, day_of(5), *FOLLOW)
+    assert still_open() == [f"{REPO} #52 Which GPUs run mxfp4? · told on 2026-02-02"]

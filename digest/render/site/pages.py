@@ -21,7 +21,7 @@ from markupsafe import escape
 
 from digest import calendar
 from digest.locales import Locale, locale
-from digest.models import Digest, Language, TopicCounts
+from digest.models import Digest, Language, Topic, TopicCounts
 from digest.render.rollup import period_label
 from digest.render.sections import report_view
 from digest.render.site import charts, topics
@@ -166,12 +166,13 @@ def render_pages(
             before = same[index - 1].path if index else None
             after = same[index + 1].path if index + 1 < len(same) else None
             out[report.path] = _report(site, views[report.path], before, after)
+    days = {r.date: r.path for r in dailies}
     last_day = dailies[-1].date if dailies else latest.activity.window.date
     first_day = dailies[0].date if dailies else last_day
     for history in repos.values():
         out[history.page] = _repo(site, loc, history, first_day, last_day)
     for topic in followed:
-        out[topic.page] = _topic(site, loc, topic)
+        out[topic.page] = _topic(site, loc, topic, _still_open(topic, latest, days))
     out["archive.html"] = _archive(site, loc, ordered, views)
     out["search.html"] = _render("search.html.j2", Page("search.html"), site, loc)
     for asset in ASSETS + (TOPIC_ASSETS if followed else ()):
@@ -232,8 +233,9 @@ class Listed:
 
 
 @dataclass(frozen=True)
-class OpenRisk:
-    """A risk an earlier report told, still open when the latest report was written."""
+class StillOpen:
+    """An item an earlier report told (a risk, or what a topic matched), still open when the
+    latest report was written."""
 
     link: Link
     title: str
@@ -289,7 +291,7 @@ def _listed(shown: Shown, loc: Locale) -> Listed:
     return Listed(shown.path, shown.view.date_label, kind, shown.view.counts)
 
 
-def _open_risks(latest: ReportView, days: dict[dt.date, str]) -> list[OpenRisk]:
+def _open_risks(latest: ReportView, days: dict[dt.date, str]) -> list[StillOpen]:
     """The risks earlier reports told that were still open when the latest was written (its
     follow-ups, `follow-days`), oldest first; the latest report's own risks are its own."""
     found = []
@@ -297,7 +299,7 @@ def _open_risks(latest: ReportView, days: dict[dt.date, str]) -> list[OpenRisk]:
         if item.state != "open":
             continue  # resolved in its window
         found.append(
-            OpenRisk(
+            StillOpen(
                 link=link(f"#{item.number}", item.url),
                 title=item.title,
                 repo=item.repo,
@@ -355,7 +357,7 @@ class TopicWeek:
     items: list[topics.Matched]  # the latest first
 
 
-def _topic(site: Site, loc: Locale, topic: TopicHistory) -> str:
+def _topic(site: Site, loc: Locale, topic: TopicHistory, still_open: list[StillOpen]) -> str:
     counts = {day: c.model_dump() for day, c in topic.per_day.items()}
     # A row for each kind it matched (none at all: no chart, the page says so).
     rows = [
@@ -383,7 +385,28 @@ def _topic(site: Site, loc: Locale, topic: TopicHistory) -> str:
         table=charted.table if charted else [],
         headings=[row.name for row in rows],
         weeks=_topic_weeks(topic, loc),
+        still_open=still_open,
     )
+
+
+def _still_open(topic: TopicHistory, latest: Digest, days: dict[dt.date, str]) -> list[StillOpen]:
+    """What the topic matched in earlier reports that was still open when `latest` (the
+    site's latest daily) was written: its follow-ups, as of the end of its window; oldest
+    first. What it matched in `latest` itself is on the timeline."""
+    if latest.memory is None:
+        return []
+    found = [
+        StillOpen(
+            link=link(f"#{f.number}", f.url),
+            title=f.title,
+            repo=f.repo,
+            told=f.first_told.isoformat(),
+            report=days.get(f.first_told),
+        )
+        for f in latest.memory.followups
+        if not f.resolved and any(Topic(name=name).slug == topic.slug for name in f.topics)
+    ]
+    return sorted(found, key=lambda r: (r.told, r.repo, r.link.label))
 
 
 def _topic_weeks(topic: TopicHistory, loc: Locale) -> list[TopicWeek]:
