@@ -12,7 +12,7 @@ import pytest
 from digest.cli import main
 from tests.fakegithub.builders import at
 from tests.fakegithub.server import FakeIssue, FakePull, FakeRepo, node_id
-from tests.readers import seen
+from tests.readers import github_html, seen
 from tests.test_followups import REPO, WEB, day_of, merge, run_day
 
 FOLLOW = ("--follow-days", "3", "--topics", "FP4: nvfp4, mxfp4")
@@ -162,3 +162,36 @@ def test_the_topic_page_lists_what_it_matched_still_open_until_it_merges(github,
     merge(repo, fp4, at(f"{day_of(5)} 15:00"))
     run_day(github, out, day_of(5), *FOLLOW)
     assert still_open() == [f"{REPO} #52 Which GPUs run mxfp4? · told on 2026-02-02"]
+
+
+def test_the_topics_section_counts_what_is_still_open_and_links_the_oldest(github, tmp_path):
+    """On the 4th, FP4 matched nothing new, but what it matched on the 1st and 2nd is still
+    open: FP4 keeps its part, which says so and links them (the oldest first), and is not
+    among the topics that matched nothing; the pull request no topic matched is not there.
+    Once the pull request merges (the 5th), its line says so and only the issue is counted."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    fp4 = FakePull(50, "nvfp4 GEMM for SM100", at(f"{day_of(1)} 11:00"))
+    repo.pulls += [fp4, FakePull(51, "Experimental scheduler", at(f"{day_of(1)} 12:00"))]
+    repo.issues.append(FakeIssue(52, "Which GPUs run mxfp4?", at(f"{day_of(2)} 13:00")))
+    topics = ("--topics", "FP4: nvfp4, mxfp4", "--topics", "Blackwell: blackwell")
+    for n in range(1, 4):
+        run_day(github, out, day_of(n), "--follow-days", "3", *topics)
+
+    fourth = run_day(github, out, day_of(4), "--follow-days", "3", *topics)
+
+    assert [line.text for line in fourth.section("FP4")] == [
+        "2 items it matched in earlier reports are still open, the oldest since 2026-02-01"
+        " (#50, #52)"
+    ]
+    assert fourth.section("FP4")[0].links == [f"{WEB}/pull/50", f"{WEB}/issues/52"]
+    html = github_html(fourth.markdown)
+    assert "Nothing new in this window." in html
+    assert "Matched nothing: Blackwell." in html
+
+    merge(repo, fp4, at(f"{day_of(5)} 15:00"))
+    fifth = run_day(github, out, day_of(5), "--follow-days", "3", *topics)
+    assert "merged after 4 days" in fifth.line_with(f"{WEB}/pull/50", under="Topics").text
+    assert fifth.section("FP4")[-1].text == (
+        "1 item it matched in an earlier report is still open, since 2026-02-02 (#52)"
+    )

@@ -6,9 +6,10 @@ repository in the record's order, each linked as collected, with what it was (a 
 request, a new issue...) and why the topic matched it (a word and where it was found, a
 label, a changed file and the glob it fell under), "files not all read" where a path topic
 could not see them all, and what became of it if a topic had it followed since an earlier
-report. Then once per topic, the items its paths could not judge; a weekly or monthly
-report's topic also has its counts against the previous period. The topics that matched
-nothing share one line.
+report. Then once per topic, the items its paths could not judge, and what it matched in
+earlier reports that is still open (their number, the oldest linked: the site's topic page
+lists them all); a weekly or monthly report's topic also has its counts against the previous
+period. The topics that matched nothing and follow nothing open share one line.
 
 A brief leads with the topics that matched, each with its count and its first items linked.
 Everything here comes from the matches (Digest.topics), never from a model; titles and file
@@ -38,11 +39,14 @@ def section(digest: Digest, loc: Locale) -> Section | None:
     if not digest.topics:
         return None
     followed = _resolved(digest)
-    parts = [(t, _left(t, followed)) for t in digest.topics]
+    parts = [(t, _left(t, followed), _still_open(t, digest)) for t in digest.topics]
     blocks: list[Block] = [
-        _topic(t, left, digest, followed, loc) for t, left in parts if t.items or left
+        _topic(t, left, still, digest, followed, loc)
+        for t, left, still in parts
+        if t.items or left or still
     ]
-    if none := _none_line([t for t, left in parts if not (t.items or left)], digest, loc):
+    quiet = [t for t, left, still in parts if not (t.items or left or still)]
+    if none := _none_line(quiet, digest, loc):
         blocks.append(Paragraph(none, "quiet"))
     matched = [t for t in digest.topics if t.items]
     brief = Points(tuple(_brief_point(t, loc) for t in matched), loc["topics_heading"])
@@ -58,6 +62,7 @@ def section(digest: Digest, loc: Locale) -> Section | None:
 def _topic(
     topic: TopicMatches,
     left: list[Followup],
+    still: list[Followup],
     digest: Digest,
     followed: dict[str, Followup],
     loc: Locale,
@@ -68,9 +73,14 @@ def _topic(
         blocks.append(Paragraph(topic_trend(topic.counts, before, digest.rollup, loc), "trend"))
     entries = [(i.repo, _entry(i, followed, loc)) for i in topic.items]
     entries += [(f.repo, _followed_entry(f, loc)) for f in left]
-    blocks.append(Record("", _groups(entries, digest)))
+    if entries:
+        blocks.append(Record("", _groups(entries, digest)))
+    else:
+        blocks.append(Paragraph(loc["topic_nothing_new"], "quiet"))
     if topic.unread:
         blocks.append(Paragraph(loc.count("topic_unread", len(topic.unread)), "more"))
+    if still:
+        blocks.append(Points((_still_open_point(still, loc),)))
     return Section("topic", topic.name, tuple(blocks), url=page(topic.topic.slug))
 
 
@@ -169,6 +179,34 @@ def _brief_point(topic: TopicMatches, loc: Locale) -> Point:
     links = tuple(item_link(item) for item in topic.items[:BRIEF_LINKS])
     refs = tuple(item.qualified_ref for item in topic.items[:BRIEF_LINKS])
     return Point(loc.count("topic_brief", len(topic.items), name=topic.name), links, refs)
+
+
+def _still_open(topic: TopicMatches, digest: Digest) -> list[Followup]:
+    """What `topic` matched in earlier reports that is still open at the end of this window
+    (the report's follow-ups), oldest first; not what it matched again in this window."""
+    if digest.memory is None:
+        return []
+    matched = {item.qualified_ref.lower() for item in topic.items}
+    name = topic.name.casefold()
+    found = [
+        f
+        for f in digest.memory.followups
+        if not f.resolved
+        and name in (t.casefold() for t in f.topics)
+        and qualified(f.repo, f.ref).lower() not in matched
+    ]
+    return sorted(found, key=lambda f: (f.first_told, f.repo.lower(), f.number))
+
+
+def _still_open_point(still: list[Followup], loc: Locale) -> Point:
+    """`3 items it matched in earlier reports are still open, the oldest since 2026-02-04
+    (#3002, #2485, #2496)`: the oldest linked, as GitHub returned them."""
+    oldest = still[:BRIEF_LINKS]
+    return Point(
+        loc.count("topic_still_open", len(still), date=still[0].first_told),
+        tuple(Link(f"#{f.number}", f.url) for f in oldest),
+        tuple(qualified(f.repo, f.ref) for f in oldest),
+    )
 
 
 def _resolved(digest: Digest) -> dict[str, Followup]:
