@@ -39,7 +39,7 @@ def section(digest: Digest, loc: Locale) -> Section | None:
     if not digest.topics:
         return None
     followed = _resolved(digest)
-    parts = [(t, _left(t, followed), _still_open(t, digest)) for t in digest.topics]
+    parts = [(t, _left(t, followed), still_open(t, digest)) for t in digest.topics]
     blocks: list[Block] = [
         _topic(t, left, still, digest, followed, loc)
         for t, left, still in parts
@@ -181,9 +181,10 @@ def _brief_point(topic: TopicMatches, loc: Locale) -> Point:
     return Point(loc.count("topic_brief", len(topic.items), name=topic.name), links, refs)
 
 
-def _still_open(topic: TopicMatches, digest: Digest) -> list[Followup]:
+def still_open(topic: TopicMatches, digest: Digest) -> list[Followup]:
     """What `topic` matched in earlier reports that is still open at the end of this window
-    (the report's follow-ups), oldest first; not what it matched again in this window."""
+    (the report's follow-ups), oldest first; not what it matched again in this window. The
+    report counts them; the site's topic page lists them."""
     if digest.memory is None:
         return []
     matched = {item.qualified_ref.lower() for item in topic.items}

@@ -21,13 +21,14 @@ from markupsafe import escape
 
 from digest import calendar
 from digest.locales import Locale, locale
-from digest.models import Digest, Language, Topic, TopicCounts
+from digest.models import Digest, Language, TopicCounts
 from digest.render.rollup import period_label
 from digest.render.sections import report_view
 from digest.render.site import charts, topics
 from digest.render.site.html import Link, fact, joined, link, text, web_url
 from digest.render.site.timeline import SERIES, RepoHistory, histories, iso_weeks, weeks
 from digest.render.site.topics import TopicHistory
+from digest.render.topics import still_open
 from digest.render.view import ReportView, Section
 
 ASSETS = ("assets/site.css", "assets/search.js")
@@ -391,11 +392,9 @@ def _topic(site: Site, loc: Locale, topic: TopicHistory, still_open: list[StillO
 
 def _still_open(topic: TopicHistory, latest: Digest, days: dict[dt.date, str]) -> list[StillOpen]:
     """What the topic matched in earlier reports that was still open when `latest` (the
-    site's latest daily) was written: its follow-ups, as of the end of its window; oldest
-    first. What it matched in `latest` itself is on the timeline."""
-    if latest.memory is None:
-        return []
-    found = [
+    site's latest daily) was written, oldest first (as its report counts them)."""
+    matches = [m for m in latest.topics if m.topic.slug == topic.slug]
+    return [
         StillOpen(
             link=link(f"#{f.number}", f.url),
             title=f.title,
@@ -403,10 +402,8 @@ def _still_open(topic: TopicHistory, latest: Digest, days: dict[dt.date, str]) -
             told=f.first_told.isoformat(),
             report=days.get(f.first_told),
         )
-        for f in latest.memory.followups
-        if not f.resolved and any(Topic(name=name).slug == topic.slug for name in f.topics)
+        for f in (still_open(matches[0], latest) if matches else [])
     ]
-    return sorted(found, key=lambda r: (r.told, r.repo, r.link.label))
 
 
 def _topic_weeks(topic: TopicHistory, loc: Locale) -> list[TopicWeek]:
