@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             summaries=inputs.summaries if inputs else None,
             summaries_language=inputs.language if inputs else None,
         )
+        _mask(runner, settings, plan)
         # The job log's first line, before the pipeline's imports (a second): what this run does.
         logging.getLogger("digest").info("%s", _outline(plan))
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
@@ -221,8 +222,11 @@ def _job_outline(job: Job) -> str:
     )
 
 
-def _mask(runner: Runner, settings: Settings) -> None:
-    for secret in (settings.github_token, settings.api_key, *(n.url for n in settings.notify)):
+def _mask(runner: Runner, settings: Settings, plan: Plan | None = None) -> None:
+    """Every secret the log could show, as soon as it is known: a `notify` URL read from an
+    environment variable (`${NAME}`) once the plan has read it."""
+    notify = plan.notify if plan else settings.notify
+    for secret in (settings.github_token, settings.api_key, *(n.url for n in notify)):
         runner.mask(secret.get_secret_value() if secret else None)
 
 

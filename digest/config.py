@@ -547,17 +547,27 @@ def notification(entry: Any) -> Notification:
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip():
         raise ValueError(f"an entry has no url: expected {_NOTIFY_FORMS}")
-    if named := _ENV_NAME.fullmatch(url.strip()):
-        url = os.environ.get(named[1], "").strip()
-        if not url:
-            raise ValueError(
-                f"url ${{{named[1]}}}: the environment variable {named[1]} is not set "
-                "(set it from a secret in the workflow step's env)"
-            )
     topics = split_list(entry.get("topics") or [])
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
         raise ValueError("an entry's topics: expected topic names, a list or one per line")
     return Notification(url=SecretStr(url.strip()), topics=topics)
+
+
+def _expanded(url: SecretStr) -> SecretStr:
+    """A `notify` URL as given, or the one held by the environment variable it names
+    (`${SLACK_URL}`): read only by the stages that tell anyone, so a stage that does not
+    (collect, the site) needs no secret."""
+    named = _ENV_NAME.fullmatch(url.get_secret_value().strip())
+    if named is None:
+        return url
+    value = os.environ.get(named[1], "").strip()
+    if not value:
+        raise InputError(
+            "notify",
+            f"${{{named[1]}}}: the environment variable {named[1]} is not set (set it from a "
+            "secret in the workflow step's env)",
+        )
+    return SecretStr(value)
 
 
 def repo_relative_path(path: str) -> str:
@@ -707,7 +717,7 @@ def build_plan(
         max_concurrency=settings.max_concurrency,
         fail_on_error=settings.fail_on_error,
         backfill=settings.backfill if stage == "run" else 0,
-        notify=_notifications(settings, digests or [settings]),
+        notify=_notifications(settings, digests or [settings], stage),
         announce=Announce(
             mode=settings.announce,
             category=settings.announce_category,
@@ -722,10 +732,11 @@ def build_plan(
     )
 
 
-def _notifications(settings: Settings, digests: list[Settings]) -> list[Notification]:
+def _notifications(settings: Settings, digests: list[Settings], stage: Stage) -> list[Notification]:
     """Each `notify` URL with the topics it is limited to, as declared: its own (a
     configuration file's entry), else `notify-topics`. A name no digest declares is bad
-    input (compared without case), said before anything is asked."""
+    input (compared without case), said before anything is asked. Only the stages that
+    write reports tell anyone; the others have no channel."""
     declared = {t.name.casefold(): t.name for d in digests for t in d.topics}
 
     def named(names: list[str], field: str) -> list[str]:
@@ -737,10 +748,13 @@ def _notifications(settings: Settings, digests: list[Settings]) -> list[Notifica
         return [declared[name.casefold()] for name in names]
 
     limited = named(settings.notify_topics, "notify-topics")
-    return [
+    found = [
         n.updated(topics=named(n.topics, "notify") if n.topics else limited)
         for n in settings.notify
     ]
+    if stage not in ("run", "report"):
+        return []
+    return [n.updated(url=_expanded(n.url)) for n in found]
 
 
 def _default_output(

@@ -259,7 +259,7 @@ notify:
     topics: [fp4 / fp8]
   - url: tgram://123456789:abcdefghijklmnopqrstuvwxyzABCDEFG/-1001234567890
     topics: FP4 / FP8, MoE
-  - json://127.0.0.1:9/everything
+  - ${DIGEST_HOOK}
 """
 )
 
@@ -279,6 +279,7 @@ def test_a_channel_limited_to_topics_hears_only_of_days_they_matched(
     out = tmp_path / "out"
     configured(out, LIMITED)
     monkeypatch.setenv("DIGEST_SLACK_FP4", SLACK)
+    monkeypatch.setenv("DIGEST_HOOK", "json://127.0.0.1:9/everything")
     sent = Sent(monkeypatch)
     run = ["run", *PUBLISH, "--output-dir", str(out)]
 
@@ -304,6 +305,29 @@ def test_a_channel_limited_to_topics_hears_only_of_days_they_matched(
         p.read_text() for p in out.rglob("*") if p.is_file() and p.suffix != ".yml"
     )
     assert "T1JJ3T3L2" not in written and "abcdefghijklmnop" not in written
+
+
+def test_a_stage_that_tells_no_one_needs_no_notify_secret(github, tmp_path, monkeypatch):
+    """The site's workflow (or a shard's) reads the same configuration file without the
+    secrets its notify entries name: it runs. The run that tells them needs them."""
+    github.add(FakeRepo(VLLM))
+    github.add(FakeRepo(SGL))
+    out = tmp_path / "out"
+    configured(out, LIMITED)
+    day = ["--repos", f"{VLLM},{SGL}", "--date", "2026-02-04", "--output-dir", str(out)]
+    monkeypatch.setenv("DIGEST_SLACK_FP4", SLACK)
+    monkeypatch.setenv("DIGEST_HOOK", "json://127.0.0.1:9/everything")
+    sent = Sent(monkeypatch)
+    assert main(["run", *day, "--publish", "none"]) == 0
+    assert len(sent.posts) == 1  # the hook: every report
+    monkeypatch.delenv("DIGEST_SLACK_FP4")
+    monkeypatch.delenv("DIGEST_HOOK")
+
+    assert main(["site", "--output-dir", str(out)]) == 0
+    assert main(["run", "--stage", "site", "--output-dir", str(out)]) == 0
+    assert main(["run", "--stage", "collect", "--shard", "1/2", *day]) == 0
+    assert main(["run", *day, "--publish", "none"]) == 2
+    assert len(sent.posts) == 1
 
 
 def test_the_input_limits_every_url(github, target, tmp_path, monkeypatch):
