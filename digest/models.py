@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     SecretStr,
     SerializerFunctionWrapHandler,
+    field_validator,
     model_serializer,
 )
 
@@ -36,8 +37,34 @@ PublishMode = Literal["commit", "pull-request", "none"]
 AnnounceMode = Literal["none", "issue", "discussion"]
 
 
+# Characters no text digest keeps, whoever wrote it (a title, a file name, a model's
+# answer): those XML 1.0 forbids (C0 controls but tab, newline and carriage return; lone
+# surrogates; U+FFFE, U+FFFF), which would stop the feed from being written, C1 controls and
+# DEL, and the bidirectional embeddings, overrides and isolates, which would turn around
+# what a reader sees after them on the line (digest's own words, a link's label).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def plain(text: str) -> str:
+    """`text` without the characters no file of digest keeps (`_UNSAFE`)."""
+    return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain(cls, value: object) -> object:
+        """Every text of every model, and of its lists, kept `plain`: whatever reaches a
+        file went through a model, so none of them holds such a character."""
+        if isinstance(value, str):
+            return plain(value)
+        if isinstance(value, list) and any(isinstance(v, str) for v in value):
+            return [plain(v) if isinstance(v, str) else v for v in value]
+        return value
 
     def updated(self, **changes: object) -> Self:
         """A copy with `changes`, checked as a new model is: a field it does not have, or a
