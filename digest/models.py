@@ -735,6 +735,12 @@ class Digest(Frozen):
             return self.rollup.span
         return calendar.days_to(self.activity.window.date, self.activity.window.days)
 
+    def topics_named(self, names: Iterable[str]) -> list[TopicMatches]:
+        """Its topics among `names` (a channel's), compared without case as every topic
+        name is."""
+        wanted = {name.casefold() for name in names}
+        return [t for t in self.topics if t.name.casefold() in wanted]
+
     @property
     def run_usage(self) -> Usage:
         """What this run spent: summaries reused from the previous sidecar cost nothing."""

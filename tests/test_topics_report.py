@@ -413,3 +413,37 @@ def test_the_section_in_chinese(github, target, tmp_path):
         "python/sglang/cute/attention.py（**/cute/**）"
     ) in lines(part)
     assert "没有匹配：MoE。" in seen(part)
+
+
+def test_a_channel_s_topics_are_named_without_case_in_every_digest(github, tmp_path, monkeypatch):
+    """One digest declares Blackwell, another blackwell: a URL limited to BLACKWELL hears
+    of both reports."""
+    vllm, sglang = github.add(FakeRepo(VLLM)), github.add(FakeRepo(SGL))
+    merged_pr(vllm, 1, "sm100 kernel in vllm", at("2026-02-04 10:00"))
+    merged_pr(sglang, 2, "sm100 kernel in sglang", at("2026-02-04 10:00"))
+    configured(
+        tmp_path,
+        f"""\
+notify:
+  - url: {JSON}
+    topics: [BLACKWELL]
+digests:
+  - repos: [{VLLM}]
+    reports-dir: vllm
+    index-file: vllm/README.md
+    topics: [{{name: Blackwell, match: [sm100]}}]
+  - repos: [{SGL}]
+    reports-dir: sglang
+    index-file: sglang/README.md
+    topics: [{{name: blackwell, match: [sm100]}}]
+""",
+    )
+    sent = Sent(monkeypatch)
+    argv = ["run", "--date", "2026-02-04", "--publish", "none", "--output-dir", str(tmp_path)]
+    assert main(argv) == 0
+    told = [" ".join(strings(body)) for _, body in sent.posts]
+    assert len(told) == 2
+    assert [any(f"sm100 kernel in {n}" in t for t in told) for n in ("vllm", "sglang")] == [
+        True,
+        True,
+    ]

@@ -80,7 +80,7 @@ class Apprise:
 
 def matched(digest: Digest, topics: Sequence[str]) -> bool:
     """Whether one of `topics` (names) matched something in the report."""
-    return any(t.items for t in digest.topics if t.name in topics)
+    return any(t.items for t in digest.topics_named(topics))
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def _message(report: NewReport, topics: Sequence[str] = ()) -> Message:
     Markdown; `topics`: the only topics it names (a channel limited to them)."""
     digest = report.digest
     if topics:
-        digest = digest.updated(topics=[t for t in digest.topics if t.name in topics])
+        digest = digest.updated(topics=digest.topics_named(topics))
     view = report_view(digest)
 
     def written(form: brief.Form) -> Written:
