@@ -172,6 +172,21 @@ def test_a_changed_report_moves_its_topic_entry_a_second_later(github, tmp_path)
     assert dt.datetime.fromisoformat(entry.updated) == a_second_later
 
 
+def test_a_report_rerun_where_the_topic_matches_nothing_leaves_its_feed(github, tmp_path):
+    """The 4th rerun with Scheduler's words changed so that it matches nothing that day:
+    Scheduler's feed no longer has the 4th's entry, and keeps the other days'."""
+    add_repos(github)
+    write_topic_reports(tmp_path)
+    days = [e.title for e in read(tmp_path / "reports", "scheduler").entries]
+    argv = ["run", "--repos", REPOS, "--date", "2026-02-04", "--backfill", "0"]
+    argv += ["--topics", "Scheduler: zzznothing", "--publish", "none"]
+    assert main([*argv, "--output-dir", str(tmp_path)]) == 0
+    left = [e.title for e in read(tmp_path / "reports", "scheduler").entries]
+    assert [t for t in days if "2026-02-04" in t] and left == [
+        t for t in days if "2026-02-04" not in t
+    ]
+
+
 def test_without_topics_there_is_no_topic_feed(github, tmp_path):
     add_repos(github)
     argv = ["run", "--repos", REPOS, "--date", DAYS[0], "--publish", "none"]

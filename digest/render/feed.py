@@ -14,7 +14,7 @@ import logging
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -108,6 +108,11 @@ def _entry_key(info: FeedInfo, digest: Digest, layout: Layout) -> str | None:
     return None if span.period == "day" else f"{info.id}/{folder}/{span.label}"
 
 
+def entry_id(info: FeedInfo, digest: Digest, layout: Layout) -> str:
+    """The id of `digest`'s entry in the feed of `info`."""
+    return _entry_key(info, digest, layout) or info.entry_id(digest.span.last)
+
+
 # -- a topic's feed ---------------------------------------------------------------------------
 
 
@@ -165,13 +170,18 @@ def _topic_html(matched: TopicMatches, window: str, report_url: str | None, loc:
 
 
 def render_feed(
-    existing: str | None, info: FeedInfo, new: list[Entry], quiet: dt.datetime | None = None
+    existing: str | None,
+    info: FeedInfo,
+    new: list[Entry],
+    quiet: dt.datetime | None = None,
+    dropped: Iterable[str] = (),
 ) -> str:
-    """The feed with `new` entries added (or replacing the same ids), the newest 50 kept.
-    `quiet`: when it has no entry yet (a topic that matched nothing so far), the time it is
-    dated, unless the feed already published has one."""
+    """The feed with `new` entries added (or replacing the same ids), the newest 50 kept;
+    `dropped`: ids of reports written again that it no longer has an entry for (a topic's
+    report rerun where it matched nothing). `quiet`: when it has no entry (a topic that
+    matched nothing so far), the time it is dated, unless the feed already published has one."""
     old = {e.id: e for e in _entries(existing)}
-    merged = dict(old)
+    merged = {key: e for key, e in old.items() if key not in set(dropped)}
     for item in new:
         before = old.get(item.id)
         if before is None:

@@ -16,7 +16,14 @@ from typing import Protocol
 from digest.calendar import Span
 from digest.locales import locale
 from digest.models import Digest, Files, Layout, RenderedFile, Topic
-from digest.render.feed import FeedInfo, render_feed, report_entry, topic_entry, topic_identity
+from digest.render.feed import (
+    FeedInfo,
+    entry_id,
+    render_feed,
+    report_entry,
+    topic_entry,
+    topic_identity,
+)
 from digest.render.index import render_index
 from digest.render.report import render_report
 
@@ -121,15 +128,17 @@ class Feed:
             for matched in digest.topics
             if matched.topic.slug == topic.slug
         ]
-        entries = []
+        entries, dropped = [], []
         for digest, matched in followed:
-            if matched.items:
-                report = layout.report_of(digest.span)
-                url = self.url(report)
-                read = url or posixpath.relpath(report, posixpath.dirname(path))
-                entries.append(topic_entry(info, digest, matched, layout, read, url))
+            if not matched.items:  # an entry an earlier run of this report wrote is gone
+                dropped.append(entry_id(info, digest, layout))
+                continue
+            report = layout.report_of(digest.span)
+            url = self.url(report)
+            read = url or posixpath.relpath(report, posixpath.dirname(path))
+            entries.append(topic_entry(info, digest, matched, layout, read, url))
         first = min(digest.activity.window.until for digest, _ in followed)
-        feed = render_feed(self.published(path), info, entries, quiet=first)
+        feed = render_feed(self.published(path), info, entries, quiet=first, dropped=dropped)
         return RenderedFile(path=path, content=feed)
 
 
