@@ -739,7 +739,8 @@ def _notifications(settings: Settings, digests: list[Settings], stage: Stage) ->
     write reports tell anyone; the others have no channel."""
     declared = {t.name.casefold(): t.name for d in digests for t in d.topics}
 
-    def named(names: list[str], field: str) -> list[str]:
+    def named(given: list[str], field: str) -> list[str]:
+        names = [" ".join(name.split()) for name in given]  # as declared names are
         for name in names:
             if name.casefold() not in declared:
                 known = ", ".join(dict.fromkeys(declared.values()))

@@ -99,6 +99,7 @@ BAD_INPUTS = [
     ("FP8: fp8\nfp8: e4m3", "two topics are named 'fp8'"),
     ("FP4 / FP8: fp4\nfp4-fp8: fp8", "topics 'FP4 / FP8' and 'fp4-fp8' would share the page"),
     ("FP8:  , ", "topic 'FP8' has nothing to match: give it words (match), labels or paths"),
+    ("A" * 81 + ": fp8", "a name is at most 80 characters (got 81)"),
 ]
 
 
@@ -144,6 +145,16 @@ BAD_FILES = [
         "digests:\n  - repos: [a/b]\n    topics:\n      - name: MoE\n",
         "topic 'MoE' has nothing to match",
     ),
+    ('topics:\n  - name: "Qwen, DeepSeek"\n    match: qwen\n', "a name has no comma"),
+    ("topics:\n  - name: [FP8, FP4]\n    match: fp8\n", "topic 1: name: expected words"),
+    # YAML reads 12.10 as 12.1 and on as true: matched as that, they would miss
+    ("topics:\n  - name: CUDA\n    match: [12.10]\n", "12.1 is not text as YAML reads it"),
+    ("topics:\n  - name: CUDA\n    match: [cuda, on]\n", "True is not text as YAML reads it"),
+    # globs that match no changed file
+    ("topics:\n  - name: Q\n    paths: ['./csrc/**']\n", "no empty, . or .. folder"),
+    ("topics:\n  - name: Q\n    paths: ['csrc//x/*']\n", "no empty, . or .. folder"),
+    ("topics:\n  - name: Q\n    paths: ['../csrc/**']\n", "no empty, . or .. folder"),
+    ("topics:\n  - name: Q\n    paths: [csrc/quantization/]\n", "add ** to match the files"),
 ]
 
 

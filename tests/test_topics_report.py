@@ -338,7 +338,7 @@ def test_the_input_limits_every_url(github, target, tmp_path, monkeypatch):
     configured(out)
     sent = Sent(monkeypatch)
     argv = ["run", *PUBLISH, "--output-dir", str(out), "--notify", f"{SLACK} {JSON}"]
-    assert main([*argv, "--date", "2026-02-04", "--notify-topics", "MoE,FP4 / FP8"]) == 0
+    assert main([*argv, "--date", "2026-02-04", "--notify-topics", "MoE, fp4  /  FP8"]) == 0
     assert sent.posts == []  # neither matched: nothing sent to either
     assert main([*argv, "--date", "2026-02-04", "--notify-topics", "bugs"]) == 0  # a rerun
     assert sent.posts == []  # the same report, unchanged: nothing to tell

@@ -11,8 +11,9 @@ mappings, each `name` and at least one of `match` (words or phrases), `labels` a
 (globs over the files an item changed), and optionally `repos` (`owner/name` or `owner/*`: only
 those repositories). A value that is a list may also be written as one comma-separated string.
 
-Everything wrong is said in one line naming the topic: no name, two with one name, nothing to
-match, a glob that is none, a key the file does not take.
+Everything wrong is said in one line naming the topic: no name, a name too long or with a
+comma, two with one name, nothing to match, a glob that is none or can match no file, a key
+the file does not take, a value YAML did not read as text.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from digest.models import Topic
 
 KEYS = ("name", "match", "labels", "paths", "repos")
+MAX_NAME = 80  # a heading, a page's and a feed's file name
 _LISTS = KEYS[1:]
 # A full-width colon or comma, as a Chinese keyboard types them, works as the ASCII one does.
 _COLON = re.compile(r"[:：]")
@@ -68,8 +70,9 @@ def _from_line(line: str) -> Topic:
 
 
 def _from_mapping(entry: dict[Any, Any], number: int) -> Topic:
-    name = _text(entry.get("name"))
-    where = f"topic {name!r}" if name else f"topic {number}"
+    name = entry.get("name")
+    named = isinstance(name, str) and name.strip()
+    where = f"topic {_text(name)!r}" if named else f"topic {number}"
     unknown = [str(key) for key in entry if key not in KEYS]
     if unknown:
         raise ValueError(
@@ -80,11 +83,17 @@ def _from_mapping(entry: dict[Any, Any], number: int) -> Topic:
 
 def checked(entry: dict[str, Any], *, where: str) -> Topic:
     """One topic from its mapping, each value checked; `where` names it in messages."""
-    name = _text(entry.get("name"))
+    name = _text(_scalar(entry.get("name"), where, "name"))
     if not name:
         raise ValueError(
             f"{where} has no name: give each topic one (`Name: word, word` in the input, "
             "`name:` in a configuration file)"
+        )
+    if len(name) > MAX_NAME:
+        raise ValueError(f"{where}: a name is at most {MAX_NAME} characters (got {len(name)})")
+    if "," in name:
+        raise ValueError(
+            f"{where}: a name has no comma, as notify-topics separates names with commas"
         )
     values = {key: _values(entry.get(key), where, key) for key in _LISTS}
     if not (values["match"] or values["labels"] or values["paths"]):
@@ -108,6 +117,19 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def _scalar(value: Any, where: str, key: str) -> Any:
+    """A name or a word: text, or a whole number. YAML reads `12.10` as the number 12.1 and
+    `on` as true, so those are said rather than matched as something else."""
+    if value is None or isinstance(value, str) or (type(value) is int):
+        return value
+    if isinstance(value, dict | list):
+        raise ValueError(f"{where}: {key}: expected words or a list of them (got {value!r})")
+    raise ValueError(
+        f"{where}: {key}: {value!r} is not text as YAML reads it: put it in quotes "
+        '("12.10", "on") so it is matched as written'
+    )
+
+
 def _values(value: Any, where: str, key: str) -> list[str]:
     """A list, or one comma-separated string; each value once, in order."""
     if value is None:
@@ -120,9 +142,7 @@ def _values(value: Any, where: str, key: str) -> list[str]:
         items = [value]
     found: list[str] = []
     for item in items:
-        if isinstance(item, dict | list):
-            raise ValueError(f"{where}: {key}: expected words or a list of them (got {item!r})")
-        text = _text(item)
+        text = _text(_scalar(item, where, key))
         if text and text.casefold() not in (f.casefold() for f in found):
             found.append(text)
     return found
@@ -162,6 +182,10 @@ def glob_regex(pattern: str) -> str:
         raise ValueError("no \\ in a path")
     if "***" in pattern:
         raise ValueError("*** is no wildcard")
+    if pattern.endswith("/"):
+        raise ValueError("it names a folder: add ** to match the files under it")
+    if any(part in ("", ".", "..") for part in pattern.split("/")):
+        raise ValueError("a path has no empty, . or .. folder")
     out: list[str] = []
     i = 0
     while i < len(pattern):
