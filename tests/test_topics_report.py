@@ -447,3 +447,21 @@ digests:
         True,
         True,
     ]
+
+
+def test_a_path_topic_that_could_judge_nothing_says_so_not_that_it_matched_nothing():
+    """Nothing matched CuTe DSL, but a direct commit's files were not read: its part says
+    that it could not judge it, and it is not among the topics that matched nothing."""
+    from digest.models import Digest, Topic, TopicMatches
+    from digest.render.report import render_report
+    from digest.upgrades import load
+    from tests.test_followups import SIDECARS
+
+    digest = load((SIDECARS / "v3-466b678/builtin-2026-02-04.json").read_bytes(), Digest)
+    cute = Topic(name="CuTe DSL", paths=["**/cute/**"])
+    unread = TopicMatches(topic=cute, unread=["NVIDIA/cutlass#commit:5193555"])
+    quiet = TopicMatches(topic=Topic(name="Blackwell", match=["sm100"]))
+    html = github_html(render_report(digest.updated(topics=[unread, quiet])))
+    part = between(html, "Topics", "Repositories")
+    assert "1 item could not be judged by its files: they were not all read." in seen(part)
+    assert "Matched nothing: Blackwell." in seen(part)

@@ -43,9 +43,9 @@ def section(digest: Digest, loc: Locale) -> Section | None:
     blocks: list[Block] = [
         _topic(t, left, still, digest, followed, loc)
         for t, left, still in parts
-        if t.items or left or still
+        if t.items or left or still or t.unread
     ]
-    quiet = [t for t, left, still in parts if not (t.items or left or still)]
+    quiet = [t for t, left, still in parts if not (t.items or left or still or t.unread)]
     if none := _none_line(quiet, digest, loc):
         blocks.append(Paragraph(none, "quiet"))
     matched = [t for t in digest.topics if t.items]
@@ -75,10 +75,11 @@ def _topic(
     entries += [(f.repo, _followed_entry(f, loc)) for f in left]
     if entries:
         blocks.append(Record("", _groups(entries, digest)))
-    else:
+    elif not topic.unread:
         blocks.append(Paragraph(loc["topic_nothing_new"], "quiet"))
     if topic.unread:
-        blocks.append(Paragraph(loc.count("topic_unread", len(topic.unread)), "more"))
+        unread = "topic_unread" if entries else "topic_unread_only"
+        blocks.append(Paragraph(loc.count(unread, len(topic.unread)), "more"))
     if still:
         blocks.append(Points((_still_open_point(still, loc),)))
     return Section("topic", topic.name, tuple(blocks), url=page(topic.topic.slug))
