@@ -150,3 +150,26 @@ def test_releases_are_counted_without_nightly_builds_on_every_page(repo, tmp_pat
     home = (tmp_path / "_site/index.html").read_text(encoding="utf-8")
     counts = re.search(rf">{REPO}</a> <span class=\"fact\">· ([^<]*)", home)
     assert counts is not None and "1 release" in counts[1] and "3 releases" not in counts[1]
+
+
+@pytest.mark.parametrize(
+    ("repos", "said"),
+    [
+        ([REPO], "No activity in this window in the 1 repository followed."),
+        ([REPO, "NVIDIA/cutlass"], "No activity in this window in the 2 repositories followed."),
+    ],
+)
+def test_a_quiet_day_says_so_once(repos, said, github, tmp_path):
+    for name in repos:
+        github.add(FakeRepo(name))
+    argv = ["run", "--repos", ",".join(repos), "--date", DAY, "--output-dir", str(tmp_path)]
+    assert main(argv) == 0
+    overview = section_text((tmp_path / f"reports/{DAY}.md").read_text(encoding="utf-8"))
+    assert overview == said
+
+
+def section_text(markdown: str) -> str:
+    """The overview's paragraph, as GitHub shows it."""
+    html = github_html(markdown)
+    body = html[html.index(">Overview</h") :]
+    return seen(body[body.index("<p>") : body.index("</p>")])
