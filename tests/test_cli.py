@@ -177,3 +177,15 @@ def test_the_job_log_opens_with_what_the_run_does(day, tmp_path, monkeypatch, ca
     assert shown[0] == f"INFO digest: {__version__} site: the reports in reports -> " + str(
         tmp_path / "_site"
     )
+
+
+def test_a_repository_that_does_not_exist_is_one_warning_and_the_others_are_reported(
+    day, tmp_path, capsys
+):
+    """GitHub's own words ("Could not resolve to a Repository…") are for `-v`; the user
+    reads one line naming the repository, and the other one is reported."""
+    argv = ["run", "--repos", "vllm-project/vllm,doesnot/exist", "--date", "2026-02-04"]
+    assert main([*argv, "--output-dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "doesnot/exist" in err[0] and "Could not resolve" not in err[0], err
+    assert "vllm-project/vllm/pull/34049" in (tmp_path / "reports/2026-02-04.md").read_text()

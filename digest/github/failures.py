@@ -88,8 +88,8 @@ def kind_of_errors(errors: list[dict[str, Any]], alias: str, repo: str) -> Failu
     words): what the report says about it."""
     for error in errors:
         if (error.get("path") or [None])[0] == alias:
-            log.warning("%s: %s", repo, error.get("message"))
+            log.info("%s: %s", repo, error.get("message"))
             if found := _KINDS.get(error.get("type", "")):
                 return found
-    log.warning("%s: GitHub returned no data", repo)
+    log.info("%s: GitHub returned no data", repo)
     return "error"
