@@ -64,18 +64,21 @@ def load(
     target_repo: str | None,
     target_branch: str | None,
 ) -> ConfigFile | None:
-    """The configuration file named by `config` (or the default one, if it exists)."""
+    """The configuration file named by `config` (or the default one, if it exists): in the
+    workspace, else in the current directory (a checkout, when the CLI writes elsewhere with
+    --output-dir; on a runner the two are one), else in the target repository."""
     name = path or DEFAULT
-    local = workspace / name
-    if local.is_file():
+    places = list(dict.fromkeys([workspace / name, Path(name)]))
+    if local := next((p for p in places if p.is_file()), None):
         return _parse(settings_cls, keys, local, name)
     text = _from_target(api, target_repo, target_branch, name) if target_repo and api else None
     if text is None:
         if path:
+            looked = " or ".join(str(p.absolute()) for p in places)
             raise InputError(
                 "config",
-                f"{name} was found neither in the workspace nor in "
-                f"{target_repo or 'the target repository'}",
+                f"{name} was found neither at {looked} nor in "
+                f"{target_repo or 'the target repository (none given: target-repo)'}",
             )
         return None
     with tempfile.TemporaryDirectory() as folder:

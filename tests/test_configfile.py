@@ -136,6 +136,22 @@ def test_a_named_file_that_is_nowhere_is_bad_input(sources, target, tmp_path, ca
     assert "input 'config': missing.yml was found neither" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("named", [[], ["--config", ".github/digest.yml"]])
+def test_a_checkout_s_file_is_read_when_the_reports_are_written_elsewhere(
+    named, sources, tmp_path, monkeypatch
+):
+    """Locally, from a checkout holding .github/digest.yml, with --output-dir elsewhere: the
+    checkout's file is read (on a runner the workspace and the current directory are one)."""
+    checkout, out = tmp_path / "checkout", tmp_path / "out"
+    (checkout / ".github").mkdir(parents=True)
+    (checkout / ".github/digest.yml").write_text("repos: [NVIDIA/cutlass]\ntitle: From the file\n")
+    monkeypatch.chdir(checkout)
+    argv = ["run", "--date", DAY, "--publish", "none", "--output-dir", str(out), *named]
+    assert main(argv) == 0
+    report = (out / f"reports/{DAY}.md").read_text(encoding="utf-8")
+    assert report.startswith("# From the file") and "NVIDIA/cutlass" in report
+
+
 def test_each_digest_is_summarized_by_its_own_model(sources, target, tmp_path):
     """One digest with a model, the other with the built-in summarizer, in one run: each
     report is written as its own digest says, and the model is asked about its digest only."""
