@@ -128,9 +128,12 @@ container_run() {
     docker)
       local name=digest-check-$$-$RANDOM
       [[ -n ${LAUNCHED_FILE:-} ]] && echo "$EPOCHREALTIME" > "$LAUNCHED_FILE"
-      timeout "$timeout" docker run --rm --name "$name" --network host \
+      # KILL, to the client: the container's PID 1 (Python, no --init, as a runner starts
+      # it) ignores a forwarded TERM; the container itself is removed just after.
+      timeout -s KILL "$timeout" docker run --rm --name "$name" --network host \
         --workdir /github/workspace "${mounts[@]}" "${envs[@]}" "$image" || rc=$?
       docker rm --force "$name" >/dev/null 2>&1 || true
+      [[ $rc == 137 ]] && rc=124
       ;;
     buildah)
       local -a entry; local c

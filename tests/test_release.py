@@ -74,7 +74,11 @@ def test_a_release_tag_must_be_the_version_and_its_entry_dated(release):
     from digest import __version__
 
     assert "version check: tag v0.0.1 is not" in check(release, "--tag", "v0.0.1").stderr
-    edit(release / "CHANGELOG.md", f"## [{__version__}] - Unreleased", f"## [{__version__}] - TBD")
+    # The top entry as it stands in this checkout: "Unreleased" between releases, dated on the
+    # release commit (the README's Releasing), so the test holds on both.
+    changelog = (release / "CHANGELOG.md").read_text(encoding="utf-8")
+    (top,) = re.findall(rf"^## \[{re.escape(__version__)}\] - .*$", changelog, re.M)
+    edit(release / "CHANGELOG.md", top, f"## [{__version__}] - TBD")
     assert "has no release date" in check(release, "--tag", f"v{__version__}").stderr
     edit(release / "CHANGELOG.md", f"## [{__version__}] - TBD", f"## [{__version__}] - 2026-12-07")
     assert check(release, "--tag", f"v{__version__}").returncode == 0
