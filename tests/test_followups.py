@@ -674,4 +674,36 @@ def test_a_closing_line_is_held_to_the_risks_still_open(language, said, shown):
         repo="a/b", kind="issue", number=45, title="Slow decode", url="https://github.com/a/b/issues/45",
         first_told=dt.date(2026, 2, 1), risk=True,
     )  # fmt: skip
-    assert held_to_risks(said, language, locale(language), [], [risk]) == (shown or said)
+    day = dt.date(2026, 2, 5)  # a daily: the risk was told before its window
+    assert held_to_risks(said, language, locale(language), [], [risk], day) == (shown or said)
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "shown"),
+    [
+        (
+            "en",
+            "A busy week. No regression was reported.",
+            "A busy week. 1 risk was reported in this period: Slow decode in a/b.",
+        ),
+        (
+            "en",
+            "No new regression this week.",
+            "1 risk was reported in this period: Slow decode in a/b.",
+        ),
+        ("zh", "本周没有报告回归。", "本期报告了 1 个风险：a/b 的 Slow decode。"),
+        ("en", "Slow decode was reported and fixed.", None),
+    ],
+)
+def test_a_week_s_closing_line_is_held_to_the_risks_its_dailies_told(language, said, shown):
+    """Told on Tuesday of the week, resolved on Thursday: the week's closing may not say
+    that nothing (or nothing new) was reported."""
+    from digest.locales import locale
+    from digest.summarize.closing import held_to_risks
+
+    risk = Followup(
+        repo="a/b", kind="issue", number=45, title="Slow decode", url="https://github.com/a/b/issues/45",
+        first_told=dt.date(2026, 2, 3), risk=True, state="closed",
+    )  # fmt: skip
+    monday = dt.date(2026, 2, 2)
+    assert held_to_risks(said, language, locale(language), [], [risk], monday) == (shown or said)

@@ -16,6 +16,7 @@ import pytest
 from digest import calendar
 from digest.archive.history import History
 from digest.archive.local import DirectoryArchive
+from digest.cli import main
 from digest.models import Layout
 from tests.conftest import (
     local_github,
@@ -29,6 +30,7 @@ from tests.readers import github_html, parse_html, seen
 
 VLLM, SGLANG = "vllm-project/vllm", "sgl-project/sglang"
 REPOS = [VLLM, SGLANG]
+FI = "flashinfer-ai/flashinfer"
 DATA = Path(__file__).parent / "data" / "sidecars"
 
 
@@ -671,3 +673,36 @@ def rollup_of(out: Path, period: str, date: str) -> tuple[int, dict[str, str]]:
     argv = ["run", "--repos", FLASHINFER, "--period", period, "--date", date]
     argv += ["--follow-days", "3", "--publish", "none", "--output-dir", str(out)]
     return main_with_outputs(argv, out)
+
+
+@pytest.mark.parametrize(
+    ("opened", "closed", "said"),
+    [
+        # reported on the Tuesday, fixed on the Thursday
+        ("2026-02-03 08:00", "2026-02-05 12:00", "1 risk was reported in this period"),
+        # reported on the Wednesday, still open at the week's end
+        ("2026-02-04 09:00", None, "1 risk was reported in this period"),
+    ],
+)
+def test_a_week_s_closing_tells_the_risks_its_dailies_told(opened, closed, said, github, tmp_path):
+    """The week lists a regression its dailies told: its closing line says a risk was
+    reported in it, never that none (or none new) was."""
+    world = World(github)
+    repo = world.add(FI)
+    regression = FakeIssue(2510, "Regression after recent merge", at(opened))
+    regression.closed_at = at(closed) if closed else None
+    repo.issues.append(regression)
+    merged_pr(repo, 2520, "feat: A", at("2026-02-02 12:00"))
+    out = tmp_path / "out"
+    for day in days_of("2026-02-02", "2026-02-08"):
+        world.as_of(at(f"{day} 00:00") + dt.timedelta(days=1, hours=6))
+        argv = ["run", "--repos", FI, "--date", day, "--backfill", "0", "--publish", "none"]
+        assert main([*argv, "--output-dir", str(out)]) == 0
+    world.as_of(at("2026-02-09 06:00"))
+    argv = ["run", "--repos", FI, "--period", "week", "--date", "2026-02-08", "--publish", "none"]
+    assert main([*argv, "--output-dir", str(out)]) == 0
+
+    text = text_of((out / "reports/weekly/2026-W06.md").read_text(encoding="utf-8"))
+    assert any("2510" in line for line in risks_of(out / "reports/weekly/2026-W06.md"))
+    assert f"{said}: Regression after recent merge in {FI}." in text
+    assert "No regression" not in text and "No new regression" not in text

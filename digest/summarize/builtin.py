@@ -410,7 +410,7 @@ def summarize_overall(
         overview=loc.sentences([*topics_sentences(topics, loc), *parts]),
         highlights=[*leads, *(_cross(repo, c, loc) for repo, c in rest[:MAX_TOP])],
         risks=[_cross(repo, c, loc) for repo, c in risks[:MAX_RISKS]],
-        conclusion=_conclusion(active, risks, earlier, loc),
+        conclusion=_conclusion(active, risks, earlier, activity.window.first, loc),
     )
 
 
@@ -484,20 +484,35 @@ def _conclusion(
     active: list[RepoActivity],
     risks: list[tuple[RepoActivity, Candidate]],
     earlier: Sequence[Followup],
+    first: dt.date,
     loc: Locale,
 ) -> str:
+    """`first`: the window's first day; a week's or a month's own risks were told by its
+    dailies, so they come as `earlier` items first told in it, never as "no risk"."""
     sentences = []
     if named := areas(active, loc):
         sentences.append(loc.format("conclusion_areas", areas=loc.join(named)))
     if risks:
-        repo, first = risks[0]
-        key = "conclusion_watch" if first.label else "conclusion_watch_titled"
-        sentences.append(loc.format(key, label=first.label, text=first.text, repo=repo.repo))
+        repo, top = risks[0]
+        key = "conclusion_watch" if top.label else "conclusion_watch_titled"
+        sentences.append(loc.format(key, label=top.label, text=top.text, repo=repo.repo))
+    elif told := told_in_window(earlier, first, loc):
+        sentences += [told, *still_open(earlier, loc)]
     elif still := still_open(earlier, loc):
         sentences += [loc["conclusion_no_new_risks"], *still]
     else:
         sentences.append(loc["conclusion_no_risks"])
     return loc.sentences(sentences)
+
+
+def told_in_window(earlier: Sequence[Followup], first: dt.date, loc: Locale) -> str:
+    """`2 risks were reported in this period, the first <title> in <repo>.`: the risks a
+    week's or a month's dailies told (first told on or after its `first` day), or ""."""
+    told = sorted((f for f in earlier if f.first_told >= first), key=lambda f: f.first_told)
+    if not told:
+        return ""
+    values = {"title": _title(told[0].title), "repo": told[0].repo}
+    return loc.count("conclusion_period_risks", len(told), **values)
 
 
 def still_open(earlier: Sequence[Followup], loc: Locale) -> list[str]:

@@ -10,12 +10,13 @@ stays when every listed risk was told earlier: then it is true.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
 from digest.locales import Locale
 from digest.models import Followup, Item, Language
-from digest.summarize.builtin import still_open
+from digest.summarize.builtin import still_open, told_in_window
 
 # A negation shortly before a word for a risk, within one sentence.
 _DENIAL: dict[Language, re.Pattern[str]] = {
@@ -42,16 +43,20 @@ def held_to_risks(
     loc: Locale,
     risks: Sequence[Item],
     earlier: Sequence[Followup],
+    first: dt.date,
 ) -> str:
     """`conclusion` as the model wrote it, unless it contradicts the risks listed above it:
-    this window's `risks` (grounded) and the `earlier` ones still open."""
+    this window's `risks` (grounded), those its dailies told when it is a week or a month
+    (`earlier` items first told on or after its `first` day), and the `earlier` ones still
+    open."""
     still = [f for f in earlier if not f.resolved]
-    if not risks and not still:
+    told = told_in_window(earlier, first, loc)
+    if not risks and not still and not told:
         return conclusion
     sentences = [s for s in _SENTENCE_END.split(conclusion.strip()) if s]
-    kept = [s for s in sentences if not _denies(s, language, new_is_true=not risks)]
-    if risks and len(kept) < len(sentences):
-        kept.append(_watch(risks[0], loc))
+    kept = [s for s in sentences if not _denies(s, language, new_is_true=not (risks or told))]
+    if len(kept) < len(sentences) and (risks or told):
+        kept.append(_watch(risks[0], loc) if risks else told)
     if still and min(f.first_told for f in still).isoformat() not in " ".join(kept):
         kept += still_open(still, loc)
     return loc.sentences(kept)

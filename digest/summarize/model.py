@@ -214,7 +214,12 @@ class ModelSummarizer:
             return self._builtin_overall(activity).updated(fallback=failure.kind)
         grounded = ground_overall(answer.value, LinkTable(activity.repos), answer.model)
         closing = held_to_risks(
-            grounded.conclusion, self.language, self.loc, grounded.risks, self._earlier
+            grounded.conclusion,
+            self.language,
+            self.loc,
+            grounded.risks,
+            self._earlier,
+            activity.window.first,
         )
         led = self._led_by_topics(grounded, activity)
         return led.updated(conclusion=closing, usage=usage, cache_key=key)
