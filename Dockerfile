@@ -12,7 +12,7 @@ COPY --from=uv /uv /usr/local/bin/uv
 ENV UV_LINK_MODE=copy \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/opt/digest
-# Bytecode comes after (image/bytecode.py), not from uv (pyproject's compile-bytecode). Left
+# Bytecode comes after (image/bytecode.py), not from uv. Left
 # out of the lockfile's set: what digest never runs. litellm requires boto3 for AWS Bedrock
 # only (as Vertex AI needs google-auth, which litellm does not require): about 17 MB a runner
 # would download on every run. hf-xet is huggingface_hub's optional download accelerator;
@@ -21,9 +21,11 @@ ARG SYNC_FLAGS="--no-compile-bytecode --no-install-package boto3 --no-install-pa
  --no-install-package s3transfer --no-install-package jmespath --no-install-package hf-xet"
 # WORKDIR only in the build stage: the final image must not set one.
 WORKDIR /src
-COPY pyproject.toml uv.lock README.md LICENSE ./
+# The dependencies from the lockfile alone, so that editing the README rebuilds nothing of them.
+COPY pyproject.toml uv.lock ./
 # hadolint ignore=SC2086
 RUN uv sync --frozen --no-default-groups --extra llm --no-install-project $SYNC_FLAGS
+COPY README.md LICENSE ./
 COPY digest ./digest
 COPY image/bytecode.py ./image/
 # litellm's proxy server's web pages (its admin UI and Swagger UI, 6.5 MB compressed) are
