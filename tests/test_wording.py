@@ -173,3 +173,21 @@ def section_text(markdown: str) -> str:
     html = github_html(markdown)
     body = html[html.index(">Overview</h") :]
     return seen(body[body.index("<p>") : body.index("</p>")])
+
+
+def test_a_url_in_a_title_is_elided_and_the_words_around_it_kept(repo, tmp_path):
+    """The story links only what it cites: a URL in a title becomes "…", a link's text stays,
+    and the punctuation around it too; the record keeps the title whole."""
+    title = "Fix crash on startup (see https://github.com/sgl-project/sglang/issues/123)"
+    merged_pr(repo, 2573, title, at(f"{DAY} 09:00"), files=KERNEL)
+    linked = "Load [FP8 models](https://hf.co/x) from <https://hf.co/y>"
+    merged_pr(repo, 2574, linked, at(f"{DAY} 10:00"), files=KERNEL)
+
+    text = report(tmp_path)
+
+    told = " ".join(story(text))
+    assert "Fix crash on startup (see …), by ada" in told
+    assert "Load FP8 models from …" in told
+    assert "(see, by" not in told and "( <" not in told
+    html = github_html(text)
+    assert "hf.co" not in " ".join(u for _, u in parse_html(html).links)

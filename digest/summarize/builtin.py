@@ -48,6 +48,9 @@ MAX_TOPIC_REFS = 5  # items a topic's lead point cites; all of them are in its o
 NOTES_CHARS = 140  # what a release contains, from the first lines of its notes
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+_LINKED = re.compile(r"\[([^\]\n]*)\]\((?:https?://|www\.)[^)\s]*\)", re.I)  # [text](url)
+_AUTOLINK = re.compile(r"<(?:https?://|www\.)[^>\s]*>", re.I)  # <url>
+_URL_TAIL = ".,:;!?'\"*_~"  # ends a sentence around a URL, not the URL (as GFM reads one)
 _NOTE_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.+)$", re.M)
 
 
@@ -237,8 +240,25 @@ def _by(title: str, author: str | None, loc: Locale) -> str:
 
 
 def _plain(text: str) -> str:
-    """Third-party text as one line without URLs: a story point links only what it cites."""
-    return " ".join(_URL.sub("", text).split())
+    """Third-party text as one line without URLs: a story point links only what it cites.
+    A link's text stays; a URL becomes `…`, the punctuation around it kept
+    (`Fix crash (see https://…/123).` -> `Fix crash (see …).`)."""
+    text = _AUTOLINK.sub("…", _LINKED.sub(r"\1", text))
+    return " ".join(_URL.sub(_elided, text).split())
+
+
+def _elided(url: re.Match[str]) -> str:
+    """`…` for a URL, and what followed it that is not part of it: closing punctuation,
+    and a `)` or `]` it did not open."""
+    found = url.group()
+    tail = ""
+    while found and (
+        found[-1] in _URL_TAIL
+        or (found[-1] == ")" and found.count("(") < found.count(")"))
+        or (found[-1] == "]" and found.count("[") < found.count("]"))
+    ):
+        found, tail = found[:-1], found[-1] + tail
+    return "…" + tail
 
 
 def _title(text: str) -> str:
