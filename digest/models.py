@@ -604,6 +604,11 @@ def topic_counts(items: Iterable[tuple[str, Iterable[TopicEvent]]]) -> TopicCoun
     return TopicCounts(**found)
 
 
+# A followed item's state_reason when GitHub no longer has it (NOT_FOUND: deleted, or moved
+# where the token cannot read it): closed as far as anyone can tell, and followed no more.
+GONE: Final = "GONE"
+
+
 class Followup(Frozen):
     """An item an earlier report told (a pull request opened, an issue reported, a risk),
     and what became of it: still open, or merged or closed in this report's window."""

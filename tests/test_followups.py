@@ -272,15 +272,22 @@ def test_github_answers_an_unknown_node_with_null_and_not_found(github):
     assert [(e["type"], e["path"]) for e in errors] == [("NOT_FOUND", ["nodes", 0])]
 
 
-def test_an_item_github_no_longer_has_stays_as_told(github):
+def test_an_item_github_says_it_no_longer_has_is_gone(github):
+    """NOT_FOUND for a node id (deleted, or moved where the token cannot read it) and for a
+    number: closed as GONE, without a date (the report it is asked for gives one)."""
     github.add(FakeRepo(REPO)).issues.append(FakeIssue(45, "Known", at(f"{DAY1} 10:00")))
     told = {"repo": REPO, "kind": "issue", "title": "t", "url": "u", "first_told": DAY1}
     items = [
         Followup.model_validate({**told, "number": 44, "node_id": "I_kwDOgone"}),
         Followup.model_validate({**told, "number": 45}),  # no node id: by number
+        Followup.model_validate({**told, "number": 46}),  # by number, deleted
     ]
     found = follow_up(GitHubAPI(TOKEN, github.api_url), items)
-    assert [(f.number, f.state, f.url) for f in found] == [(45, "open", f"{WEB}/issues/45")]
+    assert sorted((f.number, f.state, f.state_reason, f.url, f.closed_at) for f in found) == [
+        (44, "closed", "GONE", "u", None),
+        (45, "open", None, f"{WEB}/issues/45", None),
+        (46, "closed", "GONE", "u", None),
+    ]
     assert github.counts() == {"POST /graphql": 1}
 
 
@@ -707,3 +714,26 @@ def test_a_week_s_closing_line_is_held_to_the_risks_its_dailies_told(language, s
     )  # fmt: skip
     monday = dt.date(2026, 2, 2)
     assert held_to_risks(said, language, locale(language), [], [risk], monday) == (shown or said)
+
+
+def test_a_risk_github_no_longer_has_is_told_gone_once_and_followed_no_more(github, tmp_path):
+    """A regression told on the 1st, then deleted: the 2nd says it is no longer on GitHub
+    (not "open for 1 day", linking a page that is gone); later days neither list it nor ask."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    risk = FakeIssue(
+        45, "Regression: decode 2x slower on H100", at(f"{day_of(1)} 10:00"), labels=["bug"]
+    )
+    repo.issues.append(risk)
+    assert risk_line(run_day(github, out, day_of(1)), f"{WEB}/issues/45") is not None
+    repo.issues.remove(risk)
+
+    second = run_day(github, out, day_of(2), "--follow-days", "3")
+    line = risk_line(second, f"{WEB}/issues/45")
+    assert line is not None
+    assert line.text.startswith(f"{REPO}: Regression: decode 2x slower on H100, no longer on")
+    assert "first told 2026-02-01" in line.text and "open for" not in line.text
+    for n in (3, 4, 5):
+        later = run_day(github, out, day_of(n), "--follow-days", "3")
+        assert risk_line(later, f"{WEB}/issues/45") is None, n
+        assert later.followed_requests == [], n

@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 from digest.collect.queries import with_fragments
 from digest.github import GitHubAPI, QueryTooHeavy, failures
 from digest.github.paging import Ladder, ladder_shapes
-from digest.models import Followup
+from digest.models import GONE, Followup
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,9 @@ def follow_up(
     sleep: Callable[[float], None] | None = None,
 ) -> list[Followup]:
     """The items GitHub answered for, with their state now (title and link as GitHub gives
-    them). An item GitHub no longer has (deleted, or moved where the token cannot read) or
-    did not answer for is left out: it stays as the earlier report told it."""
+    them). An item GitHub says it no longer has (NOT_FOUND: deleted, or moved where the token
+    cannot read it) is closed as GONE: followed no more, and said so once. One it did not
+    answer for is left out: it stays as the earlier report told it."""
     if not items:
         return []
     ladder = Ladder("followed items", ladder_shapes(BATCHES, (1,)), pause=pause, sleep=sleep)
@@ -104,17 +105,39 @@ def _ask(api: GitHubAPI, chunk: Sequence[Followup]) -> list[Followup]:
     except failures.ERRORS as exc:  # those items stay as told; the report is still written
         log.warning("the state of %d followed items could not be read: %s", len(chunk), exc)
         return []
-    for error in errors:  # NOT_FOUND: deleted, or moved where the token cannot read it
+    gone: set[int] = set()  # positions in [*by_id, *by_number]
+    for error in errors:
         log.info("a followed item was not read: %s", error.get("message"))
+        if error.get("type") == "NOT_FOUND" and (at := _position(error, len(by_id))) is not None:
+            gone.add(at)
     answers: list[FollowedNode | None] = list(data.get("nodes") or [])
     answers += [
         (data.get(f"follow{i}") or {}).get("issueOrPullRequest") for i in range(len(by_number))
     ]
-    return [
+    asked = [*by_id, *by_number]
+    found = [
         _updated(item, node)
-        for item, node in zip([*by_id, *by_number], answers, strict=False)
+        for item, node in zip(asked, answers, strict=False)
         if node and node.get("number") == item.number
     ]
+    return found + [_gone(asked[at]) for at in sorted(gone) if at < len(asked)]
+
+
+def _position(error: dict[str, Any], ids: int) -> int | None:
+    """Which item an error is about, from its path: `["nodes", 3]` (by id), or
+    `["follow2", ...]` (by number, after the ids)."""
+    path = error.get("path") or []
+    if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
+        return int(path[1])
+    if path and isinstance(path[0], str) and path[0].startswith("follow"):
+        number = path[0].removeprefix("follow")
+        return ids + int(number) if number.isdigit() else None
+    return None
+
+
+def _gone(item: Followup) -> Followup:
+    """An item GitHub no longer has: not open any more, as far as anyone can read."""
+    return item.updated(state="closed", state_reason=GONE, closed_at=None)
 
 
 def _updated(item: Followup, node: FollowedNode) -> Followup:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from digest.calendar import Window
 from digest.memory.told import Key, key_of
-from digest.models import Activity, Followup, Issue, PullRequest, RepoActivity
+from digest.models import GONE, Activity, Followup, Issue, PullRequest, RepoActivity
 
 Ask = Callable[[Sequence[Followup]], list[Followup]]
 
@@ -34,7 +34,11 @@ def fates(told: list[Followup], activity: Activity, ask: Ask | None) -> list[Fol
 
 
 def as_of(item: Followup, window: Window) -> Followup:
-    """The item as it was at the end of `window`: open if it closed after."""
+    """The item as it was at the end of `window`: open if it closed after. One GitHub no
+    longer has (GONE) has no date: it is told gone in this window, once, and followed no
+    more."""
+    if item.state_reason == GONE and item.closed_at is None:
+        return item.updated(closed_at=window.until - dt.timedelta(seconds=1))
     if item.resolved and item.closed_at is not None and item.closed_at >= window.until:
         return item.updated(state="open", closed_at=None, state_reason=None, closed_by=None)
     return item

@@ -19,7 +19,7 @@ from typing import Any
 from digest import kinds
 from digest.kinds import ItemKind
 from digest.locales import Locale
-from digest.models import Digest, Followup, Issue, PullRequest, RepoActivity, qualified
+from digest.models import GONE, Digest, Followup, Issue, PullRequest, RepoActivity, qualified
 from digest.render.view import Closes, Entry, Fact, Link, Point
 
 # Kinds whose entries are one per item, where an item's entry can carry what became of it.
@@ -95,7 +95,9 @@ def fate(followed: Followup, loc: Locale) -> str:
     """`merged after 2 days, opened 2026-02-04`, `closed as not planned after …`; what a
     topic had followed says under which topic it was first seen (`merged after 12 days,
     first seen under FP4 / FP8 on 2026-02-03`)."""
-    if followed.kind == "pr":
+    if followed.state_reason == GONE:
+        key = "followed_gone"
+    elif followed.kind == "pr":
         key = "followed_merged" if followed.state == "merged" else "followed_closed_pull"
     else:
         key = {"NOT_PLANNED": "followed_not_planned", "DUPLICATE": "followed_duplicate"}.get(
@@ -134,7 +136,8 @@ def earlier_risk(followed: Followup, pulls: dict[tuple[str, int], str], loc: Loc
     if f.closed_by is not None and (url := pulls.get((f.repo, f.closed_by))):
         links.append(Link(f"#{f.closed_by}", url))
     if f.resolved:
-        text = loc.format("risk_resolved", repo=f.repo, title=f.title, how=fate(f, loc))
+        key = "risk_gone" if f.state_reason == GONE else "risk_resolved"
+        text = loc.format(key, repo=f.repo, title=f.title, how=fate(f, loc))
     else:
         text = loc.format(
             "risk_open", repo=f.repo, title=f.title, date=f.first_told, age=age(f, loc)
