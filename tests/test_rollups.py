@@ -706,3 +706,24 @@ def test_a_week_s_closing_tells_the_risks_its_dailies_told(opened, closed, said,
     assert any("2510" in line for line in risks_of(out / "reports/weekly/2026-W06.md"))
     assert f"{said}: Regression after recent merge in {FI}." in text
     assert "No regression" not in text and "No new regression" not in text
+
+
+def test_a_week_run_without_a_title_keeps_the_feed_s(github, tmp_path):
+    """Dailies titled "AI infra daily", then a week run without a title: the reports' feed
+    keeps its title (the week's report has its own)."""
+    import feedparser
+
+    world = World(github)
+    merged_pr(world.add(FI), 2520, "feat: A", at("2026-02-02 12:00"))
+    out = tmp_path / "out"
+    for day in days_of("2026-02-02", "2026-02-08"):
+        world.as_of(at(f"{day} 00:00") + dt.timedelta(days=1, hours=6))
+        argv = ["run", "--repos", FI, "--date", day, "--backfill", "0", "--publish", "none"]
+        assert main([*argv, "--title", "AI infra daily", "--output-dir", str(out)]) == 0
+    world.as_of(at("2026-02-09 06:00"))
+    argv = ["run", "--repos", FI, "--period", "week", "--date", "2026-02-08", "--publish", "none"]
+    assert main([*argv, "--output-dir", str(out)]) == 0
+
+    feed = feedparser.parse((out / "reports/feed.xml").read_bytes())
+    assert feed.feed.title == "AI infra daily"
+    assert any("2026-W06" in e.title for e in feed.entries)

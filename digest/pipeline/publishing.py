@@ -18,7 +18,7 @@ from digest.models import Digest, Files, Layout, Plan, PublishResult
 from digest.pipeline.base import Run, log, required
 from digest.pipeline.work import Done
 from digest.render import brief
-from digest.render.feed import FeedInfo, identity
+from digest.render.feed import FeedInfo, identity, title_of
 from digest.render.files import Feed, Index, Output, Reports, render_files
 from digest.render.markdown import inert_title
 from digest.render.sections import report_view
@@ -94,8 +94,11 @@ def _feed(plan: Plan, item: Done, archive: Archive, snapshot: Snapshot) -> Outpu
     if not item.job.feed:
         return None
     layout = item.job.layout
-    info = feed_identity(plan, layout, archive, item.digests[0].title)
     existing = snapshot.read(layout.feed)
+    title = item.digests[0].title
+    if item.job.span.period != "day":  # the dailies' feed: a week's own title does not rename it
+        title = title_of(existing) or title
+    info = feed_identity(plan, layout, archive, title)
     return Feed(info=info, existing=existing, url=archive.url, published=snapshot.read)
 
 

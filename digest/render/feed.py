@@ -70,6 +70,16 @@ def identity_of(published: str | None, info: FeedInfo) -> FeedInfo:
     return _info(found, info.title, info.link) if found else info
 
 
+def title_of(published: str | None) -> str | None:
+    """The title of the feed `published`, if it has one."""
+    try:
+        root = ET.fromstring(published) if published else None
+    except ET.ParseError:
+        return None
+    found = (root.findtext(f"{_ATOM}title") or "").strip() if root is not None else ""
+    return found or None
+
+
 def _info(base: str, title: str, link: str) -> FeedInfo:
     return FeedInfo(id=base, title=title, link=link, entry_id=lambda d: f"{base}/{d.isoformat()}")
 
