@@ -21,7 +21,7 @@ from markupsafe import escape
 
 from digest import calendar
 from digest.locales import Locale, locale
-from digest.models import Digest, Language, TopicCounts
+from digest.models import Digest, Followup, Language, TopicCounts
 from digest.render.rollup import period_label
 from digest.render.sections import report_view
 from digest.render.site import charts, topics
@@ -244,6 +244,17 @@ class StillOpen:
     told: str  # the date it was first told
     report: str | None  # that report's page, when the archive holds it
 
+    @classmethod
+    def of(cls, item: Followup, days: dict[dt.date, str]) -> StillOpen:
+        """`item`, linked to the report that first told it (`days`: date -> page)."""
+        return cls(
+            link=link(f"#{item.number}", item.url),
+            title=item.title,
+            repo=item.repo,
+            told=item.first_told.isoformat(),
+            report=days.get(item.first_told),
+        )
+
 
 def _home(
     site: Site,
@@ -295,19 +306,8 @@ def _listed(shown: Shown, loc: Locale) -> Listed:
 def _open_risks(latest: ReportView, days: dict[dt.date, str]) -> list[StillOpen]:
     """The risks earlier reports told that were still open when the latest was written (its
     follow-ups, `follow-days`), oldest first; the latest report's own risks are its own."""
-    found = []
-    for item in latest.recalled:
-        if item.state != "open":
-            continue  # resolved in its window
-        found.append(
-            StillOpen(
-                link=link(f"#{item.number}", item.url),
-                title=item.title,
-                repo=item.repo,
-                told=item.first_told.isoformat(),
-                report=days.get(item.first_told),
-            )
-        )
+    # not those resolved in its window
+    found = [StillOpen.of(item, days) for item in latest.recalled if item.state == "open"]
     return sorted(found, key=lambda r: (r.told, r.repo, r.link.label))
 
 
@@ -394,16 +394,7 @@ def _still_open(topic: TopicHistory, latest: Digest, days: dict[dt.date, str]) -
     """What the topic matched in earlier reports that was still open when `latest` (the
     site's latest daily) was written, oldest first (as its report counts them)."""
     matches = [m for m in latest.topics if m.topic.slug == topic.slug]
-    return [
-        StillOpen(
-            link=link(f"#{f.number}", f.url),
-            title=f.title,
-            repo=f.repo,
-            told=f.first_told.isoformat(),
-            report=days.get(f.first_told),
-        )
-        for f in (still_open(matches[0], latest) if matches else [])
-    ]
+    return [StillOpen.of(f, days) for f in (still_open(matches[0], latest) if matches else [])]
 
 
 def _topic_weeks(topic: TopicHistory, loc: Locale) -> list[TopicWeek]:
