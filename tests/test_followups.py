@@ -737,3 +737,21 @@ def test_a_risk_github_no_longer_has_is_told_gone_once_and_followed_no_more(gith
         later = run_day(github, out, day_of(n), "--follow-days", "3")
         assert risk_line(later, f"{WEB}/issues/45") is None, n
         assert later.followed_requests == [], n
+
+
+def test_a_week_names_a_risk_as_its_last_daily_did(github, tmp_path):
+    """Told on Monday as "decode slower", renamed on GitHub on Tuesday: the week names it as
+    its dailies last did."""
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    risk = FakeIssue(45, "Regression: decode slower", at("2026-02-02 10:00"), labels=["bug"])
+    repo.issues.append(risk)
+    run_day(github, out, "2026-02-02")
+    risk.title = "Regression: decode 2x slower on H100 with FP8 (root-caused)"
+    for day in range(3, 9):
+        run_day(github, out, f"2026-02-0{day}")
+    argv = ["run", "--repos", REPO, "--period", "week", "--date", "2026-02-08"]
+    assert main([*argv, "--output-dir", str(out)]) == 0
+    week = Report((out / "reports/weekly/2026-W06.md").read_text(encoding="utf-8"), {}, [])
+    line = risk_line(week, f"{WEB}/issues/45")
+    assert line is not None and "root-caused" in line.text

@@ -74,11 +74,17 @@ def recall_period(
     told = {key_of(i): i for i in carried}
     for item in told_lasting(during, is_risk):
         told.setdefault(key_of(item), item)
-    resolved = {
-        key_of(f): f
-        for digest in during.values()
+    seen = [
+        f
+        for _, digest in sorted(during.items())
         for f in (digest.memory.followups if digest.memory else [])
-        if f.resolved
+    ]
+    resolved = {key_of(f): f for f in seen if f.resolved}
+    # As the period's last daily that followed it named it (a title GitHub changed since).
+    latest = {key_of(f): f for f in seen}
+    told = {
+        key: item.updated(title=latest[key].title, url=latest[key].url) if key in latest else item
+        for key, item in told.items()
     }
 
     def archived(items: Sequence[Followup]) -> list[Followup]:
