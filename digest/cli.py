@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             summaries_language=inputs.language if inputs else None,
         )
         _mask(runner, settings, plan)
+        if settings.notify_topics and not settings.notify:
+            runner.warning("notify-topics is set but no notify URL is: nothing will be sent")
         # The job log's first line, before the pipeline's imports (a second): what this run does.
         logging.getLogger("digest").info("%s", _outline(plan))
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input

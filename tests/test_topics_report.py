@@ -465,3 +465,15 @@ def test_a_path_topic_that_could_judge_nothing_says_so_not_that_it_matched_nothi
     part = between(html, "Topics", "Repositories")
     assert "1 item could not be judged by its files: they were not all read." in seen(part)
     assert "Matched nothing: Blackwell." in seen(part)
+
+
+def test_notify_topics_without_a_notify_url_says_so(github, tmp_path, capsys):
+    """A workflow whose notify secret is empty (a fork) still runs, and says why nothing is
+    sent."""
+    github.add(FakeRepo(VLLM))
+    argv = ["run", "--repos", VLLM, "--date", "2026-02-04", "--publish", "none"]
+    argv += ["--topics", "FP4: fp4", "--notify-topics", "FP4", "--output-dir", str(tmp_path)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    said = "notify-topics is set but no notify URL is: nothing will be sent"
+    assert err == [f"digest: warning: {said}"]
