@@ -755,3 +755,27 @@ def test_a_week_names_a_risk_as_its_last_daily_did(github, tmp_path):
     week = Report((out / "reports/weekly/2026-W06.md").read_text(encoding="utf-8"), {}, [])
     line = risk_line(week, f"{WEB}/issues/45")
     assert line is not None and "root-caused" in line.text
+
+
+def test_a_repository_not_read_one_day_keeps_its_risks_open(github, tmp_path):
+    """The token cannot read sglang on the 2nd (made private, access lost): its told risk is
+    not asked about (GitHub would answer NOT_FOUND for an issue that still exists), so it is
+    not called gone; readable again on the 3rd, the risk is still followed and open."""
+    other = "flashinfer-ai/flashinfer"
+    out = tmp_path / "out"
+    repo = github.add(FakeRepo(REPO))
+    github.add(FakeRepo(other))
+    risk = FakeIssue(
+        45, "Regression: decode 2x slower on H100", at(f"{day_of(1)} 10:00"), labels=["bug"]
+    )
+    repo.issues.append(risk)
+    both = f"{REPO},{other}"
+    run_day(github, out, day_of(1), repos=both)
+    del github.repos[REPO.lower()]
+    second = run_day(github, out, day_of(2), "--follow-days", "3", repos=both)
+    line = risk_line(second, f"{WEB}/issues/45")
+    assert line is None or "no longer on GitHub" not in line.text
+    github.add(repo)
+    third = run_day(github, out, day_of(3), "--follow-days", "3", repos=both)
+    line = risk_line(third, f"{WEB}/issues/45")
+    assert line is not None and "first told 2026-02-01, open for 2 days" in line.text

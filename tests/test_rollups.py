@@ -710,7 +710,7 @@ def test_a_week_s_closing_tells_the_risks_its_dailies_told(opened, closed, said,
 
 def test_a_week_run_without_a_title_keeps_the_feed_s(github, tmp_path):
     """Dailies titled "AI infra daily", then a week run without a title: the reports' feed
-    keeps its title (the week's report has its own)."""
+    and each topic's keep their title (the week's report has its own)."""
     import feedparser
 
     world = World(github)
@@ -719,11 +719,15 @@ def test_a_week_run_without_a_title_keeps_the_feed_s(github, tmp_path):
     for day in days_of("2026-02-02", "2026-02-08"):
         world.as_of(at(f"{day} 00:00") + dt.timedelta(days=1, hours=6))
         argv = ["run", "--repos", FI, "--date", day, "--backfill", "0", "--publish", "none"]
-        assert main([*argv, "--title", "AI infra daily", "--output-dir", str(out)]) == 0
+        argv += ["--title", "AI infra daily", "--topics", "Features: feat"]
+        assert main([*argv, "--output-dir", str(out)]) == 0
     world.as_of(at("2026-02-09 06:00"))
     argv = ["run", "--repos", FI, "--period", "week", "--date", "2026-02-08", "--publish", "none"]
-    assert main([*argv, "--output-dir", str(out)]) == 0
+    assert main([*argv, "--topics", "Features: feat", "--output-dir", str(out)]) == 0
 
     feed = feedparser.parse((out / "reports/feed.xml").read_bytes())
     assert feed.feed.title == "AI infra daily"
     assert any("2026-W06" in e.title for e in feed.entries)
+    topic = feedparser.parse((out / "reports/topics/features.xml").read_bytes())
+    assert topic.feed.title == "Features — AI infra daily"
+    assert any("2026-W06" in e.title for e in topic.entries)

@@ -27,7 +27,11 @@ def fates(told: list[Followup], activity: Activity, ask: Ask | None) -> list[Fol
     for item in followed:
         if seen := _shown(item, repos[item.repo.lower()], window):
             shown[key_of(item)] = seen
-    unknown = [item for item in followed if key_of(item) not in shown]
+    # Asked only where the repository was read: one that could not be (made private, a token
+    # that lost access) would answer NOT_FOUND for items that still exist.
+    unknown = [
+        item for item in followed if key_of(item) not in shown and repos[item.repo.lower()].ok
+    ]
     answered = {key_of(a): a for a in (ask(unknown) if ask and unknown else [])}
     now = [shown.get(key_of(i)) or answered.get(key_of(i)) or i for i in followed]
     return [_tied(as_of(item, window), repos[item.repo.lower()]) for item in now]

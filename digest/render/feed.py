@@ -126,11 +126,14 @@ def entry_id(info: FeedInfo, digest: Digest, layout: Layout) -> str:
 # -- a topic's feed ---------------------------------------------------------------------------
 
 
-def topic_identity(info: FeedInfo, topic: Topic, digest: Digest, link: str) -> FeedInfo:
+def topic_identity(
+    info: FeedInfo, topic: Topic, digest: Digest, link: str, title: str | None = None
+) -> FeedInfo:
     """The ids of a topic's feed, under the reports' feed's (`…/topics/fp4-fp8`): one topic
     (by its slug) keeps one feed and its entries their ids, whoever writes it and where.
-    Named after the topic and `digest`'s title: `FP4 / FP8 — Daily digest`."""
-    title = locale(digest.language).format("topic_feed_title", topic=topic.name, title=digest.title)
+    Named after the topic and `title` (`digest`'s by default): `FP4 / FP8 — Daily digest`."""
+    named = title or digest.title
+    title = locale(digest.language).format("topic_feed_title", topic=topic.name, title=named)
     return _info(f"{info.id}/topics/{topic.slug}", title, link)
 
 
@@ -191,7 +194,8 @@ def render_feed(
     report rerun where it matched nothing). `quiet`: when it has no entry (a topic that
     matched nothing so far), the time it is dated, unless the feed already published has one."""
     old = {e.id: e for e in _entries(existing)}
-    merged = {key: e for key, e in old.items() if key not in set(dropped)}
+    gone = set(dropped)
+    merged = {key: e for key, e in old.items() if key not in gone}
     for item in new:
         before = old.get(item.id)
         if before is None:

@@ -121,7 +121,8 @@ class Feed:
         layout = rendered.layout
         path = layout.topic_feed(topic.slug)
         link = self.info.link if self.info.link != "." else ".."  # the reports folder
-        info = topic_identity(self.info, topic, rendered.digests[0], link)
+        # Named as the reports' feed is (a week's run does not rename the dailies' feeds).
+        info = topic_identity(self.info, topic, rendered.digests[0], link, self.info.title)
         followed = [
             (digest, matched)
             for digest in rendered.digests
