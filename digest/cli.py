@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         _mask(runner, settings, plan)
         if settings.notify_topics and not settings.notify:
             runner.warning("notify-topics is set but no notify URL is: nothing will be sent")
+        for warning in _topics_following_nothing(plan):
+            runner.warning(warning)
         # The job log's first line, before the pipeline's imports (a second): what this run does.
         logging.getLogger("digest").info("%s", _outline(plan))
         from digest import pipeline  # imports PyGithub: not needed for --help or bad input
@@ -222,6 +224,21 @@ def _job_outline(job: Job) -> str:
         f"{job.period} {when} ({job.timezone}) of {' + '.join(followed) or 'nothing'}, "
         f"by {summarizer}"
     )
+
+
+def _topics_following_nothing(plan: Plan) -> list[str]:
+    """A topic limited (`repos:`) to none of the repositories a digest names: it can match
+    nothing. Only where the repositories are all named (orgs and a search find theirs later)."""
+    from digest.topics import in_repos
+
+    return [
+        f"topic {topic.name!r}: its repos ({', '.join(topic.repos)}) are none of the "
+        "repositories followed, so it can match nothing"
+        for job in plan.jobs
+        if job.repos and not (job.orgs or job.search)
+        for topic in job.topics
+        if topic.repos and not any(in_repos(topic, repo) for repo in job.repos)
+    ]
 
 
 def _mask(runner: Runner, settings: Settings, plan: Plan | None = None) -> None:

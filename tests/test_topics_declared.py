@@ -11,6 +11,7 @@ import pytest
 from digest.cli import main
 from digest.config import build_plan, digests_of, load_config_file, load_settings
 from digest.models import Topic
+from tests.fakegithub.server import FakeRepo
 
 GOOD = ["--repos", "vllm-project/vllm", "--date", "2026-02-04"]
 
@@ -172,3 +173,22 @@ def test_a_bad_topic_in_the_file_names_the_file_exits_2_before_any_request(
     assert re.search(r"\(in \S*digest\.yml\)$", err), err
     assert github.requests == []
     assert sorted(p.name for p in tmp_path.rglob("*")) == [".github", "digest.yml"]
+
+
+def test_a_topic_limited_to_repositories_none_followed_is_said(github, tmp_path, capsys):
+    """The README's example copied against other repositories: the run goes on, and says the
+    topic can match nothing."""
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/digest.yml").write_text(
+        "topics:\n  - name: FP4\n    match: [fp4]\n"
+        "    repos: [vllm-project/vllm, 'sgl-project/*']\n",
+        encoding="utf-8",
+    )
+    github.add(FakeRepo("NVIDIA/cutlass"))
+    argv = ["run", "--repos", "NVIDIA/cutlass", "--date", "2026-02-04", "--publish", "none"]
+    assert main([*argv, "--output-dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "digest: warning: topic 'FP4': its repos (vllm-project/vllm, sgl-project/*) are none of "
+        "the repositories followed, so it can match nothing"
+    ]

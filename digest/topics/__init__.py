@@ -7,7 +7,7 @@ GitHub. The pipeline matches each report's activity and keeps the matches on the
 """
 
 from digest.topics.declared import declared
-from digest.topics.matching import match
+from digest.topics.matching import in_repos, match
 from digest.topics.periods import of_day, union
 
-__all__ = ["declared", "match", "of_day", "union"]
+__all__ = ["declared", "in_repos", "match", "of_day", "union"]
