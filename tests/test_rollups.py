@@ -731,3 +731,23 @@ def test_a_week_run_without_a_title_keeps_the_feed_s(github, tmp_path):
     topic = feedparser.parse((out / "reports/topics/features.xml").read_bytes())
     assert topic.feed.title == "Features — AI infra daily"
     assert any("2026-W06" in e.title for e in topic.entries)
+
+
+def test_an_archive_of_weeklies_alone_carries_a_risk_to_the_next_week(github, tmp_path):
+    """No dailies at all: W06 tells a performance problem reported on Wednesday, still open;
+    W07 lists it still open, first told in W06's report (its last day)."""
+    world = World(github)
+    repo = world.add(FI)
+    slow = FakeIssue(2496, "mxfp4 quantization is 10x slower than nvfp4", at("2026-02-04 19:42"))
+    slow.labels = ["performance"]
+    repo.issues.append(slow)
+    merged_pr(repo, 2525, "feat: BF16 GEMM", at("2026-02-10 12:00"))
+    out = tmp_path / "out"
+    argv = ["run", "--repos", FI, "--period", "week", "--publish", "none", "--output-dir", str(out)]
+    world.as_of(at("2026-02-09 06:00"))
+    assert main([*argv, "--date", "2026-02-08"]) == 0
+    assert any("#2496" in line for line in risks_of(out / "reports/weekly/2026-W06.md"))
+    world.as_of(at("2026-02-16 06:00"))
+    assert main([*argv, "--date", "2026-02-15"]) == 0
+    (line,) = [x for x in risks_of(out / "reports/weekly/2026-W07.md") if "#2496" in x]
+    assert "first told 2026-02-08" in line

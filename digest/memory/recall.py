@@ -59,16 +59,20 @@ def recall_period(
     dailies: Mapping[dt.date, Digest],
     *,
     is_risk: IsRisk,
+    prior: Digest | None = None,
 ) -> Memory | None:
     """A week's or a month's memory (`activity`: the union of its days) from the dailies
     of `period_dates`: each risk (and item a topic matched) told before it and still open
     when it began, or told in it, as it was at its end: still open (with the date first
     told), or resolved in it. From the archive alone: a day's window or its follow-ups show
-    each close."""
+    each close. `prior`, the report of the period before, stands for its last day where no
+    daily does (an archive of weeklies alone): what it told and kept open is carried on."""
     window = activity.window
-    if follow_days <= 0 or not dailies:
+    if follow_days <= 0 or not (dailies or prior):
         return None
     before = {d: digest for d, digest in dailies.items() if d < window.first}
+    if prior is not None and prior.span.last < window.first:
+        before.setdefault(prior.span.last, prior)
     during = {d: digest for d, digest in dailies.items() if d >= window.first}
     carried = [item for item in told_items(before, is_risk) if item.lasting]
     told = {key_of(i): i for i in carried}

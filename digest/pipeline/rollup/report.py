@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from digest import calendar
 from digest.archive.history import History
 from digest.errors import NothingRead
 from digest.memory import period_dates, recall_period
@@ -39,6 +40,6 @@ def remembered(job: Job, activity: Activity, history: History) -> Memory | None:
     """The risks the dailies told, as they were at the end of the period: read from the
     archive, no request."""
     dates = period_dates(job.span, job.follow_days)
-    return recall_period(
-        activity, job.follow_days, history.dailies(job.layout, dates), is_risk=is_risk
-    )
+    dailies = history.dailies(job.layout, dates)
+    prior = history.digest(job.layout, calendar.previous(job.span))
+    return recall_period(activity, job.follow_days, dailies, is_risk=is_risk, prior=prior)
