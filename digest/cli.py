@@ -19,6 +19,7 @@ from digest import __version__
 from digest.actions import Runner
 from digest.config import (
     Settings,
+    accepts,
     build_plan,
     command_flags,
     digests_of,
@@ -64,7 +65,10 @@ def _default(name: str) -> str | None:
     field = Settings.model_fields[name]
     if field.default_factory is not None or field.default in (None, ""):
         return None
-    return str(field.default).lower() if isinstance(field.default, bool) else str(field.default)
+    value = str(field.default).lower() if isinstance(field.default, bool) else str(field.default)
+    # A runner's variable comes first where it is set (GITHUB_WORKSPACE for --output-dir).
+    runner = accepts(field).runner
+    return f"${runner}, else {value}" if runner else value
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser, command: Stage) -> None:

@@ -74,12 +74,9 @@ def load(
     text = _from_target(api, target_repo, target_branch, name) if target_repo and api else None
     if text is None:
         if path:
-            looked = " or ".join(str(p.absolute()) for p in places)
-            raise InputError(
-                "config",
-                f"{name} was found neither at {looked} nor in "
-                f"{target_repo or 'the target repository (none given: target-repo)'}",
-            )
+            looked = ", ".join(f"at {p.absolute()}" for p in places)
+            remote = f"in {target_repo}" if target_repo else "in a target repository (none given)"
+            raise InputError("config", f"{name} was not found {looked}, or {remote}")
         return None
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "digest.yml"

@@ -54,7 +54,7 @@ UNREACHABLE = (
     "for GitHub Enterprise Server"
 )
 TOKEN_REJECTED = (
-    "GitHub rejected the token (HTTP 401). Set `github-token` (or GITHUB_TOKEN locally) "
+    "GitHub rejected the token (HTTP 401). Set github-token (or GITHUB_TOKEN locally) "
     "to a token that can read the repositories; GitHub's GraphQL API needs one."
 )
 TOKEN_MISSING = (

@@ -471,6 +471,12 @@ class Usage(Frozen):
     completion_tokens: int = 0
     cost_usd: float | None = None
 
+    @property
+    def cost(self) -> float | None:
+        """What the calls cost in USD: 0 when there was none (the built-in summarizer); None
+        when the provider's price is not known."""
+        return 0.0 if self.llm_calls == 0 else self.cost_usd
+
     def __add__(self, other: Usage) -> Usage:
         costs = [c for c in (self.cost_usd, other.cost_usd) if c is not None]
         return Usage(

@@ -133,7 +133,7 @@ def test_a_bad_file_is_one_line_and_nothing_is_written(
 
 def test_a_named_file_that_is_nowhere_is_bad_input(sources, target, tmp_path, capsys):
     assert run(tmp_path, "--config", "missing.yml", "--repos", "vllm-project/vllm") == 2
-    assert "input 'config': missing.yml was found neither" in capsys.readouterr().err
+    assert "input 'config': missing.yml was not found at" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("named", [[], ["--config", ".github/digest.yml"]])

@@ -157,6 +157,7 @@ def test_model_rerun_in_commit_mode_reads_the_published_sidecar(github, target, 
     assert len(llm.requests) == calls  # summaries reused from the sidecar on the branch
     assert target.refs["heads/main"] == head and outputs["commit-sha"] == ""
     assert outputs["prompt-tokens"] == "0"
+    assert outputs["cost-usd"] == "0.0"  # no call, no cost (it was empty: "unknown")
 
 
 def _collection_requests(github) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ("digest/__init__.py", "action.yml", "CHANGELOG.md")
+FILES = ("digest/__init__.py", "action.yml", "CHANGELOG.md", "README.md")
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -60,6 +60,8 @@ def test_the_package_the_image_and_the_changelog_name_one_version():
         ("action.yml", "action/digest:", "action/digest:9.", "action.yml runs image tag 9."),
         ("CHANGELOG.md", "## [", "## [9.", "CHANGELOG.md's top entry is 9."),
         ("action.yml", "docker://ghcr.io/digest-action/digest:", "", "not a prebuilt image"),
+        # the README's workflow still pinning the release before
+        ("README.md", "digest-action/digest@v", "digest-action/digest@v9.", "README.md pins 9."),
     ],
 )
 def test_any_disagreement_fails_the_check_with_a_line_naming_it(release, file, old, new, said):
@@ -95,3 +97,21 @@ def test_the_release_text_is_that_versions_changelog_section():
     ).stdout
     assert notes.startswith("The first daily digest.")
     assert "## [" not in notes
+
+
+def test_between_releases_the_readme_pins_the_last_release_and_a_tag_its_own(release):
+    """With the top entry "Unreleased", the README may still pin the release before (users
+    can pull only that); the release commit's tag needs the README to pin the new one."""
+    from digest import __version__
+
+    changelog = (release / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = re.findall(r"^## \[([^\]]+)\] - (.*)$", changelog, re.M)
+    (top, when), (before, _) = entries[0], entries[1]
+    assert top == __version__
+    readme = (release / "README.md").read_text(encoding="utf-8")
+    (release / "README.md").write_text(readme.replace(f"@v{__version__}", f"@v{before}"))
+    if when == "Unreleased":
+        assert check(release).returncode == 0
+        edit(release / "CHANGELOG.md", f"## [{top}] - Unreleased", f"## [{top}] - 2026-12-08")
+    done = check(release, "--tag", f"v{__version__}")
+    assert done.returncode == 1 and f"README.md pins {before}" in done.stderr

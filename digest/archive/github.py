@@ -53,7 +53,7 @@ _EMPTY = (
 )
 _WRITE_DENIED = (
     "the token cannot write to {repo} (HTTP {status}: {reason}). In the workflow, grant "
-    "`permissions: contents: write`{pr}; with a personal or app token for another "
+    "permissions: contents: write{pr}; with a personal or app token for another "
     "repository, give it Contents: read and write there"
 )
 _PR_SETTING = (
@@ -379,7 +379,7 @@ def _protected(exc: GithubException, repo: str, branch: str, work: bool) -> Dige
 
 def _write_error(exc: GithubException, repo: str, *, pr: bool = False) -> DigestError:
     if exc.status in (403, 404):  # GitHub answers 404 to writes the token may not make
-        extra = " and `pull-requests: write`" if pr else ""
+        extra = " and pull-requests: write" if pr else ""
         said = failures.reason(exc)
         return GitHubAccessError(
             _WRITE_DENIED.format(repo=repo, status=exc.status, reason=said, pr=extra)

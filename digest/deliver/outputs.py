@@ -41,7 +41,7 @@ def set_outputs(
         "active-repos": len({r.repo for d in latest for r in d.activity.repos if r.active}),
         "prompt-tokens": usage.prompt_tokens,
         "completion-tokens": usage.completion_tokens,
-        "cost-usd": usage.cost_usd,
+        "cost-usd": usage.cost,
         "dates-written": ",".join(d.isoformat() for d in result.dates_written),
     }
     runner.write_outputs({name: values[name] for name in OUTPUTS})

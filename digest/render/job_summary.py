@@ -43,7 +43,7 @@ def job_summary(
         "",
         f"LLM calls: {total.llm_calls} · prompt tokens: {total.prompt_tokens} · "
         f"completion tokens: {total.completion_tokens} · cost: "
-        f"{'unknown' if total.cost_usd is None else f'${total.cost_usd:.4f}'}",
+        f"{'unknown' if total.cost is None else f'${total.cost:.4f}'}",
     ]
     if backfill:
         written = set(result.dates_written)
