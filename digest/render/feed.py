@@ -62,22 +62,26 @@ def identity_of(published: str | None, info: FeedInfo) -> FeedInfo:
     """`info` with the ids of the feed `published`, when it has one: its entries' ids are
     made from the feed's, and they stay what the run that wrote them made, whatever command
     reads them later and from where (a local folder has no repository to name)."""
-    try:
-        root = ET.fromstring(published) if published else None
-    except ET.ParseError:
-        return info
-    found = (root.findtext(f"{_ATOM}id") or "").strip() if root is not None else ""
+    found = _field(_root(published), "id")
     return _info(found, info.title, info.link) if found else info
 
 
 def title_of(published: str | None) -> str | None:
     """The title of the feed `published`, if it has one."""
+    return _field(_root(published), "title") or None
+
+
+def _root(text: str | None) -> ET.Element | None:
+    """A feed digest wrote before, parsed; None if there is none or it is unreadable."""
     try:
-        root = ET.fromstring(published) if published else None
+        return ET.fromstring(text) if text else None
     except ET.ParseError:
         return None
-    found = (root.findtext(f"{_ATOM}title") or "").strip() if root is not None else ""
-    return found or None
+
+
+def _field(root: ET.Element | None, name: str) -> str:
+    """The text of the feed's own `name` element (`id`, `title`, `updated`), or ""."""
+    return (root.findtext(f"{_ATOM}{name}") or "").strip() if root is not None else ""
 
 
 def _info(base: str, title: str, link: str) -> FeedInfo:
@@ -267,13 +271,10 @@ def _newest_first(item: Entry) -> tuple[str, int, str]:
 
 def _updated(text: str | None) -> dt.datetime | None:
     """When a feed digest wrote before is dated, if it has no entry (else its entries say)."""
-    try:
-        root = ET.fromstring(text) if text else None
-    except ET.ParseError:
-        return None
+    root = _root(text)
     if root is None or root.find(f"{_ATOM}entry") is not None:
         return None
-    found = (root.findtext(f"{_ATOM}updated") or "").strip()
+    found = _field(root, "updated")
     try:
         return dt.datetime.fromisoformat(found) if found else None
     except ValueError:
