@@ -31,6 +31,7 @@ from digest.config import (
 from digest.errors import FAILED, UNEXPECTED, DigestError
 from digest.models import Job, Plan, Stage
 from digest.shards import read as read_inputs
+from digest.topics import in_repos
 
 _ENVIRONMENT = """\
 environment:
@@ -233,8 +234,6 @@ def _job_outline(job: Job) -> str:
 def _topics_following_nothing(plan: Plan) -> list[str]:
     """A topic limited (`repos:`) to none of the repositories a digest names: it can match
     nothing. Only where the repositories are all named (orgs and a search find theirs later)."""
-    from digest.topics import in_repos
-
     return [
         f"topic {topic.name!r}: its repos ({', '.join(topic.repos)}) are none of the "
         "repositories followed, so it can match nothing"
