@@ -11,7 +11,7 @@ import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -25,6 +25,9 @@ class Runner:
     active: bool = False  # GITHUB_ACTIONS=true
     output_file: str | None = None  # GITHUB_OUTPUT
     summary_file: str | None = None  # GITHUB_STEP_SUMMARY
+    # What was masked already: the settings are read twice (before and with the configuration
+    # file) and the plan adds what it reads from the environment; each secret is told once.
+    _masked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Runner:
@@ -53,7 +56,8 @@ class Runner:
         print(message if self.active else f"digest: {message}", file=sys.stderr, flush=True)
 
     def mask(self, secret: str | None) -> None:
-        if secret and self.active:
+        if secret and self.active and secret not in self._masked:
+            self._masked.add(secret)
             print(f"::add-mask::{secret}", flush=True)
 
     @contextmanager
