@@ -89,42 +89,31 @@ def _info(base: str, title: str, link: str) -> FeedInfo:
 
 
 def entry(
-    info: FeedInfo,
-    date: dt.date,
-    title: str,
-    link: str,
-    brief_html: str,
-    window_end: dt.datetime,
-    entry_id: str | None = None,
+    entry_id: str, title: str, link: str, brief_html: str, window_end: dt.datetime
 ) -> Entry:
     """`brief_html`: the brief written as HTML (render.brief), not converted from Markdown:
-    Markdown escaped for GitHub showed its `&amp;` and `<sub>` in feed readers.
-    `entry_id`: a weekly or monthly report's own id (a daily's is `info.entry_id(date)`)."""
-    return Entry(entry_id or info.entry_id(date), title, link, brief_html.strip(), window_end)
+    Markdown escaped for GitHub showed its `&amp;` and `<sub>` in feed readers."""
+    return Entry(entry_id, title, link, brief_html.strip(), window_end)
 
 
 def report_entry(
     info: FeedInfo, digest: Digest, layout: Layout, link: str, report_url: str | None
 ) -> Entry:
     """A report's entry: `link` where the report is read, the brief linking `report_url`
-    (None: no link). A day's id is `info.entry_id(date)`; a week's or a month's is named
-    after its folder, `…/reports/weekly/2026-W06`."""
+    (None: no link)."""
     html = brief.render(report_view(digest), report_url, brief.HTML)
     until = digest.activity.window.until
-    key = _entry_key(info, digest, layout)
-    return entry(info, digest.span.last, brief.title(digest), link, html, until, entry_id=key)
-
-
-def _entry_key(info: FeedInfo, digest: Digest, layout: Layout) -> str | None:
-    """A week's or a month's entry id, named after its folder; None for a day's."""
-    span = digest.span
-    folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
-    return None if span.period == "day" else f"{info.id}/{folder}/{span.label}"
+    return entry(entry_id(info, digest, layout), brief.title(digest), link, html, until)
 
 
 def entry_id(info: FeedInfo, digest: Digest, layout: Layout) -> str:
-    """The id of `digest`'s entry in the feed of `info`."""
-    return _entry_key(info, digest, layout) or info.entry_id(digest.span.last)
+    """The id of `digest`'s entry in the feed of `info`: a day's `info.entry_id(date)`; a
+    week's or a month's named after its folder, `…/reports/weekly/2026-W06`."""
+    span = digest.span
+    if span.period == "day":
+        return info.entry_id(span.last)
+    folder = posixpath.relpath(layout.folder(span.period), layout.reports_dir)
+    return f"{info.id}/{folder}/{span.label}"
 
 
 # -- a topic's feed ---------------------------------------------------------------------------
@@ -158,8 +147,7 @@ def topic_entry(
         "topic_feed_entry", len(matched.items), topic=matched.name, report=brief.title(digest)
     )
     until = digest.activity.window.until
-    key = _entry_key(info, digest, layout)
-    return entry(info, digest.span.last, title, link, html, until, entry_id=key)
+    return entry(entry_id(info, digest, layout), title, link, html, until)
 
 
 # Items a topic's entry lists; a month's can hold hundreds, which its report lists in full.
